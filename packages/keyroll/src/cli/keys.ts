@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import { type Command, Option } from "commander";
+import type { CreatedKey, Key, KeyEnvelope, Page, RotatedKey } from "./api-types.js";
+import {
+  type CommandContext,
+  compact,
+  connect,
+  nextPageHint,
+  printResult,
+  readSecretFromStdin,
+  withClientOptions,
+} from "./command-kit.js";
+import { CliError } from "./errors.js";
+import { clean, display, formatKey, formatKeys, formatSecret } from "./format.js";
+import type { ClientOptions } from "./http-client.js";
+import { parseDuration, parseJsonObject, parsePositiveInt, parseScopes, parseTime } from "./parse.js";
+
+interface CreateOptions extends ClientOptions {
+  consumer: string;
+  name?: string;
+  scopes?: string[];
+  prefix?: string;
+  expiresAt?: string;
+  metadata?: Record<string, unknown>;
+  secret?: string;
+  secretStdin?: boolean;
+}
+
+interface ListOptions extends ClientOptions {
+  consumer?: string;
+  state?: "active" | "revoked";
+  limit?: number;
+  cursor?: string;
+}
+
+interface RotateOptions extends ClientOptions {
+  grace: string | number;
+  activateAt?: string;
+  reason?: string;
+  idempotencyKey?: string;
+}
+
+interface RevokeOptions extends ClientOptions {
+  version?: number;
+  reason?: string;
+}
+
+function keyPath(keyId: string, suffix = ""): string {
+  return `/v1/keys/${encodeURIComponent(keyId)}${suffix}`;
+}
+
+function activeVersion(key: Key): number | undefined {
+  return key.versions?.find((v) => v.state === "active")?.version;
+}
+
+/** Adds `keyroll keys create|list|show|rotate|rollback|revoke` to the program. */
+export function registerKeys(program: Command, ctx: CommandContext): void {
+  const keys = program.command("keys").description("manage API keys and rotate them");
+
+  withClientOptions(
+    keys
+      .command("create")
+      .description("create a key for a consumer; prints its secret once")
+      .requiredOption("--consumer <id>", "consumer id (con_…)")
+      .option("--name <name>", "display name")
+      .option("--scopes <list>", "comma-separated scopes, e.g. read,write", parseScopes)
+      .option("--prefix <prefix>", "secret prefix, e.g. kr_live")
+      .option("--expires-at <time>", "ISO 8601 time after which every version stops working", parseTime)
+      .option("--metadata <json>", "JSON object stored with the key", parseJsonObject)
+      .option("--secret <secret>", "import an existing secret instead of generating one")
+      .option("--secret-stdin", "read the secret to import from standard input"),
+  ).action(async (options: CreateOptions) => {
+    if (options.secret !== undefined && options.secretStdin === true) {
+      throw new CliError("usage", "pass either --secret or --secret-stdin, not both");
+    }
+    const secret = options.secretStdin === true ? await readSecretFromStdin(ctx) : options.secret;
+    const api = connect(ctx, options);
+    const body = compact({
+      consumerId: options.consumer,
+      name: options.name,
+      scopes: options.scopes,
+      prefix: options.prefix,
+      expiresAt: options.expiresAt,
+      metadata: options.metadata,
+      secret,
+    });
+    const response = await api.request("POST", "/v1/keys", { body });
+    printResult<CreatedKey>(ctx, options, response, (created) => {
+      const head = `Created key ${clean(created.key.id)} for consumer ${clean(created.key.consumerId)}.\n\n`;
+      // An imported secret is the caller's own; repeating it would only put it in more scrollback.
+      const tail =
+        secret === undefined
+          ? formatSecret(created.secret, created.key.id, created.version)
+          : `\nImported the given secret as version ${display(created.version)}.\n`;
+      return head + formatKey(created.key) + tail;
+    });
+  });
+
+  withClientOptions(
+    keys
+      .command("list")
+      .description("list keys with their versions")
+      .option("--consumer <id>", "only keys of this consumer")
+      .addOption(new Option("--state <state>", "only keys in this state").choices(["active", "revoked"]))
+      .option("--limit <n>", "page size", parsePositiveInt)
+      .option("--cursor <cursor>", "page to read, from the previous page"),
+  ).action(async (options: ListOptions) => {
+    const api = connect(ctx, options);
+    const response = await api.request("GET", "/v1/keys", {
+      query: {
+        consumerId: options.consumer,
+        state: options.state,
+        limit: options.limit,
+        cursor: options.cursor,
+      },
+    });
+    printResult<Page<Key>>(
+      ctx,
+      options,
+      response,
+      (page) => formatKeys(page.data ?? []) + nextPageHint(page.nextCursor),
+    );
+  });
+
+  withClientOptions(
+    keys.command("show").description("show one key and its versions").argument("<key-id>", "key id (key_…)"),
+  ).action(async (keyId: string, options: ClientOptions) => {
+    const api = connect(ctx, options);
+    const response = await api.request("GET", keyPath(keyId));
+    printResult<Key>(ctx, options, response, formatKey);
+  });
+
+  withClientOptions(
+    keys
+      .command("rotate")
+      .description("add a new version; the current one keeps working for the grace period")
+      .argument("<key-id>", "key id (key_…)")
+      .requiredOption(
+        "--grace <duration>",
+        "how long the current version keeps working: 30s, 15m, 24h, 7d",
+        parseDuration,
+      )
+      .option("--activate-at <time>", "ISO 8601 time at which the new version becomes active", parseTime)
+      .option("--reason <text>", "why, kept in the audit log")
+      .option(
+        "--idempotency-key <key>",
+        "makes a retried rotation return the same new version (default: random)",
+      ),
+  ).action(async (keyId: string, options: RotateOptions) => {
+    const api = connect(ctx, options);
+    const idempotencyKey = options.idempotencyKey ?? (ctx.deps.randomUUID ?? randomUUID)();
+    const body = compact({
+      gracePeriod: options.grace,
+      activateAt: options.activateAt,
+      reason: options.reason,
+    });
+    let response: Awaited<ReturnType<typeof api.request>>;
+    try {
+      response = await api.request("POST", keyPath(keyId, "/rotate"), {
+        body,
+        headers: { "Idempotency-Key": idempotencyKey },
+      });
+    } catch (error) {
+      if (error instanceof CliError && (error.kind === "network" || (error.status ?? 0) >= 500)) {
+        ctx.deps.stderr.write(
+          "hint: the rotation may have happened. Retry with the same idempotency key to get its result " +
+            `instead of a second rotation: --idempotency-key ${clean(idempotencyKey)}\n`,
+        );
+      }
+      throw error;
+    }
+    printResult<RotatedKey>(ctx, options, response, (rotated) => {
+      const id = clean(rotated.key.id);
+      const state = rotated.key.versions?.find((v) => v.version === rotated.version);
+      const lines = [
+        state?.state === "scheduled"
+          ? `Rotated ${id}: version ${rotated.version} becomes active at ${display(state.activatesAt)}.`
+          : `Rotated ${id}: version ${rotated.version} is active.`,
+      ];
+      if (rotated.previous) {
+        lines.push(
+          `Version ${rotated.previous.version} keeps working until ${display(rotated.previous.expiresAt)} (grace period).`,
+        );
+      }
+      return `${lines.join("\n")}\n\n${formatKey(rotated.key)}${formatSecret(rotated.secret, rotated.key.id, rotated.version)}`;
+    });
+  });
+
+  withClientOptions(
+    keys
+      .command("rollback")
+      .description("make the previous version active again while it is still in grace; revokes the newer one")
+      .argument("<key-id>", "key id (key_…)"),
+  ).action(async (keyId: string, options: ClientOptions) => {
+    const api = connect(ctx, options);
+    const response = await api.request("POST", keyPath(keyId, "/rollback"), { body: {} });
+    printResult<KeyEnvelope>(ctx, options, response, ({ key }) => {
+      const version = activeVersion(key);
+      const what = version === undefined ? "rolled back" : `version ${version} is active again`;
+      return `Rolled back ${clean(key.id)}: ${what}.\n\n${formatKey(key)}`;
+    });
+  });
+
+  withClientOptions(
+    keys
+      .command("revoke")
+      .description("reject a key (every version) or one version of it, from now on")
+      .argument("<key-id>", "key id (key_…)")
+      .option("--version <n>", "revoke only this version", parsePositiveInt)
+      .option("--reason <text>", "why, kept in the audit log"),
+  ).action(async (keyId: string, options: RevokeOptions) => {
+    const api = connect(ctx, options);
+    const path =
+      options.version === undefined
+        ? keyPath(keyId, "/revoke")
+        : keyPath(keyId, `/versions/${options.version}/revoke`);
+    const response = await api.request("POST", path, { body: compact({ reason: options.reason }) });
+    printResult<KeyEnvelope>(ctx, options, response, ({ key }) => {
+      const what =
+        options.version === undefined
+          ? `Revoked ${clean(key.id)}: every version is rejected from now on.`
+          : `Revoked version ${options.version} of ${clean(key.id)}.`;
+      return `${what}\n\n${formatKey(key)}`;
+    });
+  });
+}

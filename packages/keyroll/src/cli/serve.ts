@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import type { CliDeps, Env } from "./context.js";
+
+/** Flags of `keyroll serve`, passed on as typed by the user; `main` validates them with the env. */
+export interface ServeFlags {
+  host?: string;
+  port?: string;
+  database?: string;
+  strict?: boolean;
+}
+
+/** What `keyroll serve` hands to the composition root. */
+export interface ServeOptions {
+  flags: ServeFlags;
+  env: Env;
+}
+
+/** Starts the server; resolves once it is listening (or, for some implementations, once it stops). */
+export type ServeFn = (options: ServeOptions) => Promise<unknown>;
+
+/**
+ * Starts the server through the composition root. The import is dynamic so that client commands
+ * never load the server, its store drivers or Fastify; this is the one place the CLI imports `main`.
+ *
+ * @example
+ * await serveWithMain({ flags: { port: "8080" }, env: process.env });
+ */
+export const serveWithMain: ServeFn = async (options) => {
+  const { runServe } = await import("../main.js");
+  await runServe(options);
+};
+
+/** Adds `keyroll serve` to the program. */
+export function registerServe(program: Command, deps: CliDeps): void {
+  program
+    .command("serve")
+    .description("run the Keyroll server (settings also from KEYROLL_HOST, KEYROLL_PORT, KEYROLL_DATABASE)")
+    .option("--host <host>", "interface to listen on (default 127.0.0.1)")
+    .option("--port <port>", "port to listen on (default 8080)")
+    .option("--database <path-or-url>", "SQLite file (default ./keyroll.db) or postgres:// URL")
+    .option("--strict", "refuse to answer from a stale cache")
+    .action(async (options: ServeFlags) => {
+      const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
+      if (options.strict === true) flags.strict = true;
+      await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
+    });
+}

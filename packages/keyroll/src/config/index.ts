@@ -1,0 +1,141 @@
+import { parseDuration } from "../core/duration.js";
+
+/** Everything a Keyroll server is configured with, validated and deep-frozen at boot. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** A SQLite file path, or a `postgres://` URL. */
+  readonly database: string;
+  /** Refuse to answer verifications from a stale cache instead of only reporting not-ready. */
+  readonly strict: boolean;
+  /** Feed lag past which `/readyz` answers 503. */
+  readonly maxStalenessMs: number;
+  /** How often the change feed is read when nothing signals a change. */
+  readonly pollMs: number;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** The first admin key on an empty database (≥ 32 chars); never logged. */
+  readonly bootstrapAdminKey: string | undefined;
+  /** Largest accepted request body. */
+  readonly bodyLimitBytes: number;
+}
+
+/** Raised when configuration is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Where each setting is read from: flag name, environment variable and config-file field. */
+const SETTINGS = {
+  host: { env: "KEYROLL_HOST" },
+  port: { env: "KEYROLL_PORT" },
+  database: { env: "KEYROLL_DATABASE" },
+  strict: { env: "KEYROLL_STRICT" },
+  maxStaleness: { env: "KEYROLL_MAX_STALENESS" },
+  poll: { env: "KEYROLL_POLL_INTERVAL" },
+  logLevel: { env: "KEYROLL_LOG_LEVEL" },
+  bootstrapAdminKey: { env: "KEYROLL_BOOTSTRAP_ADMIN_KEY" },
+  bodyLimit: { env: "KEYROLL_BODY_LIMIT" },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * Resolves the configuration from a config file's object, the environment and command-line flags
+ * (flags win over the environment, which wins over the file). Pure: the composition root passes
+ * `process.env` in.
+ * @example resolveConfig({ env: process.env, flags: { port: "9090" } })
+ */
+export function resolveConfig(sources: {
+  env: Readonly<Record<string, string | undefined>>;
+  flags?: Readonly<Record<string, unknown>>;
+  file?: Readonly<Record<string, unknown>>;
+}): Config {
+  const problems: string[] = [];
+  const known = new Set<string>(Object.keys(SETTINGS));
+  for (const k of Object.keys(sources.file ?? {})) {
+    if (!known.has(k)) problems.push(`config file: unknown setting "${k}"`);
+  }
+  const raw = (name: SettingName): { value: unknown; from: string } | undefined => {
+    const flag = sources.flags?.[name];
+    if (flag !== undefined && flag !== null) return { value: flag, from: `--${name}` };
+    const env = sources.env[SETTINGS[name].env];
+    if (env !== undefined && env !== "") return { value: env, from: SETTINGS[name].env };
+    const file = sources.file?.[name];
+    if (file !== undefined) return { value: file, from: `config file "${name}"` };
+    return undefined;
+  };
+  const str = (name: SettingName, dflt: string): string => {
+    const r = raw(name);
+    if (!r) return dflt;
+    if (typeof r.value !== "string" || r.value.length === 0) {
+      problems.push(`${r.from}: must be a non-empty string`);
+      return dflt;
+    }
+    return r.value;
+  };
+  const int = (name: SettingName, dflt: number, min: number, max: number): number => {
+    const r = raw(name);
+    if (!r) return dflt;
+    const n =
+      typeof r.value === "number" ? r.value : /^\d+$/.test(String(r.value)) ? Number(r.value) : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${r.from}: must be an integer from ${min} to ${max}, got ${JSON.stringify(r.value)}`);
+      return dflt;
+    }
+    return n;
+  };
+  const duration = (name: SettingName, dflt: number, min: number, max: number): number => {
+    const r = raw(name);
+    if (!r) return dflt;
+    const ms = parseDuration(r.value);
+    if (ms === undefined || ms < min || ms > max) {
+      problems.push(`${r.from}: must be a duration like "5s" or "500ms" between ${min}ms and ${max}ms`);
+      return dflt;
+    }
+    return ms;
+  };
+  const bool = (name: SettingName, dflt: boolean): boolean => {
+    const r = raw(name);
+    if (!r) return dflt;
+    if (r.value === true || r.value === "true" || r.value === "1") return true;
+    if (r.value === false || r.value === "false" || r.value === "0") return false;
+    problems.push(`${r.from}: must be true or false`);
+    return dflt;
+  };
+
+  const logLevel = str("logLevel", "info");
+  if (!(LEVELS as readonly string[]).includes(logLevel))
+    problems.push(`log level must be one of ${LEVELS.join(", ")}`);
+  const bootstrap = raw("bootstrapAdminKey");
+  if (bootstrap && (typeof bootstrap.value !== "string" || !/^[\x21-\x7e]{32,256}$/.test(bootstrap.value))) {
+    // the value itself is never echoed
+    problems.push(`${bootstrap.from}: must be 32-256 printable characters without spaces`);
+  }
+  const cfg: Config = {
+    host: str("host", "127.0.0.1"),
+    port: int("port", 8080, 0, 65535),
+    database: str("database", "./keyroll.db"),
+    strict: bool("strict", false),
+    maxStalenessMs: duration("maxStaleness", 5_000, 100, 3_600_000),
+    pollMs: duration("poll", 250, 10, 60_000),
+    logLevel: logLevel as Config["logLevel"],
+    bootstrapAdminKey: typeof bootstrap?.value === "string" ? bootstrap.value : undefined,
+    bodyLimitBytes: int("bodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(cfg);
+}

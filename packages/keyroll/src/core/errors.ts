@@ -1,0 +1,55 @@
+/**
+ * The one registry of error codes Keyroll answers with. The HTTP layer turns a `KeyrollError`
+ * into RFC 9457 problem+json from this table; `docs/errors.md` documents every entry (a test
+ * keeps the two in sync).
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, title: "The request is not valid" },
+  MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON" },
+  INVALID_DURATION: { status: 400, title: "A duration is not valid or out of range" },
+  INVALID_SECRET: { status: 400, title: "An imported secret is not acceptable" },
+  INVALID_CURSOR: { status: 400, title: "The page cursor is not valid" },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, title: "The Idempotency-Key header is not valid" },
+  UNAUTHORIZED: { status: 401, title: "A valid admin key is required" },
+  FORBIDDEN: { status: 403, title: "The admin key lacks the scope this call needs" },
+  NOT_FOUND: { status: 404, title: "No such route" },
+  CONSUMER_NOT_FOUND: { status: 404, title: "No such consumer" },
+  KEY_NOT_FOUND: { status: 404, title: "No such key" },
+  VERSION_NOT_FOUND: { status: 404, title: "No such key version" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "This method is not allowed on this route" },
+  CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
+  EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
+  SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },
+  KEY_REVOKED: { status: 409, title: "The key is revoked" },
+  KEY_EXPIRED: { status: 409, title: "The key has expired" },
+  ROTATION_PENDING: { status: 409, title: "A scheduled rotation is already pending for this key" },
+  ROLLBACK_NOT_POSSIBLE: { status: 409, title: "The previous version is no longer in grace" },
+  VERSION_ACTIVE: { status: 409, title: "The active version cannot be revoked on its own" },
+  CONCURRENT_MODIFICATION: { status: 409, title: "The key was changed concurrently; retry" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Send the body as application/json" },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: "This Idempotency-Key was used with a different request" },
+  HEADERS_TOO_LARGE: { status: 431, title: "The request headers are too large" },
+  INTERNAL: { status: 500, title: "Internal error" },
+  STORE_UNAVAILABLE: { status: 503, title: "The database is not reachable" },
+  STALE_CACHE: { status: 503, title: "This node is behind the change feed and runs in strict mode" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+/** One of the stable UPPER_SNAKE error codes of `ERRORS`. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected failure of a call, carrying a registry code and a client-safe detail. */
+export class KeyrollError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Field-level problems, safe to show to the client. */
+  readonly errors: ReadonlyArray<{ path: string; message: string }> | undefined;
+
+  constructor(code: ErrorCode, detail?: string, errors?: ReadonlyArray<{ path: string; message: string }>) {
+    super(detail ?? ERRORS[code].title);
+    this.name = "KeyrollError";
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.errors = errors;
+  }
+}

@@ -1,0 +1,75 @@
+/** Times are epoch milliseconds inside Keyroll; the HTTP layer renders them as ISO 8601 UTC. */
+export type Millis = number;
+
+/** A client of the provider's API. */
+export interface ConsumerRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly externalId: string | null;
+  readonly metadata: Record<string, unknown>;
+  /** The reserved consumer whose keys are Keyroll's admin keys. */
+  readonly system: boolean;
+  readonly createdAt: Millis;
+  readonly deletedAt: Millis | null;
+}
+
+/** A stable credential of one consumer; it keeps its id across rotations. */
+export interface KeyRecord {
+  readonly id: string;
+  readonly consumerId: string;
+  readonly name: string | null;
+  readonly scopes: readonly string[];
+  readonly prefix: string;
+  readonly metadata: Record<string, unknown>;
+  readonly createdAt: Millis;
+  readonly expiresAt: Millis | null;
+  readonly revokedAt: Millis | null;
+  /** True for keys of the reserved admin consumer. */
+  readonly admin: boolean;
+}
+
+/** Lifecycle state of a version, as stored and as shown. */
+export type VersionState = "scheduled" | "active" | "grace" | "revoked" | "expired";
+
+/**
+ * One secret of a key. Its state is a function of these stamps and the time (`versionState`),
+ * so a grace version stops working the instant `expiresAt` passes without any job running.
+ */
+export interface VersionRecord {
+  readonly keyId: string;
+  readonly version: number;
+  readonly digest: string;
+  readonly start: string;
+  readonly imported: boolean;
+  readonly createdAt: Millis;
+  readonly activatesAt: Millis;
+  /** When this version stopped (or stops) being the active one because a successor took over. */
+  readonly graceStartsAt: Millis | null;
+  readonly expiresAt: Millis | null;
+  readonly revokedAt: Millis | null;
+  /** The state last written; the partial unique index on `active` is enforced on it. */
+  readonly storedState: VersionState;
+  readonly lastUsedAt: Millis | null;
+  /** Prefix of an imported Keyroll-shaped secret with a bad checksum (see `parseSecret`). */
+  readonly checksumExemptPrefix: string | null;
+}
+
+/** A key with all its versions, ordered by version number. */
+export interface KeyWithVersions {
+  readonly key: KeyRecord;
+  readonly versions: readonly VersionRecord[];
+}
+
+/** The state of a version at time `now`. */
+export function versionState(v: VersionRecord, now: Millis): VersionState {
+  if (v.revokedAt !== null) return "revoked";
+  if (v.expiresAt !== null && now >= v.expiresAt) return "expired";
+  if (now < v.activatesAt) return "scheduled";
+  if (v.graceStartsAt !== null && now >= v.graceStartsAt) return "grace";
+  return "active";
+}
+
+/** True when the whole key no longer accepts any version at time `now`. */
+export function keyExpired(k: KeyRecord, now: Millis): boolean {
+  return k.expiresAt !== null && now >= k.expiresAt;
+}

@@ -1,0 +1,99 @@
+import { type KeyRecord, keyExpired, type Millis, type VersionRecord, versionState } from "./model.js";
+
+/** Every outcome of a verification. */
+export type VerifyCode =
+  | "VALID"
+  | "MALFORMED"
+  | "NOT_FOUND"
+  | "REVOKED"
+  | "EXPIRED"
+  | "NOT_YET_ACTIVE"
+  | "INSUFFICIENT_SCOPE"
+  | "RATE_LIMITED"
+  | "DISABLED";
+
+/** The answer to "may this secret be used now?": an expected outcome is a value, never an exception. */
+export interface VerifyResult {
+  readonly valid: boolean;
+  readonly code: VerifyCode;
+  readonly keyId: string | null;
+  readonly consumerId: string | null;
+  readonly version: number | null;
+  readonly scopes: readonly string[];
+  /** True while the version is in grace: it works, but the client should move to the new secret. */
+  readonly deprecated: boolean;
+  /** When the presented version (or the whole key) stops working, or null for never. */
+  readonly expiresAt: Millis | null;
+  /** True for keys of the reserved admin consumer. */
+  readonly admin: boolean;
+}
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+
+/** The answer for a secret that matched nothing, or could never match. */
+export function unknownSecret(code: "MALFORMED" | "NOT_FOUND"): VerifyResult {
+  return code === "MALFORMED" ? MALFORMED_RESULT : NOT_FOUND_RESULT;
+}
+
+const MALFORMED_RESULT: VerifyResult = Object.freeze(base("MALFORMED"));
+const NOT_FOUND_RESULT: VerifyResult = Object.freeze(base("NOT_FOUND"));
+
+function base(code: "MALFORMED" | "NOT_FOUND"): VerifyResult {
+  return {
+    valid: false,
+    code,
+    keyId: null,
+    consumerId: null,
+    version: null,
+    scopes: NO_SCOPES,
+    deprecated: false,
+    expiresAt: null,
+    admin: false,
+  };
+}
+
+function earliest(a: Millis | null, b: Millis | null): Millis | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}
+
+/**
+ * Decides whether `version` of `key` is accepted at `now` for the `required` scopes (all of them).
+ * A revoked or expired version is still attributed to its key and version.
+ */
+export function decide(
+  key: KeyRecord,
+  version: VersionRecord,
+  now: Millis,
+  required?: readonly string[],
+): VerifyResult {
+  const state = versionState(version, now);
+  let code: VerifyCode = "VALID";
+  if (key.revokedAt !== null || state === "revoked") code = "REVOKED";
+  else if (keyExpired(key, now) || state === "expired") code = "EXPIRED";
+  else if (state === "scheduled") code = "NOT_YET_ACTIVE";
+  else if (required !== undefined && required.length > 0 && !hasScopes(key.scopes, required)) {
+    code = "INSUFFICIENT_SCOPE";
+  }
+  return {
+    valid: code === "VALID",
+    code,
+    keyId: key.id,
+    consumerId: key.consumerId,
+    version: version.version,
+    scopes: key.scopes,
+    deprecated: state === "grace",
+    expiresAt: earliest(version.expiresAt, key.expiresAt),
+    admin: key.admin,
+  };
+}
+
+/** True when `granted` contains every scope of `required`. */
+export function hasScopes(granted: readonly string[], required: readonly string[]): boolean {
+  for (const r of required) if (!granted.includes(r)) return false;
+  return true;
+}
+
+/** A scope is 1–64 chars of letters, digits and `:._-*`. */
+export const SCOPE_PATTERN = "^[A-Za-z0-9:._*-]{1,64}$";

@@ -1,0 +1,35 @@
+import type { Millis, VersionRecord } from "./model.js";
+import { digestSecret, parseSecret, secretStart } from "./secret.js";
+
+/**
+ * The stored record of a new version made from `secret`: only its digest and display start are
+ * kept. An imported secret that looks like a Keyroll secret but fails its checksum records its
+ * prefix, so the verifier looks such secrets up instead of rejecting them by shape.
+ */
+export function buildVersion(input: {
+  keyId: string;
+  version: number;
+  secret: string;
+  imported: boolean;
+  now: Millis;
+  activatesAt: Millis;
+  storedState: VersionRecord["storedState"];
+}): VersionRecord {
+  const parsed = parseSecret(input.secret);
+  return {
+    keyId: input.keyId,
+    version: input.version,
+    digest: digestSecret(input.secret),
+    start: secretStart(input.secret, input.imported),
+    imported: input.imported,
+    createdAt: input.now,
+    activatesAt: input.activatesAt,
+    graceStartsAt: null,
+    expiresAt: null,
+    revokedAt: null,
+    storedState: input.storedState,
+    lastUsedAt: null,
+    checksumExemptPrefix:
+      input.imported && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
+  };
+}

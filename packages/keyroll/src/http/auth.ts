@@ -1,0 +1,81 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { KeyrollError } from "../core/errors.js";
+import type { VerifyResult } from "../core/verify.js";
+import type { Actor } from "../services/deps.js";
+import type { Verifier } from "../verifier/index.js";
+import { sunset } from "./views.js";
+
+/** Admin scopes a route may require; `admin` grants all. */
+export type AdminScope = "admin" | "keys:read" | "keys:write" | "verify";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The admin scope this route needs; routes without one are public. */
+    scope?: AdminScope;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+function check(r: VerifyResult, scope: AdminScope, req: FastifyRequest, reply: FastifyReply): void {
+  if (!r.valid) {
+    throw new KeyrollError("UNAUTHORIZED", `the admin key is not valid (${r.code})`);
+  }
+  if (!r.admin) throw new KeyrollError("FORBIDDEN", "this key is not an admin key");
+  if (!r.scopes.includes("admin") && !r.scopes.includes(scope)) {
+    throw new KeyrollError("FORBIDDEN", `this call needs the "${scope}" scope`);
+  }
+  // an admin key in grace still works, and says until when
+  if (r.deprecated && r.expiresAt !== null) reply.header("Sunset", sunset(r.expiresAt));
+  req.actor = { keyId: r.keyId, scopes: r.scopes };
+}
+
+/**
+ * The onRequest hook that authenticates admin calls: `Authorization: Bearer <admin key>`, checked
+ * by the same verifier as any key (so admin keys rotate with an overlap too).
+ */
+export function adminAuth(verifier: Verifier) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    const scope = req.routeOptions.config.scope;
+    if (scope === undefined) {
+      done();
+      return;
+    }
+    const header = req.headers.authorization;
+    if (header === undefined || header === "") {
+      reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
+      done(new KeyrollError("UNAUTHORIZED", "send Authorization: Bearer <admin key>"));
+      return;
+    }
+    const m = /^Bearer +(\S+) *$/i.exec(header);
+    if (!m) {
+      reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
+      done(new KeyrollError("UNAUTHORIZED", "use the Bearer scheme: Authorization: Bearer <admin key>"));
+      return;
+    }
+    const token = m[1]!;
+    const cached = verifier.verifyCached(token);
+    try {
+      if (cached) {
+        check(cached, scope, req, reply);
+        done();
+        return;
+      }
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    Promise.resolve(verifier.verify(token)).then(
+      (r) => {
+        try {
+          check(r, scope, req, reply);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+      (err: Error) => done(err),
+    );
+  };
+}

@@ -1,0 +1,109 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+import { SCOPE_PATTERN } from "../core/verify.js";
+
+// JSON schemas of the public contract: they validate requests, serialize responses, and are the
+// source of /openapi.json.
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const DateTime = Type.String({ format: "date-time" });
+const NullableDateTime = Nullable(DateTime);
+
+export const Metadata = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+  maxProperties: 50,
+  description: "Free-form JSON object, at most 50 fields",
+});
+export const Scope = Type.String({ pattern: SCOPE_PATTERN });
+export const Scopes = Type.Array(Scope, { maxItems: 100 });
+export const Duration = Type.Union([Type.String({ maxLength: 16 }), Type.Number({ minimum: 0 })], {
+  description: 'A duration: "30s", "15m", "2h", "7d" or a number of seconds',
+});
+
+export const IdParam = (prefix: string) =>
+  Type.Object({ id: Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$` }) }, { additionalProperties: false });
+
+export const PageQuery = {
+  limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$", description: "1 to 200, default 50" })),
+  cursor: Type.Optional(Type.String({ maxLength: 64, description: "nextCursor of the previous page" })),
+};
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { description: "RFC 9457 problem details" },
+);
+
+export const Consumer = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  externalId: Nullable(Type.String()),
+  metadata: Metadata,
+  createdAt: DateTime,
+});
+
+export const VersionState = Type.Union(
+  ["scheduled", "active", "grace", "revoked", "expired"].map((s) => Type.Literal(s)),
+);
+
+export const Version = Type.Object({
+  version: Type.Integer(),
+  state: VersionState,
+  start: Type.String(),
+  imported: Type.Boolean(),
+  createdAt: DateTime,
+  activatesAt: DateTime,
+  expiresAt: NullableDateTime,
+  revokedAt: NullableDateTime,
+  lastUsedAt: NullableDateTime,
+});
+
+export const Key = Type.Object({
+  id: Type.String(),
+  consumerId: Type.String(),
+  name: Nullable(Type.String()),
+  scopes: Type.Array(Type.String()),
+  prefix: Type.String(),
+  metadata: Metadata,
+  state: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
+  expiresAt: NullableDateTime,
+  createdAt: DateTime,
+  versions: Type.Array(Version),
+});
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const VerifyCode = Type.Union(
+  [
+    "VALID",
+    "MALFORMED",
+    "NOT_FOUND",
+    "REVOKED",
+    "EXPIRED",
+    "NOT_YET_ACTIVE",
+    "INSUFFICIENT_SCOPE",
+    "RATE_LIMITED",
+    "DISABLED",
+  ].map((c) => Type.Literal(c)),
+);
+
+export const VerifyResponse = Type.Object({
+  valid: Type.Boolean(),
+  code: VerifyCode,
+  keyId: Nullable(Type.String()),
+  consumerId: Nullable(Type.String()),
+  version: Nullable(Type.Integer()),
+  scopes: Type.Array(Type.String()),
+  deprecated: Type.Boolean(),
+  expiresAt: NullableDateTime,
+});
+
+/** Error responses every authenticated route can give. */
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, Problem]));

@@ -1,0 +1,57 @@
+import type { ConsumerRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import { keyExpired, versionState } from "../core/model.js";
+
+// Domain records → the public JSON shapes of DESIGN.md (camelCase, ISO 8601 UTC times).
+
+export const iso = (t: Millis | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/** `Consumer` as the API shows it. */
+export function consumerView(c: ConsumerRecord) {
+  return {
+    id: c.id,
+    name: c.name,
+    externalId: c.externalId,
+    metadata: c.metadata,
+    createdAt: iso(c.createdAt),
+  };
+}
+
+/** `Version` as the API shows it: its state at `now`, and the freshest `lastUsedAt` this node knows. */
+export function versionView(v: VersionRecord, now: Millis, keyIsExpired: boolean, lastUsed?: Millis | null) {
+  let state = versionState(v, now);
+  if (keyIsExpired && state !== "revoked") state = "expired";
+  const lastUsedAt = Math.max(v.lastUsedAt ?? 0, lastUsed ?? 0) || null;
+  return {
+    version: v.version,
+    state,
+    start: v.start,
+    imported: v.imported,
+    createdAt: iso(v.createdAt),
+    activatesAt: iso(v.activatesAt),
+    expiresAt: iso(v.expiresAt),
+    revokedAt: iso(v.revokedAt),
+    lastUsedAt: iso(lastUsedAt),
+  };
+}
+
+/** `Key` with its versions as the API shows it. */
+export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: string) => Millis | null) {
+  const expired = keyExpired(k.key, now);
+  return {
+    id: k.key.id,
+    consumerId: k.key.consumerId,
+    name: k.key.name,
+    scopes: k.key.scopes,
+    prefix: k.key.prefix,
+    metadata: k.key.metadata,
+    state: k.key.revokedAt === null ? ("active" as const) : ("revoked" as const),
+    expiresAt: iso(k.key.expiresAt),
+    createdAt: iso(k.key.createdAt),
+    versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
+  };
+}
+
+/** An RFC 8594 `Sunset` header value (IMF-fixdate). */
+export function sunset(t: Millis): string {
+  return new Date(t).toUTCString();
+}

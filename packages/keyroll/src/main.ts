@@ -1,0 +1,147 @@
+// The composition root: the only module that wires store, services, verifier and HTTP together,
+// and the only one (with the CLI entry) that touches process-wide state.
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { type Config, ConfigError, resolveConfig } from "./config/index.js";
+import { type Clock, systemClock } from "./core/clock.js";
+import { buildApp } from "./http/app.js";
+import { ensureAdminKey } from "./services/bootstrap.js";
+import { createConsumerService } from "./services/consumers.js";
+import type { Logger, ServiceDeps } from "./services/deps.js";
+import { createKeyService } from "./services/keys.js";
+import { openSqliteStore } from "./store/sqlite/index.js";
+import type { Store } from "./store/types.js";
+import { createVerifier, type Verifier } from "./verifier/index.js";
+
+export { type Config, resolveConfig } from "./config/index.js";
+
+/** A wired Keyroll node. */
+export interface Keyroll {
+  readonly config: Config;
+  readonly store: Store;
+  readonly verifier: Verifier;
+  readonly app: FastifyInstance;
+  readonly services: {
+    consumers: ReturnType<typeof createConsumerService>;
+    keys: ReturnType<typeof createKeyService>;
+  };
+  /** Set only when this start generated the first admin key; print it once, store it nowhere. */
+  readonly generatedAdminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Opens the store the configuration names. */
+export function openStore(database: string): Store {
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    throw new ConfigError(["PostgreSQL is not supported by this build yet: use a SQLite file path"]);
+  }
+  return openSqliteStore(database);
+}
+
+/**
+ * Builds a Keyroll node from a resolved configuration: migrates the store, bootstraps the first
+ * admin key on an empty database, loads the verifier's index and builds the HTTP app (not listening).
+ * @example const kr = await createKeyroll(resolveConfig({ env: {} }), { clock }); await kr.app.inject(...)
+ */
+export async function createKeyroll(
+  config: Config,
+  opts: { clock?: Clock; logger?: pino.Logger; store?: Store } = {},
+): Promise<Keyroll> {
+  const clock = opts.clock ?? systemClock;
+  const log =
+    opts.logger ??
+    pino({
+      level: config.logLevel,
+      // belt and braces: nothing should ever put these in a log line, but if it does, they are cut
+      redact: {
+        paths: ["req.headers.authorization", "secret", "*.secret", "key", "*.digest", "digest"],
+        censor: "[redacted]",
+      },
+    });
+  const logger = log as unknown as Logger;
+  const store = opts.store ?? openStore(config.database);
+  await store.migrate();
+  const verifier = createVerifier({ store, clock, logger, pollMs: config.pollMs });
+  const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
+  const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
+  await verifier.start();
+  const consumers = createConsumerService(deps);
+  const keys = createKeyService(deps);
+  const app = await buildApp({
+    consumers,
+    keys,
+    verifier,
+    clock,
+    logger,
+    fastifyLogger: log,
+    strict: config.strict,
+    maxStalenessMs: config.maxStalenessMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+  let closed = false;
+  return {
+    config,
+    store,
+    verifier,
+    app,
+    services: { consumers, keys },
+    generatedAdminKey: boot?.generatedSecret,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await verifier.stop();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * `keyroll serve`: resolves the configuration from flags, environment and an optional JSON file
+ * (`KEYROLL_CONFIG`), starts a node and serves until SIGINT or SIGTERM.
+ */
+export async function runServe(options: {
+  flags: {
+    host?: string | undefined;
+    port?: string | undefined;
+    database?: string | undefined;
+    strict?: boolean | undefined;
+  };
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<void> {
+  let config: Config;
+  try {
+    const file = options.env.KEYROLL_CONFIG
+      ? (JSON.parse(readFileSync(options.env.KEYROLL_CONFIG, "utf8")) as Record<string, unknown>)
+      : undefined;
+    config = resolveConfig({ env: options.env, flags: options.flags, file });
+  } catch (err) {
+    process.stderr.write(`keyroll: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const kr = await createKeyroll(config);
+  if (kr.generatedAdminKey) {
+    // the one time Keyroll prints a secret it made itself: the first admin key of a new database
+    process.stderr.write(
+      `\nKeyroll created the first admin key. Store it now: it will not be shown again.\n\n  ${kr.generatedAdminKey}\n\n`,
+    );
+  }
+  const address = await kr.app.listen({ host: config.host, port: config.port });
+  kr.app.log.info(
+    { address, database: config.database.startsWith("postgres") ? "postgres" : config.database },
+    "keyroll listening",
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    kr.app.log.info({ signal }, "shutting down");
+    kr.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}

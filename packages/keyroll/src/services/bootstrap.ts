@@ -1,0 +1,84 @@
+import { KeyrollError } from "../core/errors.js";
+import { newId } from "../core/ids.js";
+import type { ConsumerRecord, KeyRecord } from "../core/model.js";
+import { DEFAULT_PREFIX, generateSecret, importProblem } from "../core/secret.js";
+import { buildVersion } from "../core/version.js";
+import type { ServiceDeps } from "./deps.js";
+
+/** Shortest bootstrap admin key accepted from configuration. */
+export const MIN_BOOTSTRAP_KEY_LENGTH = 32;
+
+/**
+ * On an empty database, creates the reserved admin consumer and the first admin key (scope
+ * `admin`), from `bootstrapSecret` when given. Returns the secret only when it generated one, so
+ * the caller can print it once; returns `undefined` when an admin key already exists.
+ */
+export async function ensureAdminKey(
+  deps: ServiceDeps,
+  bootstrapSecret: string | undefined,
+): Promise<{ keyId: string; generatedSecret: string | undefined } | undefined> {
+  const { store, clock } = deps;
+  if (bootstrapSecret !== undefined) {
+    const problem = importProblem(bootstrapSecret);
+    if (problem || bootstrapSecret.length < MIN_BOOTSTRAP_KEY_LENGTH) {
+      throw new KeyrollError(
+        "INVALID_SECRET",
+        `KEYROLL_BOOTSTRAP_ADMIN_KEY must be ${MIN_BOOTSTRAP_KEY_LENGTH}-256 printable characters without spaces`,
+      );
+    }
+  }
+  const secret = bootstrapSecret ?? generateSecret(DEFAULT_PREFIX);
+  const now = clock.now();
+  const created = await store.transaction(async (tx) => {
+    // checked inside the write transaction: two servers starting on one empty file make one admin
+    if ((await tx.countAdminKeys()) > 0) return undefined;
+    const consumer: ConsumerRecord = {
+      id: newId("con", now),
+      name: "keyroll-admin",
+      externalId: null,
+      metadata: { reserved: true },
+      system: true,
+      createdAt: now,
+      deletedAt: null,
+    };
+    const key: KeyRecord = {
+      id: newId("key", now),
+      consumerId: consumer.id,
+      name: "bootstrap admin key",
+      scopes: ["admin"],
+      prefix: DEFAULT_PREFIX,
+      metadata: {},
+      createdAt: now,
+      expiresAt: null,
+      revokedAt: null,
+      admin: true,
+    };
+    const imported = bootstrapSecret !== undefined;
+    await tx.insertConsumer(consumer, now);
+    await tx.insertKey(key, now);
+    await tx.insertVersion(
+      buildVersion({
+        keyId: key.id,
+        version: 1,
+        secret,
+        imported,
+        now,
+        activatesAt: now,
+        storedState: "active",
+      }),
+    );
+    await tx.appendChange({ op: "key.created", keyId: key.id, consumerId: consumer.id, at: now });
+    await tx.appendAudit({
+      id: newId("aud", now),
+      at: now,
+      actor: null,
+      action: "admin.bootstrapped",
+      targetId: key.id,
+      data: { fromConfig: imported },
+    });
+    return key.id;
+  });
+  if (created === undefined) return undefined;
+  await deps.afterCommit();
+  return { keyId: created, generatedSecret: bootstrapSecret === undefined ? secret : undefined };
+}

@@ -1,0 +1,28 @@
+import type { Clock } from "../core/clock.js";
+import type { Store } from "../store/types.js";
+
+/** The minimal logger services use; pino's instance fits. Never pass it a secret, a hash or a row. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** What every service factory takes. */
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Called after each committed mutation; the verifier catches up so this node reads its own writes. */
+  readonly afterCommit: () => Promise<void>;
+}
+
+/** Who asks: the admin key behind a call, and what it may do. */
+export interface Actor {
+  readonly keyId: string | null;
+  readonly scopes: readonly string[];
+}
+
+/** The actor used by the server itself (bootstrap, scheduled work). */
+export const SYSTEM_ACTOR: Actor = { keyId: null, scopes: ["admin"] };

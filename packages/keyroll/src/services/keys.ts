@@ -1,0 +1,380 @@
+import { hash } from "node:crypto";
+import { canonicalJson } from "../core/audit.js";
+import { KeyrollError } from "../core/errors.js";
+import { newId } from "../core/ids.js";
+import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
+import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
+import { buildVersion } from "../core/version.js";
+import type { StoreTx } from "../store/types.js";
+import type { Actor, ServiceDeps } from "./deps.js";
+import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
+
+/** Scopes an admin key may carry. */
+export const ADMIN_SCOPES = ["admin", "keys:read", "keys:write", "verify"] as const;
+
+/** Input of `create`. */
+export interface CreateKeyInput {
+  consumerId: string;
+  name?: string | null | undefined;
+  scopes?: string[] | undefined;
+  prefix?: string | undefined;
+  expiresAt?: Millis | null | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  /** An existing secret to import instead of generating one. */
+  secret?: string | undefined;
+}
+
+/** Input of `rotate`. */
+export interface RotateInput {
+  graceMs: Millis;
+  activateAt?: Millis | undefined;
+  reason?: string | undefined;
+}
+
+/** A freshly made secret and the key it belongs to; the secret exists nowhere else. */
+export interface IssuedSecret {
+  key: KeyWithVersions;
+  secret: string;
+  version: number;
+}
+
+/** Use cases on keys: create or import, read, update, rotate, roll back, revoke. */
+export function createKeyService(deps: ServiceDeps) {
+  const { store, clock } = deps;
+
+  async function mustLock(tx: StoreTx, id: string): Promise<KeyWithVersions> {
+    const k = await tx.lockKey(id);
+    if (!k) throw new KeyrollError("KEY_NOT_FOUND", `key ${id} does not exist`);
+    return k;
+  }
+
+  function assertMayWrite(k: KeyRecord, actor: Actor): void {
+    // changing an admin key could hand its secret to a caller without the admin scope
+    if (k.admin && !actor.scopes.includes("admin")) {
+      throw new KeyrollError("FORBIDDEN", "changing an admin key needs the admin scope");
+    }
+  }
+
+  function newVersion(
+    keyId: string,
+    version: number,
+    secret: string,
+    imported: boolean,
+    now: Millis,
+    activatesAt: Millis,
+    storedState: VersionRecord["storedState"],
+  ): VersionRecord {
+    return buildVersion({ keyId, version, secret, imported, now, activatesAt, storedState });
+  }
+
+  async function audit(
+    tx: StoreTx,
+    now: Millis,
+    actor: Actor,
+    action: string,
+    targetId: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.appendAudit({ id: newId("aud", now), at: now, actor: actor.keyId, action, targetId, data });
+  }
+
+  async function keyChanged(tx: StoreTx, k: KeyRecord, op: string, now: Millis): Promise<void> {
+    await tx.appendChange({ op, keyId: k.id, consumerId: k.consumerId, at: now });
+  }
+
+  return {
+    /** Creates a key with version 1, generated (or imported from `input.secret`). */
+    async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
+      const now = clock.now();
+      const prefix = input.prefix ?? DEFAULT_PREFIX;
+      if (!isValidPrefix(prefix)) {
+        throw new KeyrollError(
+          "VALIDATION_FAILED",
+          "prefix must be 1-16 chars of [a-z0-9_], starting with [a-z0-9]",
+        );
+      }
+      if (input.expiresAt != null && input.expiresAt <= now) {
+        throw new KeyrollError("VALIDATION_FAILED", "expiresAt must be in the future");
+      }
+      const imported = input.secret !== undefined;
+      if (imported) {
+        const problem = importProblem(input.secret!);
+        if (problem) throw new KeyrollError("INVALID_SECRET", `secret ${problem}`);
+      }
+      const secret = input.secret ?? generateSecret(prefix);
+      const scopes = [...new Set(input.scopes ?? [])];
+      const out = await store.transaction(async (tx) => {
+        const consumer = await tx.getConsumer(input.consumerId);
+        if (!consumer || consumer.deletedAt !== null) {
+          throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${input.consumerId} does not exist`);
+        }
+        if (consumer.system) {
+          if (!actor.scopes.includes("admin")) {
+            throw new KeyrollError("FORBIDDEN", "creating an admin key needs the admin scope");
+          }
+          const bad = scopes.filter((s) => !(ADMIN_SCOPES as readonly string[]).includes(s));
+          if (bad.length > 0 || scopes.length === 0) {
+            throw new KeyrollError(
+              "VALIDATION_FAILED",
+              `admin keys take scopes from: ${ADMIN_SCOPES.join(", ")}`,
+            );
+          }
+        }
+        const key: KeyRecord = {
+          id: newId("key", now),
+          consumerId: consumer.id,
+          name: input.name ?? null,
+          scopes,
+          prefix,
+          metadata: input.metadata ?? {},
+          createdAt: now,
+          expiresAt: input.expiresAt ?? null,
+          revokedAt: null,
+          admin: consumer.system,
+        };
+        const v = newVersion(key.id, 1, secret, imported, now, now, "active");
+        if (await tx.digestExists(v.digest)) {
+          throw new KeyrollError("SECRET_ALREADY_EXISTS", "this secret is already in use by a key");
+        }
+        await tx.insertKey(key, now);
+        await tx.insertVersion(v);
+        await keyChanged(tx, key, "key.created", now);
+        await audit(tx, now, actor, imported ? "key.imported" : "key.created", key.id, {
+          consumerId: key.consumerId,
+          scopes,
+          version: 1,
+        });
+        return (await tx.getKey(key.id))!;
+      });
+      await deps.afterCommit();
+      deps.logger.info({ keyId: out.key.id, consumerId: out.key.consumerId, imported }, "key created");
+      return { key: out, secret, version: 1 };
+    },
+
+    async get(id: string): Promise<KeyWithVersions> {
+      const k = await store.getKey(id);
+      if (!k) throw new KeyrollError("KEY_NOT_FOUND", `key ${id} does not exist`);
+      return k;
+    },
+
+    async list(q: {
+      consumerId?: string | undefined;
+      state?: "active" | "revoked" | undefined;
+      limit: number;
+      after?: string | undefined;
+    }): Promise<KeyWithVersions[]> {
+      return store.listKeys(q);
+    },
+
+    async update(
+      id: string,
+      patch: {
+        name?: string | null | undefined;
+        scopes?: string[] | undefined;
+        metadata?: Record<string, unknown> | undefined;
+      },
+      actor: Actor,
+    ): Promise<KeyWithVersions> {
+      const now = clock.now();
+      const out = await store.transaction(async (tx) => {
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        if (k.key.revokedAt !== null) throw new KeyrollError("KEY_REVOKED", `key ${id} is revoked`);
+        const scopes = patch.scopes === undefined ? undefined : [...new Set(patch.scopes)];
+        if (k.key.admin && scopes) {
+          const bad = scopes.filter((s) => !(ADMIN_SCOPES as readonly string[]).includes(s));
+          if (bad.length > 0 || scopes.length === 0) {
+            throw new KeyrollError(
+              "VALIDATION_FAILED",
+              `admin keys take scopes from: ${ADMIN_SCOPES.join(", ")}`,
+            );
+          }
+        }
+        await tx.updateKey(id, { ...patch, scopes } as Parameters<StoreTx["updateKey"]>[1], now);
+        await keyChanged(tx, k.key, "key.updated", now);
+        await audit(tx, now, actor, "key.updated", id, {
+          fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined),
+        });
+        return (await tx.getKey(id))!;
+      });
+      await deps.afterCommit();
+      return out;
+    },
+
+    /**
+     * Rotates a key in one transaction: a new version (active now or at `activateAt`), the previous
+     * one in grace until `graceMs` after that. With an Idempotency-Key, a retry returns the same
+     * successor and secret instead of making another.
+     */
+    async rotate(
+      id: string,
+      input: RotateInput,
+      actor: Actor,
+      idempotencyKey?: string,
+    ): Promise<
+      IssuedSecret & { previous: { version: number; expiresAt: Millis } | null; replayed: boolean }
+    > {
+      const now = clock.now();
+      const requestHash = hash(
+        "sha256",
+        canonicalJson({
+          graceMs: input.graceMs,
+          activateAt: input.activateAt ?? null,
+          reason: input.reason ?? null,
+        }),
+        "hex",
+      );
+      const idemHash = idempotencyKey === undefined ? undefined : idempotencyHash(id, idempotencyKey);
+      const out = await store.transaction(async (tx) => {
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        if (idemHash !== undefined) {
+          const prior = await tx.getIdempotency(id, idemHash);
+          if (prior && now - prior.createdAt < IDEMPOTENCY_TTL_MS) {
+            if (prior.requestHash !== requestHash) {
+              throw new KeyrollError(
+                "IDEMPOTENCY_KEY_REUSED",
+                "this Idempotency-Key was sent with a different body",
+              );
+            }
+            return {
+              key: k,
+              secret: unseal(id, idempotencyKey!, prior.sealedSecret),
+              version: prior.response.version,
+              previous: prior.response.previous,
+              replayed: true,
+            };
+          }
+        }
+        const plan = planRotation(k.key, k.versions, now, {
+          graceMs: input.graceMs,
+          activateAt: input.activateAt,
+        });
+        const secret = generateSecret(k.key.prefix);
+        const v = newVersion(
+          id,
+          plan.next.version,
+          secret,
+          false,
+          now,
+          plan.next.activatesAt,
+          plan.next.storedState,
+        );
+        await tx.patchVersions(id, plan.patches);
+        await tx.insertVersion(v);
+        if (idemHash !== undefined) {
+          // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
+          await tx.putIdempotency(id, idemHash, {
+            requestHash,
+            response: { version: v.version, previous: plan.previous },
+            sealedSecret: seal(id, idempotencyKey!, secret),
+            createdAt: now,
+          });
+        }
+        await keyChanged(tx, k.key, "key.rotated", now);
+        await audit(tx, now, actor, "key.rotated", id, {
+          version: v.version,
+          previous: plan.previous?.version ?? null,
+          graceMs: input.graceMs,
+          activatesAt: plan.next.activatesAt,
+          reason: input.reason ?? null,
+        });
+        return {
+          key: (await tx.getKey(id))!,
+          secret,
+          version: v.version,
+          previous: plan.previous,
+          replayed: false,
+        };
+      });
+      await deps.afterCommit();
+      if (!out.replayed) deps.logger.info({ keyId: id, version: out.version }, "key rotated");
+      return out;
+    },
+
+    /** Makes the previous version active again (while it is in grace) and revokes the newer one. */
+    async rollback(id: string, actor: Actor): Promise<KeyWithVersions> {
+      const now = clock.now();
+      const out = await store.transaction(async (tx) => {
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        const patches = planRollback(k.key, k.versions, now);
+        await tx.patchVersions(id, patches);
+        await keyChanged(tx, k.key, "key.rolled_back", now);
+        await audit(tx, now, actor, "key.rolled_back", id, {
+          revoked: patches
+            .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
+            .map((p) => p.version),
+        });
+        return (await tx.getKey(id))!;
+      });
+      await deps.afterCommit();
+      return out;
+    },
+
+    /** Revokes one version: it is rejected as `REVOKED` from now on. */
+    async revokeVersion(
+      id: string,
+      version: number,
+      reason: string | undefined,
+      actor: Actor,
+    ): Promise<KeyWithVersions> {
+      const now = clock.now();
+      const out = await store.transaction(async (tx) => {
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        const patches = planVersionRevoke(k.key, k.versions, version, now);
+        if (patches.length > 0) {
+          await tx.patchVersions(id, patches);
+          await keyChanged(tx, k.key, "version.revoked", now);
+          await audit(tx, now, actor, "version.revoked", id, { version, reason: reason ?? null });
+        }
+        return (await tx.getKey(id))!;
+      });
+      await deps.afterCommit();
+      return out;
+    },
+
+    /** Revokes the key and every version of it. Idempotent. */
+    async revoke(id: string, reason: string | undefined, actor: Actor): Promise<KeyWithVersions> {
+      const now = clock.now();
+      const out = await store.transaction(async (tx) => {
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        if (k.key.revokedAt !== null) return k;
+        if (k.key.admin && (await tx.countAdminKeys()) <= 1) {
+          throw new KeyrollError(
+            "CONSUMER_RESERVED",
+            "the last admin key cannot be revoked: create another first",
+          );
+        }
+        await tx.updateKey(id, { revokedAt: now }, now);
+        await tx.patchVersions(id, planKeyRevoke(k.versions, now));
+        await keyChanged(tx, k.key, "key.revoked", now);
+        await audit(tx, now, actor, "key.revoked", id, { reason: reason ?? null });
+        return (await tx.getKey(id))!;
+      });
+      await deps.afterCommit();
+      return out;
+    },
+
+    /** Brings stored version states in line with the time (scheduled activations, grace ends). */
+    async settleKey(id: string): Promise<void> {
+      const now = clock.now();
+      const changed = await store.transaction(async (tx) => {
+        const k = await tx.lockKey(id);
+        if (!k) return false;
+        const patches = settle(k.versions, now);
+        if (patches.length === 0) return false;
+        await tx.patchVersions(id, patches);
+        await keyChanged(tx, k.key, "key.settled", now);
+        return true;
+      });
+      if (changed) await deps.afterCommit();
+    },
+  };
+}
+
+/** The key service's interface. */
+export type KeyService = ReturnType<typeof createKeyService>;

@@ -1,0 +1,393 @@
+import { type Kysely, sql } from "kysely";
+import { chainHash, GENESIS_HASH } from "../../core/audit.js";
+import type {
+  ConsumerRecord,
+  KeyRecord,
+  KeyWithVersions,
+  VersionRecord,
+  VersionState,
+} from "../../core/model.js";
+import type { VersionPatch } from "../../core/rotation.js";
+import type { AuditInput, Change, IdempotencyRecord, PageQuery, StoreReads, StoreTx } from "../types.js";
+import type { ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
+
+// Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
+
+type Db = Kysely<Database>;
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const json = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : v);
+
+export function toConsumer(r: ConsumersTable): ConsumerRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    externalId: r.external_id,
+    metadata: json(r.metadata) as Record<string, unknown>,
+    system: num(r.system) === 1,
+    createdAt: num(r.created_at),
+    deletedAt: numOrNull(r.deleted_at),
+  };
+}
+
+export function toKey(r: KeysTable): KeyRecord {
+  return {
+    id: r.id,
+    consumerId: r.consumer_id,
+    name: r.name,
+    scopes: json(r.scopes) as string[],
+    prefix: r.prefix,
+    metadata: json(r.metadata) as Record<string, unknown>,
+    admin: num(r.admin) === 1,
+    createdAt: num(r.created_at),
+    expiresAt: numOrNull(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
+  };
+}
+
+export function toVersion(r: KeyVersionsTable): VersionRecord {
+  return {
+    keyId: r.key_id,
+    version: num(r.version),
+    digest: r.digest,
+    start: r.start,
+    imported: num(r.imported) === 1,
+    storedState: r.state as VersionState,
+    createdAt: num(r.created_at),
+    activatesAt: num(r.activates_at),
+    graceStartsAt: numOrNull(r.grace_starts_at),
+    expiresAt: numOrNull(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
+    lastUsedAt: numOrNull(r.last_used_at),
+    checksumExemptPrefix: r.checksum_exempt_prefix,
+  };
+}
+
+async function withVersions(db: Db, keys: KeysTable[]): Promise<KeyWithVersions[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom("key_versions")
+    .selectAll()
+    .where(
+      "key_id",
+      "in",
+      keys.map((k) => k.id),
+    )
+    .orderBy("key_id")
+    .orderBy("version")
+    .execute();
+  const byKey = new Map<string, VersionRecord[]>();
+  for (const r of rows) {
+    const list = byKey.get(r.key_id) ?? [];
+    list.push(toVersion(r));
+    byKey.set(r.key_id, list);
+  }
+  return keys.map((k) => ({ key: toKey(k), versions: byKey.get(k.id) ?? [] }));
+}
+
+/** Reads over any Kysely handle (the store or a transaction). */
+export function reads(db: Db): StoreReads {
+  return {
+    async getConsumer(id) {
+      const r = await db.selectFrom("consumers").selectAll().where("id", "=", id).executeTakeFirst();
+      return r ? toConsumer(r) : undefined;
+    },
+    async listConsumers(q: PageQuery) {
+      let qb = db.selectFrom("consumers").selectAll().where("deleted_at", "is", null);
+      if (q.after) qb = qb.where("id", ">", q.after);
+      const rows = await qb.orderBy("id").limit(q.limit).execute();
+      return rows.map(toConsumer);
+    },
+    async getKey(id) {
+      const k = await db.selectFrom("keys").selectAll().where("id", "=", id).executeTakeFirst();
+      return k ? (await withVersions(db, [k]))[0] : undefined;
+    },
+    async listKeys(q) {
+      let qb = db.selectFrom("keys").selectAll();
+      if (q.consumerId) qb = qb.where("consumer_id", "=", q.consumerId);
+      if (q.state === "active") qb = qb.where("revoked_at", "is", null);
+      if (q.state === "revoked") qb = qb.where("revoked_at", "is not", null);
+      if (q.after) qb = qb.where("id", ">", q.after);
+      return withVersions(db, await qb.orderBy("id").limit(q.limit).execute());
+    },
+    async findByDigest(digest) {
+      const v = await db
+        .selectFrom("key_versions")
+        .select("key_id")
+        .where("digest", "=", digest)
+        .executeTakeFirst();
+      if (!v) return undefined;
+      const k = await db.selectFrom("keys").selectAll().where("id", "=", v.key_id).executeTakeFirst();
+      return k ? (await withVersions(db, [k]))[0] : undefined;
+    },
+  };
+}
+
+/** Writes over a transaction handle; `lockKey` is supplied by the dialect. */
+export function writes(db: Db, lockKey: StoreTx["lockKey"]): StoreTx {
+  return {
+    ...reads(db),
+    lockKey,
+    async findConsumerByExternalId(externalId) {
+      const r = await db
+        .selectFrom("consumers")
+        .selectAll()
+        .where("external_id", "=", externalId)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      return r ? toConsumer(r) : undefined;
+    },
+    async insertConsumer(c, now) {
+      await db
+        .insertInto("consumers")
+        .values({
+          id: c.id,
+          name: c.name,
+          external_id: c.externalId,
+          metadata: JSON.stringify(c.metadata),
+          system: c.system ? 1 : 0,
+          created_at: c.createdAt,
+          updated_at: now,
+          deleted_at: c.deletedAt,
+        })
+        .execute();
+    },
+    async updateConsumer(id, patch, now) {
+      await db
+        .updateTable("consumers")
+        .set({
+          updated_at: now,
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.externalId !== undefined && { external_id: patch.externalId }),
+          ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
+          ...(patch.deletedAt !== undefined && { deleted_at: patch.deletedAt }),
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+    async listKeyIdsOfConsumer(consumerId) {
+      const rows = await db.selectFrom("keys").select("id").where("consumer_id", "=", consumerId).execute();
+      return rows.map((r) => r.id);
+    },
+    async insertKey(k, now) {
+      await db
+        .insertInto("keys")
+        .values({
+          id: k.id,
+          consumer_id: k.consumerId,
+          name: k.name,
+          scopes: JSON.stringify(k.scopes),
+          prefix: k.prefix,
+          metadata: JSON.stringify(k.metadata),
+          admin: k.admin ? 1 : 0,
+          created_at: k.createdAt,
+          updated_at: now,
+          expires_at: k.expiresAt,
+          revoked_at: k.revokedAt,
+        })
+        .execute();
+    },
+    async updateKey(id, patch, now) {
+      await db
+        .updateTable("keys")
+        .set({
+          updated_at: now,
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.scopes !== undefined && { scopes: JSON.stringify(patch.scopes) }),
+          ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
+          ...(patch.revokedAt !== undefined && { revoked_at: patch.revokedAt }),
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+    async insertVersion(v) {
+      await db
+        .insertInto("key_versions")
+        .values({
+          key_id: v.keyId,
+          version: v.version,
+          digest: v.digest,
+          start: v.start,
+          imported: v.imported ? 1 : 0,
+          state: v.storedState,
+          created_at: v.createdAt,
+          activates_at: v.activatesAt,
+          grace_starts_at: v.graceStartsAt,
+          expires_at: v.expiresAt,
+          revoked_at: v.revokedAt,
+          last_used_at: v.lastUsedAt,
+          checksum_exempt_prefix: v.checksumExemptPrefix,
+        })
+        .execute();
+    },
+    async patchVersions(keyId, patches: readonly VersionPatch[]) {
+      // in the given order: plans put demotions before promotions for the one-active index
+      for (const p of patches) {
+        await db
+          .updateTable("key_versions")
+          .set({
+            state: p.storedState,
+            ...(p.graceStartsAt !== undefined && { grace_starts_at: p.graceStartsAt }),
+            ...(p.expiresAt !== undefined && { expires_at: p.expiresAt }),
+            ...(p.revokedAt !== undefined && { revoked_at: p.revokedAt }),
+          })
+          .where("key_id", "=", keyId)
+          .where("version", "=", p.version)
+          .execute();
+      }
+    },
+    async digestExists(digest) {
+      const r = await db
+        .selectFrom("key_versions")
+        .select("key_id")
+        .where("digest", "=", digest)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+    async countAdminKeys() {
+      const r = await db
+        .selectFrom("keys")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("admin", "=", 1)
+        .where("revoked_at", "is", null)
+        .executeTakeFirstOrThrow();
+      return num(r.n);
+    },
+    async getIdempotency(keyId, keyHash) {
+      const r = await db
+        .selectFrom("idempotency_keys")
+        .selectAll()
+        .where("key_id", "=", keyId)
+        .where("key_hash", "=", keyHash)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        requestHash: r.request_hash,
+        response: json(r.response) as IdempotencyRecord["response"],
+        sealedSecret: r.sealed_secret,
+        createdAt: num(r.created_at),
+      };
+    },
+    async putIdempotency(keyId, keyHash, rec) {
+      await db
+        .insertInto("idempotency_keys")
+        .values({
+          key_id: keyId,
+          key_hash: keyHash,
+          request_hash: rec.requestHash,
+          response: JSON.stringify(rec.response),
+          sealed_secret: rec.sealedSecret,
+          created_at: rec.createdAt,
+        })
+        .execute();
+    },
+    async appendChange(c) {
+      await db
+        .insertInto("changes")
+        .values({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })
+        .execute();
+    },
+    async appendAudit(entry: AuditInput) {
+      const last = await db
+        .selectFrom("audit_log")
+        .select("hash")
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      await db
+        .insertInto("audit_log")
+        .values({
+          id: entry.id,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          target_id: entry.targetId,
+          data: JSON.stringify(entry.data),
+          prev_hash: prevHash,
+          hash: chainHash(prevHash, entry),
+        })
+        .execute();
+    },
+  };
+}
+
+/** Store-level reads that are not part of a transaction. */
+export function feed(db: Db) {
+  return {
+    async latestSeq(): Promise<number> {
+      const r = await db
+        .selectFrom("changes")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .executeTakeFirst();
+      return numOrNull(r?.seq) ?? 0;
+    },
+    async changesSince(seq: number, limit: number): Promise<Change[]> {
+      const rows = await db
+        .selectFrom("changes")
+        .selectAll()
+        .where("seq", ">", seq)
+        .orderBy("seq")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        seq: num(r.seq),
+        op: r.op,
+        keyId: r.key_id,
+        consumerId: r.consumer_id,
+        at: num(r.created_at),
+      }));
+    },
+    async allKeys(): Promise<KeyWithVersions[]> {
+      const keys = await db.selectFrom("keys").selectAll().orderBy("id").execute();
+      const versions = await db
+        .selectFrom("key_versions")
+        .selectAll()
+        .orderBy("key_id")
+        .orderBy("version")
+        .execute();
+      const byKey = new Map<string, VersionRecord[]>();
+      for (const r of versions) {
+        const list = byKey.get(r.key_id) ?? [];
+        list.push(toVersion(r));
+        byKey.set(r.key_id, list);
+      }
+      return keys.map((k) => ({ key: toKey(k), versions: byKey.get(k.id) ?? [] }));
+    },
+    async recordLastUsed(
+      entries: ReadonlyArray<{ keyId: string; version: number; at: number }>,
+    ): Promise<void> {
+      for (const e of entries) {
+        await db
+          .updateTable("key_versions")
+          .set({
+            last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${e.at} then ${e.at} else last_used_at end`,
+          })
+          .where("key_id", "=", e.keyId)
+          .where("version", "=", e.version)
+          .execute();
+      }
+    },
+    async listAudit(afterSeq: number, limit: number) {
+      const rows = await db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("seq", ">", afterSeq)
+        .orderBy("seq")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        seq: num(r.seq),
+        id: r.id,
+        at: num(r.at),
+        actor: r.actor,
+        action: r.action,
+        targetId: r.target_id,
+        data: json(r.data) as Record<string, unknown>,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      }));
+    },
+  };
+}

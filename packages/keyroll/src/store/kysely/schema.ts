@@ -1,0 +1,82 @@
+import type { Generated } from "kysely";
+
+// Row shapes as the database holds them: snake_case, times in epoch ms, JSON as text (SQLite) or jsonb.
+
+export interface ConsumersTable {
+  id: string;
+  name: string;
+  external_id: string | null;
+  metadata: unknown;
+  system: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface KeysTable {
+  id: string;
+  consumer_id: string;
+  name: string | null;
+  scopes: unknown;
+  prefix: string;
+  metadata: unknown;
+  admin: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface KeyVersionsTable {
+  key_id: string;
+  version: number;
+  digest: string;
+  start: string;
+  imported: number;
+  state: string;
+  created_at: number;
+  activates_at: number;
+  grace_starts_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  checksum_exempt_prefix: string | null;
+}
+
+export interface ChangesTable {
+  seq: Generated<number>;
+  op: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  key_id: string;
+  key_hash: string;
+  request_hash: string;
+  response: unknown;
+  sealed_secret: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  actor: string | null;
+  action: string;
+  target_id: string | null;
+  data: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  consumers: ConsumersTable;
+  keys: KeysTable;
+  key_versions: KeyVersionsTable;
+  changes: ChangesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001-init.js";
+
+/** Every migration, in order. Add new ones; never edit a released one. */
+export const migrations: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { "0001-init": m0001 };
+  },
+};

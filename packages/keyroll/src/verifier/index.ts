@@ -1,0 +1,290 @@
+import type { Clock } from "../core/clock.js";
+import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
+import { DEFAULT_PREFIX, digestSecret, parseSecret } from "../core/secret.js";
+import { decide, unknownSecret, type VerifyResult } from "../core/verify.js";
+import type { Logger } from "../services/deps.js";
+import type { Store } from "../store/types.js";
+
+/** One indexed version; mutable only for its usage stamp. */
+interface Entry {
+  readonly key: KeyRecord;
+  readonly version: VersionRecord;
+  lastUsedAt: number | null;
+  dirty: boolean;
+}
+
+/** Settings of the verifier. */
+export interface VerifierOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How long a digest that matched nothing is answered NOT_FOUND without asking the store. */
+  readonly negativeTtlMs?: number;
+  /** How often to read the change feed when nothing tells us about a change (other processes). */
+  readonly pollMs?: number;
+  /** How often `lastUsedAt` stamps are written back. */
+  readonly flushMs?: number;
+}
+
+const MAX_NEGATIVE = 100_000;
+
+/**
+ * The hot path: an in-memory index of every version by secret digest, loaded at start and kept
+ * current from the change feed. A hit costs a checksum, a SHA-256 and a map lookup: no await,
+ * no database. A miss reads through to the store once, then is remembered briefly.
+ * @example const v = createVerifier({ store, clock, logger }); await v.start(); v.verifyCached(secret)
+ */
+export function createVerifier(opts: VerifierOptions) {
+  const { store, clock, logger } = opts;
+  const negativeTtlMs = opts.negativeTtlMs ?? 2_000;
+  const pollMs = opts.pollMs ?? 250;
+  const flushMs = opts.flushMs ?? 5_000;
+
+  const index = new Map<string, Entry>();
+  const digestsByKey = new Map<string, string[]>();
+  const negative = new Map<string, number>();
+  const inflight = new Map<string, Promise<Entry | undefined>>();
+  // prefixes whose secrets Keyroll generated: a bad checksum there is MALFORMED without a lookup
+  const generatedPrefixes = new Map<string, number>([[DEFAULT_PREFIX, 1]]);
+  // prefixes of imported secrets that fail the checksum: those must be looked up
+  const exemptPrefixes = new Map<string, number>();
+  const dirty = new Set<Entry>();
+
+  let lastSeq = 0;
+  let lastSyncAt = 0;
+  let syncing: Promise<void> | null = null;
+  let pending: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let started = false;
+  let stats = { hits: 0, misses: 0, storeLookups: 0 };
+
+  const bump = (m: Map<string, number>, k: string, d: number) => {
+    const n = (m.get(k) ?? 0) + d;
+    if (n <= 0) m.delete(k);
+    else m.set(k, n);
+  };
+
+  function unindex(keyId: string): void {
+    for (const d of digestsByKey.get(keyId) ?? []) {
+      const e = index.get(d);
+      if (!e) continue;
+      index.delete(d);
+      if (!e.version.imported) bump(generatedPrefixes, e.key.prefix, -1);
+      if (e.version.checksumExemptPrefix) bump(exemptPrefixes, e.version.checksumExemptPrefix, -1);
+    }
+    digestsByKey.delete(keyId);
+  }
+
+  function put(k: KeyWithVersions): void {
+    const previous = new Map<number, Entry>();
+    for (const d of digestsByKey.get(k.key.id) ?? []) {
+      const e = index.get(d);
+      if (e) previous.set(e.version.version, e);
+    }
+    unindex(k.key.id);
+    const digests: string[] = [];
+    for (const v of k.versions) {
+      const old = previous.get(v.version);
+      const lastUsedAt = Math.max(old?.lastUsedAt ?? 0, v.lastUsedAt ?? 0) || null;
+      const e: Entry = { key: k.key, version: v, lastUsedAt, dirty: old?.dirty ?? false };
+      if (old?.dirty) {
+        dirty.delete(old);
+        dirty.add(e);
+      }
+      index.set(v.digest, e);
+      negative.delete(v.digest);
+      digests.push(v.digest);
+      if (!v.imported) bump(generatedPrefixes, k.key.prefix, 1);
+      if (v.checksumExemptPrefix) bump(exemptPrefixes, v.checksumExemptPrefix, 1);
+    }
+    digestsByKey.set(k.key.id, digests);
+  }
+
+  function use(e: Entry, now: number): void {
+    e.lastUsedAt = now;
+    if (!e.dirty) {
+      e.dirty = true;
+      dirty.add(e);
+    }
+  }
+
+  /** Shape and checksum check; returns a digest to look up, or a final answer. */
+  function precheck(secret: string): string | VerifyResult {
+    const p = parseSecret(secret);
+    if (p.shape === "malformed") return unknownSecret("MALFORMED");
+    if (
+      p.shape === "keyroll" &&
+      !p.checksumOk &&
+      generatedPrefixes.has(p.prefix) &&
+      !exemptPrefixes.has(p.prefix)
+    ) {
+      return unknownSecret("MALFORMED");
+    }
+    return digestSecret(secret);
+  }
+
+  async function readThrough(digest: string, scopes: readonly string[] | undefined): Promise<VerifyResult> {
+    let p = inflight.get(digest);
+    if (!p) {
+      // concurrent misses on one digest share a single store read
+      p = (async () => {
+        stats.storeLookups++;
+        const k = await store.findByDigest(digest);
+        if (!k) {
+          if (negative.size >= MAX_NEGATIVE) negative.clear();
+          negative.set(digest, clock.now() + negativeTtlMs);
+          return undefined;
+        }
+        put(k);
+        return index.get(digest);
+      })().finally(() => inflight.delete(digest));
+      inflight.set(digest, p);
+    }
+    const e = await p;
+    if (!e) return unknownSecret("NOT_FOUND");
+    const now = clock.now();
+    const r = decide(e.key, e.version, now, scopes);
+    if (r.valid) use(e, now);
+    return r;
+  }
+
+  async function applyChanges(): Promise<void> {
+    for (;;) {
+      const changes = await store.changesSince(lastSeq, 1000);
+      if (changes.length === 0) break;
+      const keyIds = new Set<string>();
+      for (const c of changes) if (c.keyId) keyIds.add(c.keyId);
+      for (const id of keyIds) {
+        const k = await store.getKey(id);
+        if (k) put(k);
+        else unindex(id);
+      }
+      lastSeq = changes[changes.length - 1]!.seq;
+      if (changes.length < 1000) break;
+    }
+    lastSyncAt = clock.now();
+  }
+
+  async function flush(): Promise<void> {
+    if (dirty.size === 0) return;
+    const batch = [...dirty].map((e) => ({ keyId: e.key.id, version: e.version.version, at: e.lastUsedAt! }));
+    for (const e of dirty) e.dirty = false;
+    dirty.clear();
+    try {
+      await store.recordLastUsed(batch);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, versions: batch.length }, "could not record lastUsedAt");
+    }
+  }
+
+  const verifier = {
+    /** Loads the whole index and starts following the change feed. */
+    async start(): Promise<void> {
+      const snapshot = await store.loadAll();
+      for (const k of snapshot.keys) put(k);
+      lastSeq = snapshot.seq;
+      lastSyncAt = clock.now();
+      started = true;
+      logger.info({ keys: snapshot.keys.length, seq: lastSeq }, "verifier index loaded");
+      const tick = () => {
+        timer = setTimeout(() => {
+          verifier
+            .sync()
+            .catch((err: Error) => logger.warn({ err: err.message }, "change feed read failed"))
+            .finally(() => {
+              if (started) tick();
+            });
+        }, pollMs);
+        timer.unref();
+      };
+      tick();
+      flushTimer = setInterval(() => void flush(), flushMs);
+      flushTimer.unref();
+    },
+
+    /** Stops polling and writes pending usage stamps. */
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      clearInterval(flushTimer);
+      if (syncing) await syncing.catch(() => undefined);
+      await flush();
+    },
+
+    /**
+     * Reads the change feed up to now. Concurrent callers share one read; a caller arriving
+     * during a read gets another one after it, so its own committed change is always included.
+     */
+    sync(): Promise<void> {
+      if (syncing) {
+        if (!pending) {
+          const next = () => {
+            pending = null;
+            return verifier.sync();
+          };
+          pending = syncing.then(next, next);
+        }
+        return pending;
+      }
+      syncing = applyChanges().finally(() => {
+        syncing = null;
+      });
+      return syncing;
+    },
+
+    /**
+     * Verifies from memory only. Returns `undefined` when the answer needs the store (a digest
+     * never seen), so the caller can take the async path.
+     */
+    verifyCached(secret: string, scopes?: readonly string[]): VerifyResult | undefined {
+      const d = precheck(secret);
+      if (typeof d !== "string") return d;
+      const e = index.get(d);
+      const now = clock.now();
+      if (e) {
+        stats.hits++;
+        const r = decide(e.key, e.version, now, scopes);
+        if (r.valid) use(e, now);
+        return r;
+      }
+      const until = negative.get(d);
+      if (until !== undefined && until > now) return unknownSecret("NOT_FOUND");
+      return undefined;
+    },
+
+    /** Verifies a secret: from memory on a hit, reading through to the store on a miss. */
+    verify(secret: string, scopes?: readonly string[]): VerifyResult | Promise<VerifyResult> {
+      const r = verifier.verifyCached(secret, scopes);
+      if (r) return r;
+      stats.misses++;
+      return readThrough(digestSecret(secret), scopes);
+    },
+
+    /** True when the index is loaded and was caught up with the feed within `maxLagMs`. */
+    isFresh(maxLagMs: number): boolean {
+      return started && clock.now() - lastSyncAt <= maxLagMs;
+    },
+
+    /** Counters and positions for health and metrics. */
+    status() {
+      return { started, size: index.size, lastSeq, lastSyncAt, ...stats };
+    },
+
+    /** The freshest `lastUsedAt` this node knows for a digest (flushed to the store in batches). */
+    lastUsedAt(digest: string): number | null {
+      return index.get(digest)?.lastUsedAt ?? null;
+    },
+
+    /** Writes pending `lastUsedAt` stamps now. */
+    flush,
+
+    resetStats() {
+      stats = { hits: 0, misses: 0, storeLookups: 0 };
+    },
+  };
+  return verifier;
+}
+
+/** The verifier's interface. */
+export type Verifier = ReturnType<typeof createVerifier>;
