@@ -16,7 +16,6 @@ export const ERRORS = {
   CONSUMER_NOT_FOUND: { status: 404, title: "No such consumer" },
   KEY_NOT_FOUND: { status: 404, title: "No such key" },
   VERSION_NOT_FOUND: { status: 404, title: "No such key version" },
-  METHOD_NOT_ALLOWED: { status: 405, title: "This method is not allowed on this route" },
   CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
   EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
   SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },
@@ -45,8 +44,14 @@ export class KeyrollError extends Error {
   /** Field-level problems, safe to show to the client. */
   readonly errors: ReadonlyArray<{ path: string; message: string }> | undefined;
 
-  constructor(code: ErrorCode, detail?: string, errors?: ReadonlyArray<{ path: string; message: string }>) {
-    super(detail ?? ERRORS[code].title);
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    errors?: ReadonlyArray<{ path: string; message: string }>,
+    cause?: unknown,
+  ) {
+    // `cause` is for the server log only; the HTTP layer never sends it
+    super(detail ?? ERRORS[code].title, cause === undefined ? undefined : { cause });
     this.name = "KeyrollError";
     this.code = code;
     this.status = ERRORS[code].status;

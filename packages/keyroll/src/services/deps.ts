@@ -1,13 +1,9 @@
 import type { Clock } from "../core/clock.js";
-import type { Store } from "../store/types.js";
+import type { Logger } from "../core/logger.js";
 
-/** The minimal logger services use; pino's instance fits. Never pass it a secret, a hash or a row. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+export type { Logger } from "../core/logger.js";
+
+import type { Store } from "../store/types.js";
 
 /** What every service factory takes. */
 export interface ServiceDeps {

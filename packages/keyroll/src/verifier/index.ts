@@ -1,8 +1,8 @@
 import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
 import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
 import { DEFAULT_PREFIX, digestSecret, parseSecret } from "../core/secret.js";
 import { decide, unknownSecret, type VerifyResult } from "../core/verify.js";
-import type { Logger } from "../services/deps.js";
 import type { Store } from "../store/types.js";
 
 /** One indexed version; mutable only for its usage stamp. */

@@ -2,10 +2,24 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
+import { KeyrollError } from "../../core/errors.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
+
+/** Driver failures a caller can act on become registry errors; the driver's text stays in the log. */
+function translate(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string") return err;
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return new KeyrollError("STORE_UNAVAILABLE", "the database is busy; retry", undefined, err);
+  }
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+    return new KeyrollError("CONCURRENT_MODIFICATION", "the key changed concurrently; retry", undefined, err);
+  }
+  return err;
+}
 
 /**
  * The embedded default store: one SQLite file (WAL, fully synced commits) that other processes
@@ -49,7 +63,7 @@ export function openSqliteStore(file: string): Store {
           return out;
         } catch (err) {
           await sql`rollback`.execute(c);
-          throw err;
+          throw translate(err);
         }
       });
     },

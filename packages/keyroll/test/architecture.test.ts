@@ -1,0 +1,86 @@
+// Keeps the dependency rule of DESIGN.md true: an arrow means "may import".
+//   http, gateway, cli → services, verifier → store → core;  main → anything but cli;
+//   only cli's serve command imports main; core imports no I/O, no framework, no driver.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
+
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  core: ["core"],
+  store: ["store", "core"],
+  services: ["services", "store", "core"],
+  verifier: ["verifier", "store", "core"],
+  config: ["config", "core"],
+  http: ["http", "services", "verifier", "core"],
+  gateway: ["gateway", "services", "verifier", "core"],
+  cli: ["cli"],
+  main: ["http", "gateway", "services", "verifier", "store", "core", "config"],
+};
+// pure computations only: hashing and CRC32 are not I/O
+const CORE_EXTERNALS = new Set(["node:crypto", "node:zlib"]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [p] : [];
+  });
+}
+
+function imports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/g))
+    out.push(m[1]!);
+  for (const m of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|\n)\s*import\s+["']([^"']+)["']/g)) out.push(m[1]!);
+  return out;
+}
+
+const layerOf = (file: string): string => {
+  const rel = relative(SRC, file);
+  return rel === "main.ts" || rel === "main.js" ? "main" : rel.split("/")[0]!;
+};
+
+function violations(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const out: string[] = [];
+  for (const { path: file, text } of files) {
+    const from = layerOf(file);
+    const allowed = MAY_IMPORT[from];
+    if (!allowed) {
+      out.push(`${relative(SRC, file)} is in no known layer`);
+      continue;
+    }
+    for (const spec of imports(text)) {
+      if (spec.startsWith(".")) {
+        const to = layerOf(resolve(dirname(file), spec));
+        const ok =
+          allowed.includes(to) || (from === "cli" && to === "main" && relative(SRC, file) === "cli/serve.ts");
+        if (!ok) out.push(`${relative(SRC, file)} imports ${spec} (${from} → ${to})`);
+      } else if (from === "core" && !CORE_EXTERNALS.has(spec)) {
+        out.push(`${relative(SRC, file)} imports ${spec}: core does no I/O and uses no framework or driver`);
+      }
+    }
+  }
+  return out;
+}
+
+test("every import follows the dependency rule", () => {
+  const files = sourceFiles(SRC).map((path) => ({ path, text: readFileSync(path, "utf8") }));
+  assert.ok(files.length > 20, "source files found");
+  assert.deepEqual(violations(files), []);
+});
+
+test("the rule check catches violations", () => {
+  const fake = (rel: string, text: string) => ({ path: join(SRC, rel), text });
+  assert.equal(violations([fake("core/x.ts", 'import { readFileSync } from "node:fs";')]).length, 1);
+  assert.equal(violations([fake("core/x.ts", 'import Fastify from "fastify";')]).length, 1);
+  assert.equal(violations([fake("store/x.ts", 'import type { A } from "../http/app.js";')]).length, 1);
+  assert.equal(violations([fake("cli/keys.ts", 'const m = await import("../main.js");')]).length, 1);
+  assert.equal(violations([fake("main.ts", 'import { runCli } from "./cli/run-cli.js";')]).length, 1);
+  assert.equal(violations([fake("cli/serve.ts", 'const m = await import("../main.js");')]).length, 0);
+  assert.equal(violations([fake("http/x.ts", 'import type { V } from "../verifier/index.js";')]).length, 0);
+});

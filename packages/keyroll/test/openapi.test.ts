@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { startTestNode } from "./helpers.js";
+
+test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", async () => {
+  const node = await startTestNode();
+  after(() => node.close());
+  const res = await node.kr.app.inject({ method: "GET", url: "/openapi.json" });
+  assert.equal(res.statusCode, 200);
+  const spec = res.json();
+  assert.equal(spec.openapi, "3.1.0");
+  const validator = new Validator();
+  const result = await validator.validate(spec);
+  assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+  const paths = Object.keys(spec.paths);
+  for (const p of [
+    "/v1/consumers",
+    "/v1/consumers/{id}",
+    "/v1/keys",
+    "/v1/keys/{id}",
+    "/v1/keys/{id}/rotate",
+    "/v1/keys/{id}/rollback",
+    "/v1/keys/{id}/versions/{version}/revoke",
+    "/v1/keys/{id}/revoke",
+    "/v1/verify",
+    "/healthz",
+    "/readyz",
+  ]) {
+    assert.ok(paths.includes(p), `missing ${p}`);
+  }
+  assert.ok(spec.paths["/v1/keys/{id}/rotate"].post.responses["201"], "rotate documents its 201");
+  assert.ok(spec.paths["/v1/keys/{id}/rollback"].post.responses["409"], "rollback documents its 409");
+});
