@@ -10,6 +10,9 @@ import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
+import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { syncedClock } from "./store/db-clock.js";
+import { openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/types.js";
 import { createVerifier, type Verifier } from "./verifier/index.js";
@@ -21,6 +24,7 @@ export interface Keyroll {
   readonly config: Config;
   readonly store: Store;
   readonly verifier: Verifier;
+  readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
   readonly services: {
     consumers: ReturnType<typeof createConsumerService>;
@@ -33,9 +37,7 @@ export interface Keyroll {
 
 /** Opens the store the configuration names. */
 export function openStore(database: string): Store {
-  if (/^postgres(ql)?:\/\//.test(database)) {
-    throw new ConfigError(["PostgreSQL is not supported by this build yet: use a SQLite file path"]);
-  }
+  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
   return openSqliteStore(database);
 }
 
@@ -46,9 +48,8 @@ export function openStore(database: string): Store {
  */
 export async function createKeyroll(
   config: Config,
-  opts: { clock?: Clock; logger?: pino.Logger; store?: Store } = {},
+  opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
 ): Promise<Keyroll> {
-  const clock = opts.clock ?? systemClock;
   const log =
     opts.logger ??
     pino({
@@ -62,12 +63,23 @@ export async function createKeyroll(
   const logger = log as unknown as Logger;
   const store = opts.store ?? openStore(config.database);
   await store.migrate();
+  // on a shared database every node decides on the database's time, whatever its own clock says
+  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
+  await dbClock?.start();
+  const clock = opts.clock ?? dbClock ?? systemClock;
   const verifier = createVerifier({ store, clock, logger, pollMs: config.pollMs });
   const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
+  const scheduler: Scheduler = createScheduler({
+    ...deps,
+    keys,
+    lock: store.leaderLock(),
+    intervalMs: opts.schedulerIntervalMs,
+  });
+  scheduler.start();
   const app = await buildApp({
     consumers,
     keys,
@@ -78,20 +90,24 @@ export async function createKeyroll(
     strict: config.strict,
     maxStalenessMs: config.maxStalenessMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    isLeader: scheduler.isLeader,
   });
   let closed = false;
   return {
     config,
     store,
     verifier,
+    scheduler,
     app,
     services: { consumers, keys },
     generatedAdminKey: boot?.generatedSecret,
     async close() {
       if (closed) return;
       closed = true;
+      await scheduler.stop();
       await app.close();
       await verifier.stop();
+      dbClock?.stop();
       await store.close();
     },
   };

@@ -40,6 +40,8 @@ export interface AppDeps {
   readonly maxStalenessMs?: number;
   readonly bodyLimitBytes?: number;
   readonly version?: string;
+  /** True while this node holds the leader lock for background work. */
+  readonly isLeader?: () => boolean;
 }
 
 const MAX_LIMIT = 200;
@@ -108,6 +110,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
       security: [{ adminKey: [] }],
     },
+  });
+
+  // JSON only (anything else is 415), with prototype-poisoning protection; an empty body is no
+  // body, so `curl -X POST` on rollback or revoke works with or without a Content-Type
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    if (body === "") done(null, undefined);
+    else json(req, body as string, done);
   });
 
   app.setErrorHandler(errorHandler(deps.logger));
@@ -555,12 +566,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     {
       schema: {
         tags: ["operations"],
-        summary: "Liveness",
+        summary: "Liveness; `leader` tells whether this node runs the background work",
         security: [],
-        response: { 200: Type.Object({ status: Type.String() }) },
+        response: { 200: Type.Object({ status: Type.String(), leader: Type.Boolean() }) },
       },
     },
-    async () => ({ status: "ok" }),
+    async () => ({ status: "ok", leader: deps.isLeader?.() ?? false }),
   );
 
   app.get(

@@ -359,7 +359,10 @@ export function createKeyService(deps: ServiceDeps) {
       return out;
     },
 
-    /** Brings stored version states in line with the time (scheduled activations, grace ends). */
+    /**
+     * Brings stored version states in line with the time (scheduled activations, grace ends) and
+     * audits each transition. Run by the leader; verification does not depend on it.
+     */
     async settleKey(id: string): Promise<void> {
       const now = clock.now();
       const changed = await store.transaction(async (tx) => {
@@ -369,6 +372,19 @@ export function createKeyService(deps: ServiceDeps) {
         if (patches.length === 0) return false;
         await tx.patchVersions(id, patches);
         await keyChanged(tx, k.key, "key.settled", now);
+        const transitions = patches.map((p) => ({
+          version: p.version,
+          from: k.versions.find((v) => v.version === p.version)?.storedState ?? null,
+          to: p.storedState,
+        }));
+        await tx.appendAudit({
+          id: newId("aud", now),
+          at: now,
+          actor: null,
+          action: "key.settled",
+          targetId: id,
+          data: { transitions },
+        });
         return true;
       });
       if (changed) await deps.afterCommit();

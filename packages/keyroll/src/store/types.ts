@@ -34,6 +34,13 @@ export interface AuditInput {
   readonly data: Record<string, unknown>;
 }
 
+/** One node's claim on background work. */
+export interface LeaderLock {
+  /** Takes the lock if free; true while this node holds it. Safe to call repeatedly. */
+  tryAcquire(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 /** Reads shared by the store and its transactions. */
 export interface StoreReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
@@ -88,6 +95,22 @@ export interface Store extends StoreReads {
   latestSeq(): Promise<number>;
   /** Records when versions were last used (one write per version, whatever the request rate). */
   recordLastUsed(entries: ReadonlyArray<{ keyId: string; version: number; at: Millis }>): Promise<void>;
+  /** Keys with a version whose stored state lags the time, for the leader to settle. */
+  dueKeyIds(now: Millis, limit: number): Promise<string[]>;
+  /** The database's clock (epoch ms): stamps and expiry decisions follow it on shared stores. */
+  dbNow(): Promise<number>;
+  /**
+   * Pushes change notifications (PostgreSQL LISTEN). Absent where the feed is only polled (SQLite).
+   * `onNotify` fires for each committed change; `onConnected` after every (re)connect, when the
+   * caller must read the feed because notifications may have been missed while disconnected.
+   */
+  listen?(handlers: {
+    onNotify(): void;
+    onConnected(): void;
+    onDisconnected(err: Error | undefined): void;
+  }): { close(): Promise<void> };
+  /** A lock that at most one node holds at a time, released when its holder dies. */
+  leaderLock(): LeaderLock;
   /** The audit chain in order, for verification. */
   listAudit(
     afterSeq: number,

@@ -57,6 +57,8 @@ export function createVerifier(opts: VerifierOptions) {
   let timer: NodeJS.Timeout | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let started = false;
+  let listener: { close(): Promise<void> } | undefined;
+  let listening = false;
   let stats = { hits: 0, misses: 0, storeLookups: 0 };
 
   const bump = (m: Map<string, number>, k: string, d: number) => {
@@ -199,6 +201,23 @@ export function createVerifier(opts: VerifierOptions) {
         timer.unref();
       };
       tick();
+      if (store.listen) {
+        // push: a NOTIFY per committed change; after any reconnect, read everything missed
+        listener = store.listen({
+          onNotify: () => void verifier.sync().catch(() => undefined),
+          onConnected: () => {
+            listening = true;
+            void verifier.sync().catch(() => undefined);
+          },
+          onDisconnected: (err) => {
+            listening = false;
+            logger.warn(
+              { err: err?.message ?? "connection ended" },
+              "change feed listener disconnected; reconnecting",
+            );
+          },
+        });
+      }
       flushTimer = setInterval(() => void flush(), flushMs);
       flushTimer.unref();
     },
@@ -208,6 +227,7 @@ export function createVerifier(opts: VerifierOptions) {
       started = false;
       clearTimeout(timer);
       clearInterval(flushTimer);
+      await listener?.close();
       if (syncing) await syncing.catch(() => undefined);
       await flush();
     },
@@ -268,7 +288,7 @@ export function createVerifier(opts: VerifierOptions) {
 
     /** Counters and positions for health and metrics. */
     status() {
-      return { started, size: index.size, lastSeq, lastSyncAt, ...stats };
+      return { started, listening, size: index.size, lastSeq, lastSyncAt, ...stats };
     },
 
     /** The freshest `lastUsedAt` this node knows for a digest (flushed to the store in batches). */

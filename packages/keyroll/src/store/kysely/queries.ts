@@ -124,8 +124,11 @@ export function reads(db: Db): StoreReads {
   };
 }
 
-/** Writes over a transaction handle; `lockKey` is supplied by the dialect. */
-export function writes(db: Db, lockKey: StoreTx["lockKey"]): StoreTx {
+/**
+ * Writes over a transaction handle; `lockKey` and `serializeFeed` (a lock held until commit that
+ * orders feed and audit appends) are supplied by the dialect.
+ */
+export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () => Promise<void>): StoreTx {
   return {
     ...reads(db),
     lockKey,
@@ -283,12 +286,16 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"]): StoreTx {
         .execute();
     },
     async appendChange(c) {
+      // where writers run concurrently, seq order must be commit order, or a reader could pass a
+      // seq whose transaction commits later and miss it for good
+      await serializeFeed?.();
       await db
         .insertInto("changes")
         .values({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })
         .execute();
     },
     async appendAudit(entry: AuditInput) {
+      await serializeFeed?.();
       const last = await db
         .selectFrom("audit_log")
         .select("hash")
@@ -368,6 +375,24 @@ export function feed(db: Db) {
           .where("version", "=", e.version)
           .execute();
       }
+    },
+    /** Keys with a version whose stored state lags the time (due activations and grace ends). */
+    async dueKeyIds(now: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom("key_versions")
+        .select("key_id")
+        .distinct()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("state", "=", "scheduled"), eb("activates_at", "<=", now)]),
+            eb.and([eb("state", "in", ["active", "grace"]), eb("expires_at", "<=", now)]),
+            eb.and([eb("state", "=", "active"), eb("grace_starts_at", "<=", now)]),
+          ]),
+        )
+        .where("revoked_at", "is", null)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.key_id);
     },
     async listAudit(afterSeq: number, limit: number) {
       const rows = await db

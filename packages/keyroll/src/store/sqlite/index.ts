@@ -76,5 +76,13 @@ export function openSqliteStore(file: string): Store {
     latestSeq: f.latestSeq,
     recordLastUsed: f.recordLastUsed,
     listAudit: f.listAudit,
+    dueKeyIds: f.dueKeyIds,
+    async dbNow() {
+      return Date.now();
+    },
+    leaderLock() {
+      // one file, one server: the process that serves is the leader (a gateway runs no jobs)
+      return { tryAcquire: async () => true, release: async () => undefined };
+    },
   };
 }
