@@ -1,7 +1,7 @@
 // Runs every test file (unit tests beside their source, integration tests under test/) with
 // node's test runner. Node 20's runner takes no globs, so the files are listed here.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["packages", "bench"];
@@ -14,7 +14,11 @@ function walk(dir) {
     else if (e.name.endsWith(".test.ts")) files.push(p);
   }
 }
-for (const r of roots) if (existsSync(r)) walk(r);
+for (const r of roots) {
+  if (!existsSync(r)) continue;
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 files.sort();
 if (files.length === 0) {
   console.error("no test files found");
