@@ -14,7 +14,7 @@ import {
   T0,
   verify,
   versionStates,
-} from "./fixtures.js";
+} from "./contract-fixtures.js";
 
 test("rotate with a 1h grace: both versions verify, the old one deprecated with expiresAt and a Sunset header", async (t) => {
   const { node, clock } = await clockedNode();
@@ -89,6 +89,21 @@ test("a key created with expiresAt: after it every version is EXPIRED, and the a
     assert.equal(res.body.version, version);
   }
   assert.deepEqual(await versionStates(node, keyId), { 1: "expired", 2: "expired" });
+});
+
+test("once the key has expired, a version that was in grace is answered EXPIRED without deprecated or Sunset", async (t) => {
+  const { node, clock } = await clockedNode();
+  t.after(() => node.close());
+  const keyExpiry = T0 + 3 * HOUR;
+  const { keyId, secret: s1 } = await createKey(node, { expiresAt: isoAt(keyExpiry) });
+  await rotate(node, keyId, { gracePeriod: "7d" });
+  clock.set(keyExpiry + 1);
+  assert.deepEqual(await versionStates(node, keyId), { 1: "expired", 2: "expired" });
+  const res = await verify(node, s1);
+  assert.equal(res.body.code, "EXPIRED");
+  // GET /v1/keys/:id calls the version expired, not grace; "deprecated" is for a version in grace
+  assert.equal(res.body.deprecated, false, "an expired version is not merely deprecated");
+  assert.equal(res.headers.sunset, undefined, "no Sunset on an EXPIRED answer");
 });
 
 test("GET /v1/keys/:id shows scheduled, active, grace, expired and revoked as time passes", async (t) => {
@@ -323,4 +338,64 @@ test("the database itself refuses a second active version of one key", async (t)
     .prepare("select count(*) as n from key_versions where key_id = ? and state = 'active'")
     .get(keyId);
   assert.deepEqual(after, { n: 1 });
+});
+
+test("revoking the old version after a scheduled rotation took effect: 200, old REVOKED, new still VALID", async (t) => {
+  const { node, clock } = await clockedNode();
+  t.after(() => node.close());
+  const { keyId, secret: s1 } = await createKey(node);
+  const r2 = await rotate(node, keyId, { gracePeriod: "1h", activateAt: isoAt(T0 + HOUR) });
+
+  // v2 is active by the clock and v1 in grace, but no write has recorded that yet
+  clock.set(T0 + HOUR + MINUTE);
+  assert.deepEqual(await versionStates(node, keyId), { 1: "grace", 2: "active" });
+  const rv = await node.call("POST", `/v1/keys/${keyId}/versions/1/revoke`, { reason: "leaked" });
+  assert.equal(rv.status, 200, JSON.stringify(rv.body));
+  assert.deepEqual(await versionStates(node, keyId), { 1: "revoked", 2: "active" });
+  const v1 = await verify(node, s1);
+  assert.equal(v1.body.code, "REVOKED");
+  assert.equal(v1.body.version, 1);
+  assert.equal((await verify(node, r2.body.secret)).body.code, "VALID");
+});
+
+test("an Idempotency-Key is per key, and once its 24h memory has passed it starts a new rotation", async (t) => {
+  const { node, clock } = await clockedNode();
+  t.after(() => node.close());
+  const a = await createKey(node);
+  const b = await createKey(node);
+  const headers = { "idempotency-key": "nightly-rotation-0001" };
+  const ra = await rotate(node, a.keyId, { gracePeriod: "1h" }, headers);
+  const rb = await rotate(node, b.keyId, { gracePeriod: "1h" }, headers);
+  assert.equal(ra.body.version, 2);
+  assert.equal(rb.body.version, 2);
+  assert.equal(rb.headers["idempotent-replayed"], undefined, "another key's rotation is not a replay");
+  assert.notEqual(ra.body.secret, rb.body.secret);
+  assert.equal((await verify(node, rb.body.secret)).body.keyId, b.keyId);
+
+  clock.set(T0 + 25 * HOUR);
+  const again = await node.call("POST", `/v1/keys/${a.keyId}/rotate`, { gracePeriod: "1h" }, headers);
+  assert.equal(again.status, 201, JSON.stringify(again.body));
+  assert.equal(again.headers["idempotent-replayed"], undefined);
+  assert.equal(again.body.version, 3);
+  assert.notEqual(again.body.secret, ra.body.secret);
+  assert.deepEqual(await versionStates(node, a.keyId), { 1: "expired", 2: "grace", 3: "active" });
+});
+
+test("grace periods given as a number of seconds, or 0s to retire the old version at once", async (t) => {
+  const { node, clock } = await clockedNode();
+  t.after(() => node.close());
+  const { keyId, secret: s1 } = await createKey(node);
+  const r2 = await rotate(node, keyId, { gracePeriod: 90 });
+  assert.deepEqual(r2.body.previous, { version: 1, expiresAt: isoAt(T0 + 90_000) });
+  clock.set(T0 + 89_999);
+  assert.equal((await verify(node, s1)).body.code, "VALID");
+  clock.set(T0 + 90_001);
+  assert.equal((await verify(node, s1)).body.code, "EXPIRED");
+
+  const r3 = await rotate(node, keyId, { gracePeriod: "0s" });
+  const old = await verify(node, r2.body.secret);
+  assert.equal(old.body.code, "EXPIRED", "a zero grace retires the previous version immediately");
+  assert.equal(old.body.version, 2);
+  assert.equal((await verify(node, r3.body.secret)).body.code, "VALID");
+  assert.deepEqual(await versionStates(node, keyId), { 1: "expired", 2: "expired", 3: "active" });
 });

@@ -266,7 +266,19 @@ describe("decide (property)", () => {
           const expectValid = !c.versionRevoked && !c.keyRevoked && inWindow && scopesOk;
           assert.equal(r.valid, expectValid);
           assert.equal(r.valid, r.code === "VALID");
-          if (c.versionRevoked || c.keyRevoked) assert.equal(r.code, "REVOKED");
+          const expired =
+            (v.expiresAt !== null && now >= v.expiresAt) || (key.expiresAt !== null && now >= key.expiresAt);
+          const expectCode =
+            c.versionRevoked || c.keyRevoked
+              ? "REVOKED"
+              : expired
+                ? "EXPIRED"
+                : now < v.activatesAt
+                  ? "NOT_YET_ACTIVE"
+                  : scopesOk
+                    ? "VALID"
+                    : "INSUFFICIENT_SCOPE";
+          assert.equal(r.code, expectCode);
           assert.equal(r.keyId, key.id);
           assert.equal(r.version, v.version);
           if (r.valid) {

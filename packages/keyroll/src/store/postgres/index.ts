@@ -47,6 +47,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: "keyroll",
+    keepAlive: true,
   });
   // an idle client losing its server must not crash the process; the pool replaces it
   pool.on("error", () => undefined);
@@ -151,6 +152,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
           connectionString: url,
           application_name: "keyroll-listen",
           connectionTimeoutMillis: 5_000,
+          keepAlive: true,
         });
         client = c;
         let failed = false;
@@ -207,6 +209,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
                 connectionString: url,
                 application_name: "keyroll-leader",
                 connectionTimeoutMillis: 5_000,
+                // a leader cut off without a FIN is noticed by keepalive, not only at the next query
+                keepAlive: true,
               });
               c.on("error", drop);
               c.on("end", () => {
