@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { type Config, ConfigError, resolveConfig } from "./config/index.js";
+import { type Config, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
 import { ensureAdminKey } from "./services/bootstrap.js";

@@ -6,7 +6,7 @@ import { ERRORS } from "../src/core/errors.js";
 const doc = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
 const main = doc.split("## Verify codes")[0]!;
 const documented = new Map(
-  [...main.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const),
+  [...main.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1]!, Number(m[2])] as const),
 );
 
 test("every error code is documented in docs/errors.md with its status", () => {

@@ -358,8 +358,8 @@ test("revoking the old version after a scheduled rotation took effect: 200, old 
   assert.equal((await verify(node, r2.body.secret)).body.code, "VALID");
 });
 
-test("an Idempotency-Key is per key, and once its 24h memory has passed it starts a new rotation", async (t) => {
-  const { node, clock } = await clockedNode();
+test("an Idempotency-Key belongs to one key: the same value on another key is a separate rotation", async (t) => {
+  const { node } = await clockedNode();
   t.after(() => node.close());
   const a = await createKey(node);
   const b = await createKey(node);
@@ -371,6 +371,15 @@ test("an Idempotency-Key is per key, and once its 24h memory has passed it start
   assert.equal(rb.headers["idempotent-replayed"], undefined, "another key's rotation is not a replay");
   assert.notEqual(ra.body.secret, rb.body.secret);
   assert.equal((await verify(node, rb.body.secret)).body.keyId, b.keyId);
+});
+
+test("once an Idempotency-Key's 24h memory has passed, the same key starts a new rotation", async (t) => {
+  const { node, clock } = await clockedNode();
+  t.after(() => node.close());
+  const a = await createKey(node);
+  const headers = { "idempotency-key": "nightly-rotation-0001" };
+  const ra = await rotate(node, a.keyId, { gracePeriod: "1h" }, headers);
+  assert.equal(ra.body.version, 2);
 
   clock.set(T0 + 25 * HOUR);
   const again = await node.call("POST", `/v1/keys/${a.keyId}/rotate`, { gracePeriod: "1h" }, headers);

@@ -56,6 +56,14 @@ function rank(s: VersionState): number {
   return s === "active" ? 1 : 0;
 }
 
+/**
+ * Orders a plan's patches so that every demotion is written before any promotion: the database's
+ * one-active-version index must hold after each single statement, not only at commit.
+ */
+export function demotionsFirst(patches: readonly VersionPatch[]): VersionPatch[] {
+  return [...patches].sort((a, b) => rank(a.storedState) - rank(b.storedState));
+}
+
 function assertLive(key: KeyRecord, now: Millis): void {
   if (key.revokedAt !== null) throw new KeyrollError("KEY_REVOKED", `key ${key.id} is revoked`);
   if (keyExpired(key, now)) throw new KeyrollError("KEY_EXPIRED", `key ${key.id} has expired`);
@@ -96,7 +104,7 @@ export function planRotation(
     previous = { version: active.version, expiresAt };
   }
   return {
-    patches,
+    patches: demotionsFirst(patches),
     next: { version: maxVersion + 1, activatesAt: at, storedState: at > now ? "scheduled" : "active" },
     previous,
   };
@@ -118,11 +126,11 @@ export function planRollback(
   const active = states.find((c) => c.s === "active")?.v;
   const base = settle(versions, now);
   if (scheduled && active) {
-    return [
-      ...base,
+    return demotionsFirst([
+      ...base.filter((p) => p.version !== scheduled.version && p.version !== active.version),
       { version: scheduled.version, revokedAt: now, storedState: "revoked" },
       { version: active.version, graceStartsAt: null, expiresAt: null, storedState: "active" },
-    ];
+    ]);
   }
   if (!active) throw new KeyrollError("ROLLBACK_NOT_POSSIBLE", "the key has no active version");
   const previous = states
@@ -137,12 +145,11 @@ export function planRollback(
     );
   }
   const others = base.filter((p) => p.version !== active.version && p.version !== previous.v.version);
-  // demote first, then promote: the one-active index never sees two
-  return [
+  return demotionsFirst([
     ...others,
     { version: active.version, revokedAt: now, storedState: "revoked" },
     { version: previous.v.version, graceStartsAt: null, expiresAt: null, storedState: "active" },
-  ];
+  ]);
 }
 
 /** Decides revoking one version; revoking the active one is refused (rotate first or revoke the key). */
@@ -169,13 +176,13 @@ export function planVersionRevoke(
     const keep = active
       ? [{ version: active.version, graceStartsAt: null, expiresAt: null, storedState: "active" as const }]
       : [];
-    return [
+    return demotionsFirst([
       ...base.filter((p) => p.version !== active?.version),
       { version, revokedAt: now, storedState: "revoked" },
       ...keep,
-    ];
+    ]);
   }
-  return [...base, { version, revokedAt: now, storedState: "revoked" }];
+  return demotionsFirst([...base, { version, revokedAt: now, storedState: "revoked" }]);
 }
 
 /** Decides revoking a whole key: every version not yet revoked is revoked now. */

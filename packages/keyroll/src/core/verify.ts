@@ -83,7 +83,8 @@ export function decide(
     consumerId: key.consumerId,
     version: version.version,
     scopes: key.scopes,
-    deprecated: state === "grace",
+    // in grace and otherwise still standing: an expired or revoked key has nothing left to deprecate
+    deprecated: state === "grace" && code !== "REVOKED" && code !== "EXPIRED",
     expiresAt: earliest(version.expiresAt, key.expiresAt),
     admin: key.admin,
   };

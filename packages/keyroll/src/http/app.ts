@@ -1,6 +1,6 @@
 import swagger from "@fastify/swagger";
 import { Type } from "@sinclair/typebox";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Clock } from "../core/clock.js";
 import { parseDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
@@ -95,6 +95,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // router-level failures (bad percent-encoding, an over-long path parameter) are client errors too
+    frameworkErrors: (err, req, reply) => {
+      (reply as unknown as FastifyReply)
+        .code(400)
+        .type("application/problem+json")
+        .send(
+          problem("VALIDATION_FAILED", `the request path is not valid (${err.code})`, {
+            instance: String(req.id),
+          }),
+        );
+    },
   });
   app.decorateRequest("actor", null);
 
@@ -117,8 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const json = app.getDefaultJsonParser("error", "error");
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
-    if (body === "") done(null, undefined);
-    else json(req, body as string, done);
+    if (body === "") {
+      done(null, undefined);
+      return;
+    }
+    json(req, body as string, done);
   });
 
   app.setErrorHandler(errorHandler(deps.logger));
@@ -527,7 +541,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         summary: "Verify a secret: is it valid now, for these scopes?",
         body: Type.Object(
           {
-            key: Type.String({ maxLength: 4096 }),
+            // no length cap: any string is answered (too long is MALFORMED); the body limit bounds it
+            key: Type.String(),
             scopes: Type.Optional(Type.Array(Scope, { maxItems: 100 })),
           },
           { additionalProperties: false },

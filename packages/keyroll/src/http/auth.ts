@@ -26,8 +26,11 @@ function check(r: VerifyResult, scope: AdminScope, req: FastifyRequest, reply: F
   if (!r.scopes.includes("admin") && !r.scopes.includes(scope)) {
     throw new KeyrollError("FORBIDDEN", `this call needs the "${scope}" scope`);
   }
-  // an admin key in grace still works, and says until when
-  if (r.deprecated && r.expiresAt !== null) reply.header("Sunset", sunset(r.expiresAt));
+  // an admin key in grace still works, and says until when; not on /v1/verify, whose Sunset
+  // header speaks of the key being verified and may be passed on to that key's client
+  if (r.deprecated && r.expiresAt !== null && req.routeOptions.url !== "/v1/verify") {
+    reply.header("Sunset", sunset(r.expiresAt));
+  }
   req.actor = { keyId: r.keyId, scopes: r.scopes };
 }
 

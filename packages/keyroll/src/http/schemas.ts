@@ -8,9 +8,11 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: "date-time" });
 const NullableDateTime = Nullable(DateTime);
 
-export const Metadata = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+export const Metadata = Type.Record(Type.String(), Type.Unknown(), {
   maxProperties: 50,
-  description: "Free-form JSON object, at most 50 fields",
+  // Type.Record turns its key schema into a pattern, so the name limit is stated here
+  propertyNames: { maxLength: 64 },
+  description: "Free-form JSON object: at most 50 fields, names up to 64 chars, 8 levels deep, 8 KiB",
 });
 export const Scope = Type.String({ pattern: SCOPE_PATTERN });
 export const Scopes = Type.Array(Scope, { maxItems: 100 });

@@ -30,7 +30,8 @@ export async function ensureAdminKey(
   const secret = bootstrapSecret ?? generateSecret(DEFAULT_PREFIX);
   const now = clock.now();
   const created = await store.transaction(async (tx) => {
-    // checked inside the write transaction: two servers starting on one empty file make one admin
+    // checked under the writers' lock: nodes starting together on one empty database make one admin
+    await tx.serialize();
     if ((await tx.countAdminKeys()) > 0) return undefined;
     const consumer: ConsumerRecord = {
       id: newId("con", now),

@@ -1,5 +1,6 @@
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
+import { assertMetadata } from "../core/metadata.js";
 import type { ConsumerRecord } from "../core/model.js";
 import { planKeyRevoke } from "../core/rotation.js";
 import type { StoreTx } from "../store/types.js";
@@ -25,6 +26,7 @@ export function createConsumerService(deps: ServiceDeps) {
 
   return {
     async create(input: CreateConsumerInput, actor: Actor): Promise<ConsumerRecord> {
+      assertMetadata(input.metadata);
       const now = clock.now();
       const consumer: ConsumerRecord = {
         id: newId("con", now),
@@ -74,6 +76,7 @@ export function createConsumerService(deps: ServiceDeps) {
       },
       actor: Actor,
     ): Promise<ConsumerRecord> {
+      assertMetadata(patch.metadata);
       const now = clock.now();
       const out = await store.transaction(async (tx) => {
         const c = await mustGet(tx, id);

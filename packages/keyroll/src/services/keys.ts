@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { canonicalJson } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
+import { assertMetadata } from "../core/metadata.js";
 import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
@@ -86,6 +87,7 @@ export function createKeyService(deps: ServiceDeps) {
   return {
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
+      assertMetadata(input.metadata);
       const now = clock.now();
       const prefix = input.prefix ?? DEFAULT_PREFIX;
       if (!isValidPrefix(prefix)) {
@@ -176,6 +178,7 @@ export function createKeyService(deps: ServiceDeps) {
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
+      assertMetadata(patch.metadata);
       const now = clock.now();
       const out = await store.transaction(async (tx) => {
         const k = await mustLock(tx, id);

@@ -46,6 +46,8 @@ export interface StoreReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
   listConsumers(q: PageQuery): Promise<ConsumerRecord[]>;
   getKey(id: string): Promise<KeyWithVersions | undefined>;
+  /** Several keys with their versions in two queries, whatever their number (missing ids are left out). */
+  getKeys(ids: readonly string[]): Promise<KeyWithVersions[]>;
   listKeys(
     q: PageQuery & { consumerId?: string | undefined; state?: "active" | "revoked" | undefined },
   ): Promise<KeyWithVersions[]>;
@@ -76,6 +78,11 @@ export interface StoreTx extends StoreReads {
   countAdminKeys(): Promise<number>;
   getIdempotency(keyId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(keyId: string, keyHash: string, rec: IdempotencyRecord): Promise<void>;
+  /**
+   * Takes, until commit, the lock that orders writers (where writers can run concurrently): a
+   * read-then-write decision made after it cannot race another node's.
+   */
+  serialize(): Promise<void>;
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
   appendAudit(entry: AuditInput): Promise<void>;
 }

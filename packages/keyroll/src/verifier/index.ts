@@ -111,17 +111,18 @@ export function createVerifier(opts: VerifierOptions) {
     }
   }
 
-  /** Shape and checksum check; returns a digest to look up, or a final answer. */
+  /**
+   * Shape and checksum check; returns a digest to look up, or a final answer. A bad checksum under
+   * a prefix Keyroll generates is MALFORMED without any lookup; under a prefix that also has
+   * imported checksum-less secrets, only those (in memory) can match, so still no store lookup.
+   */
   function precheck(secret: string): string | VerifyResult {
     const p = parseSecret(secret);
     if (p.shape === "malformed") return unknownSecret("MALFORMED");
-    if (
-      p.shape === "keyroll" &&
-      !p.checksumOk &&
-      generatedPrefixes.has(p.prefix) &&
-      !exemptPrefixes.has(p.prefix)
-    ) {
-      return unknownSecret("MALFORMED");
+    if (p.shape === "keyroll" && !p.checksumOk && generatedPrefixes.has(p.prefix)) {
+      if (!exemptPrefixes.has(p.prefix)) return unknownSecret("MALFORMED");
+      const d = digestSecret(secret);
+      return index.has(d) ? d : unknownSecret("MALFORMED");
     }
     return digestSecret(secret);
   }
@@ -157,11 +158,13 @@ export function createVerifier(opts: VerifierOptions) {
       if (changes.length === 0) break;
       const keyIds = new Set<string>();
       for (const c of changes) if (c.keyId) keyIds.add(c.keyId);
-      for (const id of keyIds) {
-        const k = await store.getKey(id);
-        if (k) put(k);
-        else unindex(id);
+      // one round trip for all keys of the batch: propagation time does not grow with its size
+      const found = await store.getKeys([...keyIds]);
+      for (const k of found) {
+        put(k);
+        keyIds.delete(k.key.id);
       }
+      for (const id of keyIds) unindex(id);
       lastSeq = changes[changes.length - 1]!.seq;
       if (changes.length < 1000) break;
     }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { chainHash, GENESIS_HASH } from "../../core/audit.js";
+import { assertStorableText } from "../../core/metadata.js";
 import type {
   ConsumerRecord,
   KeyRecord,
@@ -103,6 +104,15 @@ export function reads(db: Db): StoreReads {
       const k = await db.selectFrom("keys").selectAll().where("id", "=", id).executeTakeFirst();
       return k ? (await withVersions(db, [k]))[0] : undefined;
     },
+    async getKeys(ids) {
+      if (ids.length === 0) return [];
+      const keys = await db
+        .selectFrom("keys")
+        .selectAll()
+        .where("id", "in", [...ids])
+        .execute();
+      return withVersions(db, keys);
+    },
     async listKeys(q) {
       let qb = db.selectFrom("keys").selectAll();
       if (q.consumerId) qb = qb.where("consumer_id", "=", q.consumerId);
@@ -132,6 +142,9 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
   return {
     ...reads(db),
     lockKey,
+    async serialize() {
+      await serializeFeed?.();
+    },
     async findConsumerByExternalId(externalId) {
       const r = await db
         .selectFrom("consumers")
@@ -142,6 +155,7 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
       return r ? toConsumer(r) : undefined;
     },
     async insertConsumer(c, now) {
+      assertStorableText([c.name, c.externalId, c.metadata], "consumer");
       await db
         .insertInto("consumers")
         .values({
@@ -157,6 +171,7 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
         .execute();
     },
     async updateConsumer(id, patch, now) {
+      assertStorableText(patch, "consumer");
       await db
         .updateTable("consumers")
         .set({
@@ -174,6 +189,7 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
       return rows.map((r) => r.id);
     },
     async insertKey(k, now) {
+      assertStorableText([k.name, k.scopes, k.metadata], "key");
       await db
         .insertInto("keys")
         .values({
@@ -192,6 +208,7 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
         .execute();
     },
     async updateKey(id, patch, now) {
+      assertStorableText(patch, "key");
       await db
         .updateTable("keys")
         .set({
@@ -283,6 +300,15 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
           sealed_secret: rec.sealedSecret,
           created_at: rec.createdAt,
         })
+        // a record past its 24 h is replaced: the key may be reused after that
+        .onConflict((oc) =>
+          oc.columns(["key_id", "key_hash"]).doUpdateSet({
+            request_hash: rec.requestHash,
+            response: JSON.stringify(rec.response),
+            sealed_secret: rec.sealedSecret,
+            created_at: rec.createdAt,
+          }),
+        )
         .execute();
     },
     async appendChange(c) {
@@ -295,6 +321,7 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
         .execute();
     },
     async appendAudit(entry: AuditInput) {
+      assertStorableText(entry, "audit entry");
       await serializeFeed?.();
       const last = await db
         .selectFrom("audit_log")

@@ -69,6 +69,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     getConsumer: wrap(r.getConsumer),
     listConsumers: wrap(r.listConsumers),
     getKey: wrap(r.getKey),
+    getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
 
@@ -95,6 +96,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       try {
         return await db.transaction().execute(async (trx) => {
+          // every writer takes the feed lock first: one lock order (feed, then keys) for all
+          // transactions, so none can deadlock, and seq order is commit order
+          await sql`select pg_advisory_xact_lock(${LOCK_FEED})`.execute(trx);
           const lockKey: StoreTx["lockKey"] = async (id) => {
             const k = await trx
               .selectFrom("keys")
@@ -111,13 +115,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
               .execute();
             return { key: toKey(k), versions: vs.map(toVersion) };
           };
-          let feedLocked = false;
-          const serializeFeed = async () => {
-            if (feedLocked) return;
-            await sql`select pg_advisory_xact_lock(${LOCK_FEED})`.execute(trx);
-            feedLocked = true;
-          };
-          return fn(writes(trx, lockKey, serializeFeed));
+          return fn(writes(trx, lockKey, async () => undefined));
         });
       } catch (err) {
         throw translate(err);
