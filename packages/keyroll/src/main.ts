@@ -11,6 +11,7 @@ import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createUsageService, type UsageService } from "./services/usage.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
@@ -29,6 +30,7 @@ export interface Keyroll {
   readonly services: {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
+    usage: UsageService;
   };
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
@@ -67,22 +69,34 @@ export async function createKeyroll(
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
   await dbClock?.start();
   const clock = opts.clock ?? dbClock ?? systemClock;
-  const verifier = createVerifier({ store, clock, logger, pollMs: config.pollMs });
+  const verifier = createVerifier({
+    store,
+    clock,
+    logger,
+    pollMs: config.pollMs,
+    flushMs: config.usageFlushMs,
+    usageRecording: config.usageRecording,
+  });
   const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
+  const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
   const scheduler: Scheduler = createScheduler({
     ...deps,
     keys,
+    usage,
     lock: store.leaderLock(),
+    lastUsedAt: verifier.lastUsedAt,
     intervalMs: opts.schedulerIntervalMs,
+    retentionMs: config.usageRetentionMs,
   });
   scheduler.start();
   const app = await buildApp({
     consumers,
     keys,
+    usage,
     verifier,
     clock,
     logger,
@@ -99,7 +113,7 @@ export async function createKeyroll(
     verifier,
     scheduler,
     app,
-    services: { consumers, keys },
+    services: { consumers, keys, usage },
     generatedAdminKey: boot?.generatedSecret,
     async close() {
       if (closed) return;

@@ -187,6 +187,10 @@ function versionRecord(keyId: string, version: number, over: Partial<VersionReco
     storedState: "active",
     lastUsedAt: null,
     checksumExemptPrefix: null,
+    retireWhenUnusedMs: null,
+    extendMaxAt: null,
+    extendStepMs: null,
+    retiredReason: null,
     ...over,
   };
 }
@@ -493,6 +497,10 @@ for (const d of DIALECTS) {
           expiresAt: T0 + 2 * HOUR,
           lastUsedAt: T0 + 5,
           checksumExemptPrefix: "kr_live",
+          retireWhenUnusedMs: 30 * 60_000,
+          extendMaxAt: T0 + 48 * HOUR,
+          extendStepMs: HOUR,
+          retiredReason: "unused for 30m",
         });
         const v2 = versionRecord(key.id, 2, { activatesAt: T0 + HOUR, createdAt: T0 + HOUR });
         await store.transaction(async (tx) => {

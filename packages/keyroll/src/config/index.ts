@@ -17,6 +17,12 @@ export interface Config {
   readonly bootstrapAdminKey: string | undefined;
   /** Largest accepted request body. */
   readonly bodyLimitBytes: number;
+  /** Count usage per version, minute and outcome (rotation progress, alerts, retirement by traffic). */
+  readonly usageRecording: boolean;
+  /** How often counted usage is written to the store. */
+  readonly usageFlushMs: number;
+  /** How long minute buckets are kept before they are rolled up into hours. */
+  readonly usageRetentionMs: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -40,6 +46,9 @@ const SETTINGS = {
   logLevel: { env: "KEYROLL_LOG_LEVEL" },
   bootstrapAdminKey: { env: "KEYROLL_BOOTSTRAP_ADMIN_KEY" },
   bodyLimit: { env: "KEYROLL_BODY_LIMIT" },
+  usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
+  usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
+  usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -135,6 +144,9 @@ export function resolveConfig(sources: {
     logLevel: logLevel as Config["logLevel"],
     bootstrapAdminKey: typeof bootstrap?.value === "string" ? bootstrap.value : undefined,
     bodyLimitBytes: int("bodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
+    usageRecording: bool("usageRecording", true),
+    usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
+    usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(cfg);

@@ -16,6 +16,7 @@ export const ERRORS = {
   CONSUMER_NOT_FOUND: { status: 404, title: "No such consumer" },
   KEY_NOT_FOUND: { status: 404, title: "No such key" },
   VERSION_NOT_FOUND: { status: 404, title: "No such key version" },
+  ALERT_NOT_FOUND: { status: 404, title: "No such alert" },
   CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
   EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
   SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },

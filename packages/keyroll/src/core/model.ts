@@ -52,6 +52,14 @@ export interface VersionRecord {
   readonly lastUsedAt: Millis | null;
   /** Prefix of an imported Keyroll-shaped secret with a bad checksum (see `parseSecret`). */
   readonly checksumExemptPrefix: string | null;
+  /** Traffic policy of a version in grace: retire early once unused this long (after the successor is used). */
+  readonly retireWhenUnusedMs: Millis | null;
+  /** Traffic policy: while in use, grace may be extended up to this instant. */
+  readonly extendMaxAt: Millis | null;
+  /** Traffic policy: how much one extension adds. */
+  readonly extendStepMs: Millis | null;
+  /** Why the version stopped before (or after) its planned end, when a policy decided it. */
+  readonly retiredReason: string | null;
 }
 
 /** A key with all its versions, ordered by version number. */

@@ -17,6 +17,9 @@ import {
 import { generateSecret } from "./secret.js";
 import { buildVersion } from "./version.js";
 
+// every rotation writes the previous version's traffic policy, null when none was asked for
+const NO_POLICY = { retireWhenUnusedMs: null, extendMaxAt: null, extendStepMs: null } as const;
+
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const HOUR = 3_600_000;
 
@@ -120,7 +123,9 @@ describe("planRotation", () => {
     const now = T0 + HOUR;
     const plan = planRotation(key, v, now, { graceMs: 2 * HOUR });
     assert.deepEqual(plan, {
-      patches: [{ version: 1, graceStartsAt: now, expiresAt: now + 2 * HOUR, storedState: "grace" }],
+      patches: [
+        { version: 1, graceStartsAt: now, expiresAt: now + 2 * HOUR, storedState: "grace", ...NO_POLICY },
+      ],
       next: { version: 2, activatesAt: now, storedState: "active" },
       previous: { version: 1, expiresAt: now + 2 * HOUR },
     });
@@ -136,7 +141,7 @@ describe("planRotation", () => {
     const now = T0 + HOUR;
     const plan = planRotation(key, initial(key), now, { graceMs: 0 });
     assert.deepEqual(plan.patches, [
-      { version: 1, graceStartsAt: now, expiresAt: now, storedState: "expired" },
+      { version: 1, graceStartsAt: now, expiresAt: now, storedState: "expired", ...NO_POLICY },
     ]);
     assert.deepEqual(plan.previous, { version: 1, expiresAt: now });
     assert.deepEqual(states(rotate(key, initial(key), now, 0), now), ["expired", "active"]);
@@ -147,7 +152,7 @@ describe("planRotation", () => {
     const at = now + 10 * HOUR;
     const plan = planRotation(key, initial(key), now, { graceMs: HOUR, activateAt: at });
     assert.deepEqual(plan, {
-      patches: [{ version: 1, graceStartsAt: at, expiresAt: at + HOUR, storedState: "active" }],
+      patches: [{ version: 1, graceStartsAt: at, expiresAt: at + HOUR, storedState: "active", ...NO_POLICY }],
       next: { version: 2, activatesAt: at, storedState: "scheduled" },
       previous: { version: 1, expiresAt: at + HOUR },
     });
@@ -245,7 +250,7 @@ describe("planRollback", () => {
     const patches = planRollback(key, v, now);
     assert.deepEqual(patches, [
       { version: 2, revokedAt: now, storedState: "revoked" },
-      { version: 1, graceStartsAt: null, expiresAt: null, storedState: "active" },
+      { version: 1, graceStartsAt: null, expiresAt: null, storedState: "active", ...NO_POLICY },
     ]);
     const after = applyPatches(v, patches);
     assert.deepEqual(states(after, now), ["active", "revoked"]);

@@ -19,6 +19,10 @@ export interface VersionPatch {
   readonly graceStartsAt?: Millis | null;
   readonly expiresAt?: Millis | null;
   readonly revokedAt?: Millis | null;
+  readonly retireWhenUnusedMs?: Millis | null;
+  readonly extendMaxAt?: Millis | null;
+  readonly extendStepMs?: Millis | null;
+  readonly retiredReason?: string | null;
   readonly storedState: VersionState;
 }
 
@@ -77,11 +81,38 @@ export function planRotation(
   key: KeyRecord,
   versions: readonly VersionRecord[],
   now: Millis,
-  opts: { graceMs: Millis; activateAt?: Millis | undefined },
+  opts: {
+    graceMs: Millis;
+    activateAt?: Millis | undefined;
+    /** Retire the previous version early once it has been unused this long (and the new one used). */
+    retireWhenUnusedMs?: Millis | undefined;
+    /** Extend the previous version's grace while it is in use, by `stepMs` at a time, up to `maxMs` in all. */
+    extendWhileInUse?: { maxMs: Millis; stepMs: Millis } | undefined;
+  },
 ): RotationPlan {
   assertLive(key, now);
   if (!Number.isInteger(opts.graceMs) || opts.graceMs < 0 || opts.graceMs > MAX_GRACE_MS) {
     throw new KeyrollError("INVALID_DURATION", "gracePeriod must be between 0s and 365d");
+  }
+  if (
+    opts.retireWhenUnusedMs !== undefined &&
+    (!Number.isInteger(opts.retireWhenUnusedMs) ||
+      opts.retireWhenUnusedMs < 1000 ||
+      opts.retireWhenUnusedMs > MAX_GRACE_MS)
+  ) {
+    throw new KeyrollError("INVALID_DURATION", "retireWhenUnusedFor must be between 1s and 365d");
+  }
+  const ext = opts.extendWhileInUse;
+  if (ext !== undefined) {
+    if (!Number.isInteger(ext.maxMs) || ext.maxMs < opts.graceMs || ext.maxMs > MAX_GRACE_MS) {
+      throw new KeyrollError(
+        "INVALID_DURATION",
+        "extendWhileInUse.max must be at least gracePeriod and at most 365d",
+      );
+    }
+    if (!Number.isInteger(ext.stepMs) || ext.stepMs < 1000 || ext.stepMs > ext.maxMs) {
+      throw new KeyrollError("INVALID_DURATION", "extendWhileInUse.step must be between 1s and max");
+    }
   }
   const at = opts.activateAt ?? now;
   if (at < now || at - now > MAX_SCHEDULE_MS) {
@@ -100,7 +131,15 @@ export function planRotation(
     const expiresAt = at + opts.graceMs;
     const scheduled = at > now;
     const prevState = scheduled ? "active" : versionState({ ...active, graceStartsAt: at, expiresAt }, now);
-    patches.push({ version: active.version, graceStartsAt: at, expiresAt, storedState: prevState });
+    patches.push({
+      version: active.version,
+      graceStartsAt: at,
+      expiresAt,
+      storedState: prevState,
+      retireWhenUnusedMs: opts.retireWhenUnusedMs ?? null,
+      extendMaxAt: ext ? at + ext.maxMs : null,
+      extendStepMs: ext ? ext.stepMs : null,
+    });
     previous = { version: active.version, expiresAt };
   }
   return {
@@ -129,7 +168,7 @@ export function planRollback(
     return demotionsFirst([
       ...base.filter((p) => p.version !== scheduled.version && p.version !== active.version),
       { version: scheduled.version, revokedAt: now, storedState: "revoked" },
-      { version: active.version, graceStartsAt: null, expiresAt: null, storedState: "active" },
+      { ...NO_END, version: active.version },
     ]);
   }
   if (!active) throw new KeyrollError("ROLLBACK_NOT_POSSIBLE", "the key has no active version");
@@ -148,7 +187,7 @@ export function planRollback(
   return demotionsFirst([
     ...others,
     { version: active.version, revokedAt: now, storedState: "revoked" },
-    { version: previous.v.version, graceStartsAt: null, expiresAt: null, storedState: "active" },
+    { ...NO_END, version: previous.v.version },
   ]);
 }
 
@@ -173,9 +212,7 @@ export function planVersionRevoke(
   if (s === "scheduled") {
     // cancelling a scheduled successor: the current version keeps working without an end
     const active = versions.find((v) => versionState(v, now) === "active");
-    const keep = active
-      ? [{ version: active.version, graceStartsAt: null, expiresAt: null, storedState: "active" as const }]
-      : [];
+    const keep = active ? [{ ...NO_END, version: active.version }] : [];
     return demotionsFirst([
       ...base.filter((p) => p.version !== active?.version),
       { version, revokedAt: now, storedState: "revoked" },
@@ -191,6 +228,16 @@ export function planKeyRevoke(versions: readonly VersionRecord[], now: Millis): 
     .filter((v) => v.revokedAt === null)
     .map((v) => ({ version: v.version, revokedAt: now, storedState: "revoked" as const }));
 }
+
+/** What makes a version active again with no end: its grace and any traffic policy cleared. */
+const NO_END = {
+  graceStartsAt: null,
+  expiresAt: null,
+  retireWhenUnusedMs: null,
+  extendMaxAt: null,
+  extendStepMs: null,
+  storedState: "active" as const,
+};
 
 /** Applies patches to versions in memory (the same result the store writes). */
 export function applyPatches(

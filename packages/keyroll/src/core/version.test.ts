@@ -32,6 +32,10 @@ test("buildVersion keeps only the digest and the display start of the secret", (
     storedState: "active",
     lastUsedAt: null,
     checksumExemptPrefix: null,
+    retireWhenUnusedMs: null,
+    extendMaxAt: null,
+    extendStepMs: null,
+    retiredReason: null,
   });
   assert.ok(!JSON.stringify(v).includes(secret.slice(16)), "the secret itself is not stored");
   assert.equal(versionState(v, T), "active");

@@ -29,6 +29,10 @@ export function buildVersion(input: {
     revokedAt: null,
     storedState: input.storedState,
     lastUsedAt: null,
+    retireWhenUnusedMs: null,
+    extendMaxAt: null,
+    extendStepMs: null,
+    retiredReason: null,
     checksumExemptPrefix:
       input.imported && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
   };

@@ -8,9 +8,11 @@ import { isId } from "../core/ids.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
+import type { UsageService } from "../services/usage.js";
 import type { Verifier } from "../verifier/index.js";
 import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
+import { createMetrics, registerMetricsRoute } from "./metrics.js";
 import {
   Consumer,
   Duration,
@@ -25,6 +27,7 @@ import {
   Scopes,
   VerifyResponse,
 } from "./schemas.js";
+import { registerUsageRoutes } from "./usage-routes.js";
 import { consumerView, iso, keyView, sunset } from "./views.js";
 
 /** What the HTTP app is built from. */
@@ -42,6 +45,8 @@ export interface AppDeps {
   readonly version?: string;
   /** True while this node holds the leader lock for background work. */
   readonly isLeader?: () => boolean;
+  /** Usage reads and alerts. */
+  readonly usage?: UsageService;
 }
 
 const MAX_LIMIT = 200;
@@ -135,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
+  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -404,7 +410,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.post<{
     Params: { id: string };
-    Body: { gracePeriod: string | number; activateAt?: string; reason?: string };
+    Body: {
+      gracePeriod: string | number;
+      activateAt?: string;
+      reason?: string;
+      retireWhenUnusedFor?: string | number;
+      extendWhileInUse?: { max: string | number; step?: string | number };
+    };
     Headers: { "idempotency-key"?: string };
   }>(
     "/v1/keys/:id/rotate",
@@ -426,6 +438,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             gracePeriod: Duration,
             activateAt: Type.Optional(Type.String({ format: "date-time" })),
             reason: Type.Optional(Type.String({ maxLength: 500 })),
+            retireWhenUnusedFor: Type.Optional(
+              Type.Union([Type.String({ maxLength: 16 }), Type.Number({ minimum: 0 })], {
+                description:
+                  "Retire the previous version early once the new one is used and the old one has had no traffic for this long",
+              }),
+            ),
+            extendWhileInUse: Type.Optional(
+              Type.Object(
+                {
+                  max: Duration,
+                  step: Type.Optional(Duration),
+                },
+                {
+                  additionalProperties: false,
+                  description:
+                    "Extend a grace that would end while the previous version is still in use (used in the last 15 minutes), by `step` (default 1h) at a time, up to `max` after the switch",
+                },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -457,6 +488,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           graceMs: duration(req.body.gracePeriod, "gracePeriod"),
           activateAt: futureTime(req.body.activateAt, "activateAt"),
           reason: req.body.reason,
+          retireWhenUnusedMs:
+            req.body.retireWhenUnusedFor === undefined
+              ? undefined
+              : duration(req.body.retireWhenUnusedFor, "retireWhenUnusedFor"),
+          extendWhileInUse:
+            req.body.extendWhileInUse === undefined
+              ? undefined
+              : {
+                  maxMs: duration(req.body.extendWhileInUse.max, "extendWhileInUse.max"),
+                  stepMs:
+                    req.body.extendWhileInUse.step === undefined
+                      ? 3_600_000
+                      : duration(req.body.extendWhileInUse.step, "extendWhileInUse.step"),
+                },
         },
         req.actor!,
         idem,
@@ -532,7 +577,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   // ---- verify (the hot path) -------------------------------------------------------------------
-  app.post<{ Body: { key: string; scopes?: string[] } }>(
+  app.post<{ Body: { key: string; scopes?: string[]; clientIp?: string } }>(
     "/v1/verify",
     {
       config: { scope: "verify" },
@@ -544,6 +589,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             // no length cap: any string is answered (too long is MALFORMED); the body limit bounds it
             key: Type.String(),
             scopes: Type.Optional(Type.Array(Scope, { maxItems: 100 })),
+            clientIp: Type.Optional(
+              Type.Union([Type.String({ format: "ipv4" }), Type.String({ format: "ipv6" })], {
+                description:
+                  "The address of the client that sent the key: counted per version (who still uses the old one)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -557,8 +608,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           "this node cannot confirm it is current; retry on another node",
         );
       }
-      const r = verifier.verify(req.body.key, req.body.scopes);
+      const t0 = performance.now();
+      const r = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
       const send = (v: Exclude<typeof r, Promise<unknown>>) => {
+        metrics.observeVerify((performance.now() - t0) / 1000);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));
         return reply.send({
           valid: v.valid,
@@ -611,6 +664,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  registerMetricsRoute(app as unknown as FastifyInstance, metrics);
+  if (deps.usage) registerUsageRoutes(app as unknown as FastifyInstance, deps.usage);
 
   return app as unknown as FastifyInstance;
 }

@@ -6,6 +6,7 @@ import { assertMetadata } from "../core/metadata.js";
 import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
+import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
 import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
 import type { Actor, ServiceDeps } from "./deps.js";
@@ -31,6 +32,10 @@ export interface RotateInput {
   graceMs: Millis;
   activateAt?: Millis | undefined;
   reason?: string | undefined;
+  /** Retire the previous version early once unused this long (and the new one used). */
+  retireWhenUnusedMs?: Millis | undefined;
+  /** Extend the previous version's grace while in use, by `stepMs`, up to `maxMs` after the switch. */
+  extendWhileInUse?: { maxMs: Millis; stepMs: Millis } | undefined;
 }
 
 /** A freshly made secret and the key it belongs to; the secret exists nowhere else. */
@@ -225,6 +230,8 @@ export function createKeyService(deps: ServiceDeps) {
           graceMs: input.graceMs,
           activateAt: input.activateAt ?? null,
           reason: input.reason ?? null,
+          retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
+          extendWhileInUse: input.extendWhileInUse ?? null,
         }),
         "hex",
       );
@@ -253,6 +260,8 @@ export function createKeyService(deps: ServiceDeps) {
         const plan = planRotation(k.key, k.versions, now, {
           graceMs: input.graceMs,
           activateAt: input.activateAt,
+          retireWhenUnusedMs: input.retireWhenUnusedMs,
+          extendWhileInUse: input.extendWhileInUse,
         });
         const secret = generateSecret(k.key.prefix);
         const v = newVersion(
@@ -282,6 +291,8 @@ export function createKeyService(deps: ServiceDeps) {
           graceMs: input.graceMs,
           activatesAt: plan.next.activatesAt,
           reason: input.reason ?? null,
+          retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
+          extendWhileInUse: input.extendWhileInUse ?? null,
         });
         return {
           key: (await tx.getKey(id))!,
@@ -360,6 +371,40 @@ export function createKeyService(deps: ServiceDeps) {
       });
       await deps.afterCommit();
       return out;
+    },
+
+    /**
+     * Applies the traffic policies (retire when unused, extend while in use) of one key's versions in
+     * grace, given the freshest known last use of each version; audits each decision with its reason.
+     */
+    async applyTrafficPolicies(
+      id: string,
+      lastUsed: (v: VersionRecord) => Millis | null,
+      lookaheadMs: Millis,
+    ): Promise<TrafficEvent[]> {
+      const now = clock.now();
+      const events = await store.transaction(async (tx) => {
+        const k = await tx.lockKey(id);
+        if (!k || k.key.revokedAt !== null) return [];
+        const plan = planTrafficPolicies(k.versions, now, lastUsed, lookaheadMs);
+        if (plan.patches.length === 0) return [];
+        await tx.patchVersions(id, plan.patches);
+        await keyChanged(tx, k.key, "key.policy_applied", now);
+        for (const e of plan.events) {
+          await audit(tx, now, { keyId: null, scopes: [] }, `version.${e.action}`, id, {
+            version: e.version,
+            reason: e.reason,
+            expiresAt: e.expiresAt,
+          });
+        }
+        return plan.events;
+      });
+      if (events.length > 0) {
+        await deps.afterCommit();
+        for (const e of events)
+          deps.logger.info({ keyId: id, version: e.version, action: e.action }, "traffic policy applied");
+      }
+      return events;
     },
 
     /**

@@ -1,20 +1,42 @@
+import type { Millis, VersionRecord } from "../core/model.js";
 import type { LeaderLock } from "../store/types.js";
 import type { ServiceDeps } from "./deps.js";
 import type { KeyService } from "./keys.js";
+import type { UsageService } from "./usage.js";
+
+/** How far ahead of a grace end the leader decides on extending it. */
+export const EXTENSION_LOOKAHEAD_MS = 30_000;
+/** How often the leader looks for spikes and rolls usage up. */
+export const SLOW_TASK_INTERVAL_MS = 60_000;
 
 /**
- * Background work, run by one leader at a time: brings stored version states in line with the time
- * (scheduled activations, grace ends), writing an audit entry for each. Verification never waits
- * for it: decisions follow the time by themselves. Later: webhooks, reminders, scheduled rotations.
+ * Background work, run by one leader at a time:
+ * - every tick: bring stored version states in line with the time (scheduled activations, grace
+ *   ends), and apply traffic policies (retire when unused, extend while in use);
+ * - every minute: detect request and rejection spikes, roll old minute buckets up into hours.
+ * Verification never waits for it: decisions follow the time by themselves.
  */
 export function createScheduler(
-  deps: ServiceDeps & { keys: KeyService; lock: LeaderLock; intervalMs?: number },
+  deps: ServiceDeps & {
+    keys: KeyService;
+    usage: UsageService;
+    lock: LeaderLock;
+    /** The freshest last use this node knows of a version (flushed or not). */
+    lastUsedAt: (digest: string) => Millis | null;
+    intervalMs?: number | undefined;
+    retentionMs?: number | undefined;
+  },
 ) {
   const intervalMs = deps.intervalMs ?? 1_000;
+  const retentionMs = deps.retentionMs ?? 7 * 86_400_000;
   let timer: NodeJS.Timeout | undefined;
   let leader = false;
-  let running = false;
+  let running: Promise<void> | null = null;
   let stopped = false;
+  let lastSlow = Number.NEGATIVE_INFINITY;
+
+  const lastUsed = (v: VersionRecord): Millis | null =>
+    Math.max(v.lastUsedAt ?? 0, deps.lastUsedAt(v.digest) ?? 0) || null;
 
   async function tick(): Promise<void> {
     const was = leader;
@@ -22,38 +44,48 @@ export function createScheduler(
     if (leader !== was)
       deps.logger.info({ leader }, leader ? "this node is the leader" : "this node is no longer the leader");
     if (!leader) return;
-    const due = await deps.store.dueKeyIds(deps.clock.now(), 500);
-    for (const id of due) await deps.keys.settleKey(id);
+    const now = deps.clock.now();
+    for (const id of await deps.store.dueKeyIds(now, 500)) await deps.keys.settleKey(id);
+    for (const id of await deps.store.usage.trafficPolicyKeyIds(now, 500)) {
+      await deps.keys.applyTrafficPolicies(id, lastUsed, Math.max(EXTENSION_LOOKAHEAD_MS, 2 * intervalMs));
+    }
+    if (now - lastSlow >= SLOW_TASK_INTERVAL_MS) {
+      lastSlow = now;
+      await deps.usage.detectSpikes();
+      const rolled = await deps.usage.rollUp(retentionMs);
+      if (rolled > 0) deps.logger.info({ rows: rolled }, "usage minutes rolled up into hours");
+    }
+  }
+
+  function runOnce(): Promise<void> {
+    if (running) return running;
+    running = tick()
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, "background work failed; retrying"))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  function loop(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void runOnce().finally(loop);
+    }, intervalMs);
+    timer.unref();
   }
 
   return {
+    /** Starts ticking; the first tick runs at once, so a single node is leader from the start. */
     start(): void {
-      const loop = () => {
-        if (stopped) return;
-        timer = setTimeout(() => {
-          if (running) return loop();
-          running = true;
-          tick()
-            .catch((err: Error) => deps.logger.warn({ err: err.message }, "background work failed; retrying"))
-            .finally(() => {
-              running = false;
-              loop();
-            });
-        }, intervalMs);
-        timer.unref();
-      };
-      // first try at once, so a single node is leader from the start
-      running = true;
-      tick()
-        .catch((err: Error) => deps.logger.warn({ err: err.message }, "background work failed; retrying"))
-        .finally(() => {
-          running = false;
-          loop();
-        });
+      void runOnce().finally(loop);
     },
+    /** Runs one tick now (tests drive the scheduler with an injected clock this way). */
+    runOnce,
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
+      if (running) await running;
       await deps.lock.release();
       leader = false;
     },

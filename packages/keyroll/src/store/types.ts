@@ -1,5 +1,6 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
+import type { UsageStore } from "./kysely/usage.js";
 
 /** One row of the change feed: something about this key (or consumer) changed at `seq`. */
 export interface Change {
@@ -118,6 +119,8 @@ export interface Store extends StoreReads {
   }): { close(): Promise<void> };
   /** A lock that at most one node holds at a time, released when its holder dies. */
   leaderLock(): LeaderLock;
+  /** Usage per version and minute, client addresses per version, alerts. */
+  readonly usage: UsageStore;
   /** The audit chain in order, for verification. */
   listAudit(
     afterSeq: number,

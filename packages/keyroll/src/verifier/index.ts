@@ -4,13 +4,12 @@ import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js
 import { DEFAULT_PREFIX, digestSecret, parseSecret } from "../core/secret.js";
 import { decide, unknownSecret, type VerifyResult } from "../core/verify.js";
 import type { Store } from "../store/types.js";
+import { createUsageRecorder, type Recorded } from "./usage.js";
 
-/** One indexed version; mutable only for its usage stamp. */
-interface Entry {
+/** One indexed version; mutable only for the usage counted since the last flush. */
+interface Entry extends Recorded {
   readonly key: KeyRecord;
   readonly version: VersionRecord;
-  lastUsedAt: number | null;
-  dirty: boolean;
 }
 
 /** Settings of the verifier. */
@@ -22,8 +21,10 @@ export interface VerifierOptions {
   readonly negativeTtlMs?: number;
   /** How often to read the change feed when nothing tells us about a change (other processes). */
   readonly pollMs?: number;
-  /** How often `lastUsedAt` stamps are written back. */
+  /** How often usage counts and `lastUsedAt` stamps are written back. */
   readonly flushMs?: number;
+  /** Count usage per version, minute and outcome (off: only `lastUsedAt` and totals). */
+  readonly usageRecording?: boolean;
 }
 
 const MAX_NEGATIVE = 100_000;
@@ -48,7 +49,7 @@ export function createVerifier(opts: VerifierOptions) {
   const generatedPrefixes = new Map<string, number>([[DEFAULT_PREFIX, 1]]);
   // prefixes of imported secrets that fail the checksum: those must be looked up
   const exemptPrefixes = new Map<string, number>();
-  const dirty = new Set<Entry>();
+  const recorder = createUsageRecorder({ store, clock, logger, enabled: opts.usageRecording ?? true });
 
   let lastSeq = 0;
   let lastSyncAt = 0;
@@ -88,12 +89,8 @@ export function createVerifier(opts: VerifierOptions) {
     const digests: string[] = [];
     for (const v of k.versions) {
       const old = previous.get(v.version);
-      const lastUsedAt = Math.max(old?.lastUsedAt ?? 0, v.lastUsedAt ?? 0) || null;
-      const e: Entry = { key: k.key, version: v, lastUsedAt, dirty: old?.dirty ?? false };
-      if (old?.dirty) {
-        dirty.delete(old);
-        dirty.add(e);
-      }
+      const e: Entry = { key: k.key, version: v, usage: null };
+      if (old) recorder.transfer(old, e);
       index.set(v.digest, e);
       negative.delete(v.digest);
       digests.push(v.digest);
@@ -101,14 +98,6 @@ export function createVerifier(opts: VerifierOptions) {
       if (v.checksumExemptPrefix) bump(exemptPrefixes, v.checksumExemptPrefix, 1);
     }
     digestsByKey.set(k.key.id, digests);
-  }
-
-  function use(e: Entry, now: number): void {
-    e.lastUsedAt = now;
-    if (!e.dirty) {
-      e.dirty = true;
-      dirty.add(e);
-    }
   }
 
   /**
@@ -127,7 +116,11 @@ export function createVerifier(opts: VerifierOptions) {
     return digestSecret(secret);
   }
 
-  async function readThrough(digest: string, scopes: readonly string[] | undefined): Promise<VerifyResult> {
+  async function readThrough(
+    digest: string,
+    scopes: readonly string[] | undefined,
+    address: string | undefined,
+  ): Promise<VerifyResult> {
     let p = inflight.get(digest);
     if (!p) {
       // concurrent misses on one digest share a single store read
@@ -145,10 +138,13 @@ export function createVerifier(opts: VerifierOptions) {
       inflight.set(digest, p);
     }
     const e = await p;
-    if (!e) return unknownSecret("NOT_FOUND");
+    if (!e) {
+      recorder.recordUnattributed("NOT_FOUND");
+      return unknownSecret("NOT_FOUND");
+    }
     const now = clock.now();
     const r = decide(e.key, e.version, now, scopes);
-    if (r.valid) use(e, now);
+    recorder.record(e, r.code, now, address);
     return r;
   }
 
@@ -171,17 +167,7 @@ export function createVerifier(opts: VerifierOptions) {
     lastSyncAt = clock.now();
   }
 
-  async function flush(): Promise<void> {
-    if (dirty.size === 0) return;
-    const batch = [...dirty].map((e) => ({ keyId: e.key.id, version: e.version.version, at: e.lastUsedAt! }));
-    for (const e of dirty) e.dirty = false;
-    dirty.clear();
-    try {
-      await store.recordLastUsed(batch);
-    } catch (err) {
-      logger.warn({ err: (err as Error).message, versions: batch.length }, "could not record lastUsedAt");
-    }
-  }
+  const flush = (): Promise<void> => recorder.flush();
 
   const verifier = {
     /** Loads the whole index and starts following the change feed. */
@@ -260,28 +246,41 @@ export function createVerifier(opts: VerifierOptions) {
      * Verifies from memory only. Returns `undefined` when the answer needs the store (a digest
      * never seen), so the caller can take the async path.
      */
-    verifyCached(secret: string, scopes?: readonly string[]): VerifyResult | undefined {
+    verifyCached(secret: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
       const d = precheck(secret);
-      if (typeof d !== "string") return d;
+      if (typeof d !== "string") {
+        recorder.recordUnattributed(d.code);
+        return d;
+      }
       const e = index.get(d);
       const now = clock.now();
       if (e) {
         stats.hits++;
         const r = decide(e.key, e.version, now, scopes);
-        if (r.valid) use(e, now);
+        recorder.record(e, r.code, now, address);
         return r;
       }
       const until = negative.get(d);
-      if (until !== undefined && until > now) return unknownSecret("NOT_FOUND");
+      if (until !== undefined && until > now) {
+        recorder.recordUnattributed("NOT_FOUND");
+        return unknownSecret("NOT_FOUND");
+      }
       return undefined;
     },
 
-    /** Verifies a secret: from memory on a hit, reading through to the store on a miss. */
-    verify(secret: string, scopes?: readonly string[]): VerifyResult | Promise<VerifyResult> {
-      const r = verifier.verifyCached(secret, scopes);
+    /**
+     * Verifies a secret: from memory on a hit, reading through to the store on a miss. `address`
+     * is the client's address, counted with the version for rotation progress and leak alerts.
+     */
+    verify(
+      secret: string,
+      scopes?: readonly string[],
+      address?: string,
+    ): VerifyResult | Promise<VerifyResult> {
+      const r = verifier.verifyCached(secret, scopes, address);
       if (r) return r;
       stats.misses++;
-      return readThrough(digestSecret(secret), scopes);
+      return readThrough(digestSecret(secret), scopes, address);
     },
 
     /** True when the index is loaded and was caught up with the feed within `maxLagMs`. */
@@ -296,11 +295,16 @@ export function createVerifier(opts: VerifierOptions) {
 
     /** The freshest `lastUsedAt` this node knows for a digest (flushed to the store in batches). */
     lastUsedAt(digest: string): number | null {
-      return index.get(digest)?.lastUsedAt ?? null;
+      const e = index.get(digest);
+      if (!e) return null;
+      return Math.max(e.version.lastUsedAt ?? 0, e.usage?.lastUsedAt ?? 0) || null;
     },
 
-    /** Writes pending `lastUsedAt` stamps now. */
+    /** Writes pending usage counts and `lastUsedAt` stamps now. */
     flush,
+
+    /** Verifications by outcome, and the state of usage flushing, for metrics. */
+    usage: () => ({ totals: recorder.totals(), ...recorder.status() }),
 
     resetStats() {
       stats = { hits: 0, misses: 0, storeLookups: 0 };

@@ -62,6 +62,10 @@ export function toVersion(r: KeyVersionsTable): VersionRecord {
     revokedAt: numOrNull(r.revoked_at),
     lastUsedAt: numOrNull(r.last_used_at),
     checksumExemptPrefix: r.checksum_exempt_prefix,
+    retireWhenUnusedMs: numOrNull(r.retire_when_unused_ms),
+    extendMaxAt: numOrNull(r.extend_max_at),
+    extendStepMs: numOrNull(r.extend_step_ms),
+    retiredReason: r.retired_reason,
   };
 }
 
@@ -238,6 +242,10 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
           revoked_at: v.revokedAt,
           last_used_at: v.lastUsedAt,
           checksum_exempt_prefix: v.checksumExemptPrefix,
+          retire_when_unused_ms: v.retireWhenUnusedMs,
+          extend_max_at: v.extendMaxAt,
+          extend_step_ms: v.extendStepMs,
+          retired_reason: v.retiredReason,
         })
         .execute();
     },
@@ -251,6 +259,10 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
             ...(p.graceStartsAt !== undefined && { grace_starts_at: p.graceStartsAt }),
             ...(p.expiresAt !== undefined && { expires_at: p.expiresAt }),
             ...(p.revokedAt !== undefined && { revoked_at: p.revokedAt }),
+            ...(p.retireWhenUnusedMs !== undefined && { retire_when_unused_ms: p.retireWhenUnusedMs }),
+            ...(p.extendMaxAt !== undefined && { extend_max_at: p.extendMaxAt }),
+            ...(p.extendStepMs !== undefined && { extend_step_ms: p.extendStepMs }),
+            ...(p.retiredReason !== undefined && { retired_reason: p.retiredReason }),
           })
           .where("key_id", "=", keyId)
           .where("version", "=", p.version)

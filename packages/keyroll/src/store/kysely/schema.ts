@@ -41,6 +41,10 @@ export interface KeyVersionsTable {
   revoked_at: number | null;
   last_used_at: number | null;
   checksum_exempt_prefix: string | null;
+  retire_when_unused_ms: number | null;
+  extend_max_at: number | null;
+  extend_step_ms: number | null;
+  retired_reason: string | null;
 }
 
 export interface ChangesTable {
@@ -72,6 +76,48 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface UsageMinutesTable {
+  key_id: string;
+  version: number;
+  minute: number;
+  outcome: string;
+  count: number;
+}
+
+export interface UsageHoursTable {
+  key_id: string;
+  version: number;
+  hour: number;
+  outcome: string;
+  count: number;
+}
+
+export interface VersionAddressesTable {
+  key_id: string;
+  version: number;
+  address: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  count: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  kind: string;
+  dedupe_key: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  version: number | null;
+  address: string | null;
+  message: string;
+  data: unknown;
+  count: number;
+  created_at: number;
+  last_seen_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+}
+
 export interface Database {
   consumers: ConsumersTable;
   keys: KeysTable;
@@ -79,4 +125,8 @@ export interface Database {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  usage_minutes: UsageMinutesTable;
+  usage_hours: UsageHoursTable;
+  version_addresses: VersionAddressesTable;
+  alerts: AlertsTable;
 }

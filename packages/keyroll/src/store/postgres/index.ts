@@ -3,6 +3,7 @@ import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { feed, reads, toKey, toVersion, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
+import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
 
@@ -122,6 +123,26 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
       }
     },
 
+    usage: (() => {
+      const u = usageReads(db);
+      return {
+        ...u,
+        usageSeries: wrap(u.usageSeries),
+        usageSince: wrap(u.usageSince),
+        usageWindows: wrap(u.usageWindows),
+        versionAddresses: wrap(u.versionAddresses),
+        rollUp: wrap(u.rollUp),
+        listAlerts: wrap(u.listAlerts),
+        getAlert: wrap(u.getAlert),
+        ackAlert: wrap(u.ackAlert),
+        raiseAlerts: wrap(u.raiseAlerts),
+        trafficPolicyKeyIds: wrap(u.trafficPolicyKeyIds),
+        keyIdsInGrace: wrap(u.keyIdsInGrace),
+        flushUsage: wrap((rows, addresses) =>
+          db.transaction().execute((trx) => writeUsage(trx, rows, addresses)),
+        ),
+      };
+    })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };

@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
+import { usageReads, writeUsage } from "../kysely/usage.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
 
@@ -37,6 +38,22 @@ export function openSqliteStore(file: string): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
   const f = feed(db);
 
+  // One connection, held for the whole callback. BEGIN IMMEDIATE takes the write lock up front, so
+  // a second process on the same file waits (busy_timeout) instead of failing half-way with
+  // SQLITE_BUSY on lock upgrade.
+  const inTx = <T>(fn: (c: Kysely<Database>) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (c) => {
+      await sql`begin immediate`.execute(c);
+      try {
+        const out = await fn(c);
+        await sql`commit`.execute(c);
+        return out;
+      } catch (err) {
+        await sql`rollback`.execute(c);
+        throw translate(err);
+      }
+    });
+
   return {
     dialect: "sqlite",
     ...reads(db),
@@ -51,21 +68,11 @@ export function openSqliteStore(file: string): Store {
       await db.destroy();
     },
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      // One connection, held for the whole callback. BEGIN IMMEDIATE takes the write lock up
-      // front, so a second process on the same file waits (busy_timeout) instead of failing
-      // half-way with SQLITE_BUSY on lock upgrade.
-      return db.connection().execute(async (c) => {
-        await sql`begin immediate`.execute(c);
-        try {
-          const tx = writes(c, async (id) => reads(c).getKey(id));
-          const out = await fn(tx);
-          await sql`commit`.execute(c);
-          return out;
-        } catch (err) {
-          await sql`rollback`.execute(c);
-          throw translate(err);
-        }
-      });
+      return inTx((c) => fn(writes(c, async (id) => reads(c).getKey(id))));
+    },
+    usage: {
+      ...usageReads(db),
+      flushUsage: (rows, addresses) => inTx((c) => writeUsage(c, rows, addresses)),
     },
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless

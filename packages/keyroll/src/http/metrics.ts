@@ -1,0 +1,105 @@
+import type { FastifyInstance } from "fastify";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Clock } from "../core/clock.js";
+import type { Verifier } from "../verifier/index.js";
+
+/** Verify latency buckets, in seconds: the hot path lives in microseconds. */
+const LATENCY_BUCKETS = [
+  0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.05,
+];
+
+/**
+ * Prometheus metrics of one node (prom-client, one registry per app). Counters the hot path keeps
+ * as plain numbers are read at scrape time, so verification pays nothing for them.
+ */
+export function createMetrics(deps: {
+  verifier: Verifier;
+  clock: Clock;
+  isLeader?: (() => boolean) | undefined;
+}) {
+  const registry = new Registry();
+  const { verifier, clock } = deps;
+  collectDefaultMetrics({ register: registry, prefix: "keyroll_" });
+
+  new Counter({
+    name: "keyroll_verifications_total",
+    help: "Verifications answered by this node, by outcome",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, n] of Object.entries(verifier.usage().totals)) this.inc({ outcome }, n);
+    },
+  });
+  const verifyDuration = new Histogram({
+    name: "keyroll_verify_duration_seconds",
+    help: "Time to decide a verification (from secret to answer, without HTTP)",
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "keyroll_cache_versions",
+    help: "Key versions in this node's in-memory index",
+    registers: [registry],
+    collect() {
+      this.set(verifier.status().size);
+    },
+  });
+  new Gauge({
+    name: "keyroll_feed_lag_seconds",
+    help: "Time since this node last caught up with the change feed",
+    registers: [registry],
+    collect() {
+      const s = verifier.status();
+      this.set(s.started ? Math.max(0, clock.now() - s.lastSyncAt) / 1000 : 0);
+    },
+  });
+  new Gauge({
+    name: "keyroll_feed_seq",
+    help: "Last change-feed position this node applied",
+    registers: [registry],
+    collect() {
+      this.set(verifier.status().lastSeq);
+    },
+  });
+  new Gauge({
+    name: "keyroll_usage_flush_lag_seconds",
+    help: "Time since usage counts were last written to the store",
+    registers: [registry],
+    collect() {
+      this.set(Math.max(0, clock.now() - verifier.usage().lastFlushAt) / 1000);
+    },
+  });
+  new Gauge({
+    name: "keyroll_usage_pending_versions",
+    help: "Versions with usage counted but not yet written",
+    registers: [registry],
+    collect() {
+      this.set(verifier.usage().pendingVersions);
+    },
+  });
+  new Gauge({
+    name: "keyroll_leader",
+    help: "1 while this node runs the background work",
+    registers: [registry],
+    collect() {
+      this.set(deps.isLeader?.() ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    /** Records one verification's decision time, in seconds. */
+    observeVerify(seconds: number): void {
+      verifyDuration.observe(seconds);
+    },
+  };
+}
+
+/** `GET /metrics`: the Prometheus text exposition. */
+export function registerMetricsRoute(app: FastifyInstance, metrics: ReturnType<typeof createMetrics>): void {
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+}

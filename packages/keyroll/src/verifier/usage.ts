@@ -1,0 +1,264 @@
+import type { Clock } from "../core/clock.js";
+import { newId } from "../core/ids.js";
+import type { Logger } from "../core/logger.js";
+import { type KeyRecord, type VersionRecord, versionState } from "../core/model.js";
+import type { VerifyCode } from "../core/verify.js";
+import type { AddressRow, AlertInput, UsageRow } from "../store/kysely/usage.js";
+import type { Store } from "../store/types.js";
+
+/** Outcomes counted per version (MALFORMED and NOT_FOUND belong to no version). */
+const OUTCOMES = [
+  "VALID",
+  "REVOKED",
+  "EXPIRED",
+  "NOT_YET_ACTIVE",
+  "INSUFFICIENT_SCOPE",
+  "RATE_LIMITED",
+  "DISABLED",
+] as const;
+const OUTCOME_INDEX: Record<string, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i]));
+/** Client addresses remembered per version between two flushes. */
+const MAX_ADDRESSES_PER_FLUSH = 50;
+/** Rows kept for a retry when the store is unreachable; beyond it, the oldest counts are dropped (and logged). */
+const MAX_RETRY_ROWS = 100_000;
+
+const zeros = (): number[] => [0, 0, 0, 0, 0, 0, 0];
+
+/** Usage of one version since the last flush: counts by minute and outcome, addresses, last use. */
+export interface VersionUsage {
+  minute: number;
+  counts: number[];
+  pending: Array<{ minute: number; counts: number[] }>;
+  addresses: Map<string, { at: number; count: number }> | null;
+  lastUsedAt: number | null;
+  dirty: boolean;
+}
+
+/** What the recorder needs to know of an indexed version. */
+export interface Recorded {
+  readonly key: KeyRecord;
+  readonly version: VersionRecord;
+  usage: VersionUsage | null;
+}
+
+/**
+ * Counts verifications per version, minute and outcome in memory and writes them in batches: the
+ * database sees at most one row per version, minute and outcome per flush, whatever the request
+ * rate. Counts from several nodes add up in the store. At each flush it also raises the alerts that
+ * need the counts: a client still sending a revoked or expired version (a failed rollover), and a
+ * version in grace used from an address never seen with it before (a leak signal).
+ */
+export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: Logger; enabled: boolean }) {
+  const { store, clock, logger } = opts;
+  const dirty = new Set<Recorded>();
+  const totals: Record<VerifyCode, number> = {
+    VALID: 0,
+    MALFORMED: 0,
+    NOT_FOUND: 0,
+    REVOKED: 0,
+    EXPIRED: 0,
+    NOT_YET_ACTIVE: 0,
+    INSUFFICIENT_SCOPE: 0,
+    RATE_LIMITED: 0,
+    DISABLED: 0,
+  };
+  let retryRows: UsageRow[] = [];
+  let retryAddresses: AddressRow[] = [];
+  let lastFlushAt = clock.now();
+  let flushing: Promise<void> | null = null;
+
+  function usageOf(e: Recorded, now: number): VersionUsage {
+    let u = e.usage;
+    if (u === null) {
+      u = {
+        minute: now - (now % 60_000),
+        counts: zeros(),
+        pending: [],
+        addresses: null,
+        lastUsedAt: null,
+        dirty: false,
+      };
+      e.usage = u;
+    }
+    return u;
+  }
+
+  return {
+    /** Counts one answer for an indexed version. Cheap: no allocation on the common path. */
+    record(e: Recorded, code: VerifyCode, now: number, address: string | undefined): void {
+      totals[code]++;
+      if (!opts.enabled) {
+        if (code === "VALID") {
+          const u = usageOf(e, now);
+          u.lastUsedAt = now;
+          if (!u.dirty) {
+            u.dirty = true;
+            dirty.add(e);
+          }
+        }
+        return;
+      }
+      const u = usageOf(e, now);
+      const minute = now - (now % 60_000);
+      if (u.minute !== minute) {
+        if (u.counts.some((c) => c > 0)) u.pending.push({ minute: u.minute, counts: u.counts });
+        u.minute = minute;
+        u.counts = zeros();
+      }
+      u.counts[OUTCOME_INDEX[code]!]!++;
+      if (code === "VALID") u.lastUsedAt = now;
+      if (address !== undefined) {
+        if (u.addresses === null) u.addresses = new Map();
+        const a = u.addresses.get(address);
+        if (a) {
+          a.at = now;
+          a.count++;
+        } else if (u.addresses.size < MAX_ADDRESSES_PER_FLUSH)
+          u.addresses.set(address, { at: now, count: 1 });
+      }
+      if (!u.dirty) {
+        u.dirty = true;
+        dirty.add(e);
+      }
+    },
+
+    /** Counts an answer that belongs to no version (MALFORMED, NOT_FOUND). */
+    recordUnattributed(code: VerifyCode): void {
+      totals[code]++;
+    },
+
+    /** Moves pending usage from an index entry that is being replaced to its successor. */
+    transfer(from: Recorded, to: Recorded): void {
+      if (from.usage === null) return;
+      to.usage = from.usage;
+      if (dirty.delete(from)) dirty.add(to);
+    },
+
+    /** Writes everything counted so far; on failure keeps it for the next flush. */
+    flush,
+
+    /** Verifications answered by this node since it started, by outcome. */
+    totals(): Readonly<Record<VerifyCode, number>> {
+      return totals;
+    },
+
+    /** When the last flush succeeded, and how many versions wait for the next one. */
+    status() {
+      return { lastFlushAt, pendingVersions: dirty.size, retryRows: retryRows.length };
+    },
+  };
+
+  function flush(): Promise<void> {
+    if (flushing) return flushing.then(flush);
+    flushing = (async () => {
+      const now = clock.now();
+      const rows: UsageRow[] = retryRows;
+      const addresses: AddressRow[] = retryAddresses;
+      retryRows = [];
+      retryAddresses = [];
+      const lastUsed: Array<{ keyId: string; version: number; at: number }> = [];
+      const failed = new Map<
+        string,
+        { e: Recorded; outcome: string; count: number; address: string | null }
+      >();
+      const inGrace = new Set<string>();
+      const entries = [...dirty];
+      dirty.clear();
+      for (const e of entries) {
+        const u = e.usage!;
+        u.dirty = false;
+        const keyId = e.key.id;
+        const version = e.version.version;
+        if (u.lastUsedAt !== null) lastUsed.push({ keyId, version, at: u.lastUsedAt });
+        const buckets = u.counts.some((c) => c > 0)
+          ? [...u.pending, { minute: u.minute, counts: u.counts }]
+          : u.pending;
+        for (const b of buckets) {
+          b.counts.forEach((count, i) => {
+            if (count > 0) rows.push({ keyId, version, minute: b.minute, outcome: OUTCOMES[i]!, count });
+          });
+        }
+        let latest: string | null = null;
+        let latestAt = -1;
+        for (const [address, a] of u.addresses ?? []) {
+          addresses.push({ keyId, version, address, at: a.at, count: a.count });
+          if (a.at > latestAt) {
+            latest = address;
+            latestAt = a.at;
+          }
+        }
+        for (const b of buckets) {
+          for (const outcome of ["REVOKED", "EXPIRED"] as const) {
+            const n = b.counts[OUTCOME_INDEX[outcome]!]!;
+            if (n === 0) continue;
+            const k = `${keyId}:${version}`;
+            const f = failed.get(k) ?? { e, outcome, count: 0, address: latest };
+            f.count += n;
+            failed.set(k, f);
+          }
+        }
+        if (versionState(e.version, now) === "grace") inGrace.add(`${keyId}:${version}`);
+        u.pending = [];
+        u.counts = zeros();
+        u.addresses = null;
+      }
+      if (rows.length === 0 && addresses.length === 0 && lastUsed.length === 0) {
+        lastFlushAt = now;
+        return;
+      }
+      try {
+        if (lastUsed.length > 0) await store.recordLastUsed(lastUsed);
+        const fresh =
+          rows.length > 0 || addresses.length > 0 ? await store.usage.flushUsage(rows, addresses) : [];
+        const alerts: AlertInput[] = [];
+        for (const [k, f] of failed) {
+          alerts.push({
+            id: newId("alr", now),
+            kind: "failed_rollover",
+            dedupeKey: `failed_rollover:${k}`,
+            keyId: f.e.key.id,
+            consumerId: f.e.key.consumerId,
+            version: f.e.version.version,
+            address: f.address,
+            message: `consumer ${f.e.key.consumerId} still sends version ${f.e.version.version} of key ${f.e.key.id}, which is ${f.outcome}`,
+            data: { outcome: f.outcome },
+            count: f.count,
+            at: now,
+          });
+        }
+        for (const a of fresh) {
+          if (!inGrace.has(`${a.keyId}:${a.version}`)) continue;
+          const e = entries.find((x) => x.key.id === a.keyId && x.version.version === a.version);
+          alerts.push({
+            id: newId("alr", now),
+            kind: "previous_version_new_address",
+            dedupeKey: `new_address:${a.keyId}:${a.version}:${a.address}`,
+            keyId: a.keyId,
+            consumerId: e?.key.consumerId ?? null,
+            version: a.version,
+            address: a.address,
+            message: `version ${a.version} of key ${a.keyId} is in grace and was used from ${a.address}, an address never seen with it before: a possible leak`,
+            data: {},
+            count: a.count,
+            at: now,
+          });
+        }
+        if (alerts.length > 0) await store.usage.raiseAlerts(alerts);
+        lastFlushAt = now;
+      } catch (err) {
+        // nothing lost: the batch waits for the next flush (bounded)
+        retryRows = rows.slice(-MAX_RETRY_ROWS);
+        retryAddresses = addresses.slice(-MAX_RETRY_ROWS);
+        if (rows.length > MAX_RETRY_ROWS)
+          logger.error({ dropped: rows.length - MAX_RETRY_ROWS }, "usage rows dropped");
+        logger.warn({ err: (err as Error).message, rows: rows.length }, "usage flush failed; will retry");
+      }
+    })().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+}
+
+/** The usage recorder's interface. */
+export type UsageRecorder = ReturnType<typeof createUsageRecorder>;
