@@ -5,6 +5,7 @@ import { after, before, beforeEach, test } from "node:test";
 import { clean, formatFields, formatTable } from "../src/cli/format.js";
 import { type CliDeps, runCli } from "../src/cli/run-cli.js";
 import type { ServeOptions } from "../src/cli/serve.js";
+import { formatShare } from "../src/cli/usage.js";
 
 const ADMIN_KEY = "kr_admin_ThisIsTheAdminKeyThatMustNeverBePrinted42";
 const SECRET = "kr_live_4fTq8ZrL0pWmN3vXy7cB2dKe9sHj6UaRoQx9abcd12";
@@ -595,6 +596,427 @@ test("serve passes the raw flags and the environment to the server", async () =>
   });
   assert.equal(failing.code, 1);
   assert.equal(failing.stderr, "error: port 8080 is in use\n");
+});
+
+const USAGE = {
+  keyId: "key_01",
+  granularity: "minute",
+  from: "2030-01-01T00:00:00.000Z",
+  to: "2030-01-01T01:00:00.000Z",
+  versions: [
+    {
+      version: 1,
+      totals: { VALID: 7, EXPIRED: 3 },
+      series: [
+        { at: "2030-01-01T00:00:00.000Z", counts: { VALID: 7 }, total: 7 },
+        { at: "2030-01-01T00:01:00.000Z", counts: { EXPIRED: 3 }, total: 3 },
+      ],
+    },
+    {
+      version: 2,
+      totals: { VALID: 120, REVOKED: 1 },
+      series: [{ at: "2030-01-01T00:01:00.000Z", counts: { VALID: 120, REVOKED: 1 }, total: 121 }],
+    },
+  ],
+};
+
+test("usage sends from, to and granularity and prints a table per version, newest first", async () => {
+  reply = () => ({ status: 200, body: USAGE });
+  const r = await run([
+    "usage",
+    "key_01",
+    "--from",
+    "2030-01-01T01:00:00+01:00",
+    "--to",
+    "2030-01-01T01:00:00Z",
+    "--granularity",
+    "minute",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const req = only();
+  assert.equal(req.method, "GET");
+  assert.equal(
+    req.url,
+    "/v1/keys/key_01/usage?from=2030-01-01T00%3A00%3A00.000Z&to=2030-01-01T01%3A00%3A00.000Z&granularity=minute",
+  );
+  assert.equal(req.body, "");
+  assert.equal(
+    r.stdout,
+    [
+      "Usage of key_01 per minute, 2030-01-01T00:00:00.000Z to 2030-01-01T01:00:00.000Z.",
+      "",
+      "Version 2: 121 requests",
+      "TIME                      VALID  EXPIRED  REVOKED  TOTAL",
+      "2030-01-01T00:01:00.000Z    120        0        1    121",
+      "total                       120        0        1    121",
+      "",
+      "Version 1: 10 requests",
+      "TIME                      VALID  EXPIRED  REVOKED  TOTAL",
+      "2030-01-01T00:00:00.000Z      7        0        0      7",
+      "2030-01-01T00:01:00.000Z      0        3        0      3",
+      "total                         7        3        0     10",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("usage without options sends no query; an empty period says so; --json is verbatim", async () => {
+  const empty = { ...USAGE, granularity: "hour", versions: [] };
+  reply = () => ({ status: 200, body: empty });
+  const r = await run(["usage", "key_01"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(only().url, "/v1/keys/key_01/usage");
+  assert.match(r.stdout, /^Usage of key_01 per hour, /);
+  assert.match(r.stdout, /No requests in this period\.\n$/);
+
+  const raw = JSON.stringify(USAGE, null, 1);
+  reply = () => ({ status: 200, body: raw });
+  const json = await run(["usage", "key_01", "--json", "--granularity", "hour"]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stdout, `${raw}\n`);
+  assert.equal(requests[1]?.url, "/v1/keys/key_01/usage?granularity=hour");
+});
+
+test("usage rejects a bad --granularity or --from before sending; maps a 404 to exit 1", async () => {
+  const badUnit = await run(["usage", "key_01", "--granularity", "day"]);
+  assert.equal(badUnit.code, 2);
+  assert.match(badUnit.stderr, /Allowed choices are minute, hour/);
+  const badTime = await run(["usage", "key_01", "--from", "yesterday"]);
+  assert.equal(badTime.code, 2);
+  assert.match(badTime.stderr, /ISO 8601/);
+  assert.equal((await run(["usage"])).code, 2);
+  assert.equal(requests.length, 0);
+
+  reply = () => ({ status: 404, body: { code: "KEY_NOT_FOUND", detail: "no key key_99" } });
+  const missing = await run(["usage", "key_99"]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, "error: KEY_NOT_FOUND: no key key_99\n");
+  assert.equal(missing.stdout, "");
+});
+
+test("usage encodes the key id and escapes outcome names from the server", async () => {
+  reply = () => ({
+    status: 200,
+    body: {
+      ...USAGE,
+      versions: [{ version: 1, totals: { "X\u001b[2J": 1 }, series: [] }],
+    },
+  });
+  const r = await run(["usage", "key/../x"]);
+  assert.equal(only().url, "/v1/keys/key%2F..%2Fx/usage");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Version 1: 1 request\nNo requests in this period\./);
+  assert.ok(!r.stdout.includes("\u001b"));
+});
+
+const ROTATION = {
+  keyId: "key_01",
+  consumerId: "con_01",
+  startedAt: "2030-01-01T00:00:00.000Z",
+  graceEndsAt: "2030-01-02T00:00:00.000Z",
+  current: { version: 2, lastUsedAt: "2030-01-01T00:10:00.000Z", requests: 39 },
+  previous: {
+    version: 1,
+    lastUsedAt: "2030-01-01T00:09:00.000Z",
+    requests: 1,
+    addresses: [
+      { address: "203.0.113.7", lastSeenAt: "2030-01-01T00:09:00.000Z", count: 42 },
+      { address: "2001:db8::1", lastSeenAt: "2030-01-01T00:05:00.000Z", count: 3 },
+      { address: "198.51.100.2", lastSeenAt: "2030-01-01T00:01:00.000Z", count: 1 },
+    ],
+    retireWhenUnusedFor: "30m",
+    extendUntil: "2030-01-03T00:00:00.000Z",
+  },
+  currentShare: 0.975,
+  safeToRetire: false,
+};
+const QUIET_ROTATION = {
+  ...ROTATION,
+  keyId: "key_02",
+  current: { version: 5, lastUsedAt: "2030-01-01T00:10:00.000Z", requests: 10 },
+  previous: {
+    version: 4,
+    lastUsedAt: null,
+    requests: 0,
+    addresses: [],
+    retireWhenUnusedFor: null,
+    extendUntil: null,
+  },
+  currentShare: 1,
+  safeToRetire: true,
+};
+
+test("rotations asks for the active ones and prints a table with share, addresses and safe to retire", async () => {
+  reply = () => ({ status: 200, body: { data: [ROTATION, QUIET_ROTATION] } });
+  const r = await run(["rotations"]);
+  assert.equal(r.code, 0, r.stderr);
+  const req = only();
+  assert.equal(req.method, "GET");
+  assert.equal(req.url, "/v1/rotations?state=active");
+  const lines = r.stdout.split("\n");
+  assert.equal(
+    lines[0],
+    "KEY     CONSUMER  VERSION  STARTED                   GRACE ENDS                CURRENT SHARE  " +
+      "PREVIOUS LAST USED        ADDRESSES ON PREVIOUS             SAFE TO RETIRE",
+  );
+  assert.equal(
+    lines[1],
+    "key_01  con_01    1 → 2    2030-01-01T00:00:00.000Z  2030-01-02T00:00:00.000Z          97.5%  " +
+      "2030-01-01T00:09:00.000Z  203.0.113.7, 2001:db8::1 +1 more  no",
+  );
+  assert.equal(
+    lines[2],
+    "key_02  con_01    4 → 5    2030-01-01T00:00:00.000Z  2030-01-02T00:00:00.000Z           100%  " +
+      "never                     -                                 yes",
+  );
+  assert.match(r.stdout, /^CURRENT SHARE: share of the last 15 minutes' valid requests/m);
+  assert.match(r.stdout, /^Version 1 of key_01 retires early once it has had no traffic for 30m\.$/m);
+  assert.match(r.stdout, /until 2030-01-03T00:00:00\.000Z at the latest\.$/m);
+  const details = r.stdout.slice(r.stdout.indexOf("Addresses still sending version 1 of key_01:"));
+  assert.deepEqual(details.split("\n").slice(1, 5), [
+    "ADDRESS       LAST SEEN                 REQUESTS",
+    "203.0.113.7   2030-01-01T00:09:00.000Z        42",
+    "2001:db8::1   2030-01-01T00:05:00.000Z         3",
+    "198.51.100.2  2030-01-01T00:01:00.000Z         1",
+  ]);
+  assert.doesNotMatch(r.stdout, /key_02 retires|version 4 of key_02/);
+});
+
+test("rotations: none in progress, --json verbatim, errors mapped", async () => {
+  reply = () => ({ status: 200, body: { data: [] } });
+  const none = await run(["rotations"]);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, "No keys in rotation.\n");
+
+  const raw = `{"data":[${JSON.stringify({ ...ROTATION, currentShare: null })}]}`;
+  reply = () => ({ status: 200, body: raw });
+  const json = await run(["rotations", "--json"]);
+  assert.equal(json.stdout, `${raw}\n`);
+
+  reply = () => ({ status: 403, body: { code: "FORBIDDEN", detail: "needs keys:read" } });
+  const refused = await run(["rotations"]);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stderr, "error: FORBIDDEN: needs keys:read\n");
+  assert.equal(refused.stdout, "");
+});
+
+test("formatShare shows a percentage rounded down, - without traffic", () => {
+  assert.equal(formatShare(0.975), "97.5%");
+  assert.equal(formatShare(1), "100%");
+  assert.equal(formatShare(0.9999), "99.9%");
+  assert.equal(formatShare(0), "0%");
+  assert.equal(formatShare(1 / 3), "33.3%");
+  assert.equal(formatShare(0.29), "29%");
+  assert.equal(formatShare(null), "-");
+});
+
+const ALERT = {
+  id: "alr_01",
+  kind: "failed_rollover",
+  keyId: "key_01",
+  consumerId: "con_01",
+  version: 1,
+  address: "203.0.113.7",
+  message: "version 1 of key_01 is expired but still sent",
+  count: 12,
+  data: { code: "EXPIRED" },
+  createdAt: "2030-01-01T00:00:00.000Z",
+  lastSeenAt: "2030-01-01T00:05:00.000Z",
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+};
+
+test("alerts lists open alerts by default; --state, --key, --limit and --cursor go in the query", async () => {
+  reply = () => ({ status: 200, body: { data: [ALERT], nextCursor: "alr_01" } });
+  const r = await run(["alerts"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(only().method, "GET");
+  assert.equal(only().url, "/v1/alerts");
+  const lines = r.stdout.split("\n");
+  assert.equal(
+    lines[0],
+    "ID      KIND             KEY     VERSION  ADDRESS      COUNT  LAST SEEN                 MESSAGE",
+  );
+  assert.equal(
+    lines[1],
+    "alr_01  failed_rollover  key_01        1  203.0.113.7     12  2030-01-01T00:05:00.000Z  " +
+      "version 1 of key_01 is expired but still sent",
+  );
+  assert.match(r.stdout, /More results: add --cursor alr_01/);
+
+  const acked = { ...ALERT, acknowledgedAt: "2030-01-01T01:00:00.000Z", acknowledgedBy: "adm_01" };
+  reply = () => ({ status: 200, body: { data: [acked], nextCursor: null } });
+  const all = await run([
+    "alerts",
+    "list",
+    "--state",
+    "all",
+    "--key",
+    "key_01",
+    "--limit",
+    "5",
+    "--cursor",
+    "alr_00",
+  ]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(requests[1]?.url, "/v1/alerts?state=all&keyId=key_01&limit=5&cursor=alr_00");
+  assert.match(all.stdout, /^ID .* LAST SEEN +ACKNOWLEDGED AT +BY +MESSAGE$/m);
+  assert.match(all.stdout, / 2030-01-01T01:00:00\.000Z +adm_01 +version 1/);
+  assert.doesNotMatch(all.stdout, /More results/);
+
+  // Options given straight after `alerts` reach the default `list`.
+  reply = () => ({ status: 200, body: { data: [], nextCursor: null } });
+  const shorthand = await run(["alerts", "--state", "acknowledged"]);
+  assert.equal(shorthand.code, 0, shorthand.stderr);
+  assert.equal(requests[2]?.url, "/v1/alerts?state=acknowledged");
+  assert.equal(shorthand.stdout, "No alerts.\n");
+});
+
+test("alerts --json is verbatim; a bad --state is a usage error; server errors are mapped", async () => {
+  const raw = `{"data":[${JSON.stringify(ALERT)}],"nextCursor":null}`;
+  reply = () => ({ status: 200, body: raw });
+  const json = await run(["alerts", "--json"]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stdout, `${raw}\n`);
+
+  const bad = await run(["alerts", "--state", "closed"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Allowed choices are open, acknowledged, all/);
+  assert.equal((await run(["alerts", "list", "--limit", "0"])).code, 2);
+  assert.equal(requests.length, 1);
+
+  reply = () => ({
+    status: 400,
+    body: { code: "INVALID_CURSOR", detail: "cursor is not one this API gave" },
+  });
+  const cursor = await run(["alerts", "--cursor", "nope"]);
+  assert.equal(cursor.code, 1);
+  assert.equal(cursor.stderr, "error: INVALID_CURSOR: cursor is not one this API gave\n");
+});
+
+test("alerts ack posts to the alert and prints it; an unknown alert exits 1", async () => {
+  const acked = { ...ALERT, acknowledgedAt: "2030-01-01T01:00:00.000Z", acknowledgedBy: "adm_01" };
+  reply = () => ({ status: 200, body: acked });
+  const r = await run(["alerts", "ack", "alr_01"]);
+  assert.equal(r.code, 0, r.stderr);
+  const req = only();
+  assert.equal(req.method, "POST");
+  assert.equal(req.url, "/v1/alerts/alr_01/ack");
+  assert.equal(req.body, "{}");
+  assert.match(r.stdout, /^Acknowledged alert alr_01\.$/m);
+  assert.match(r.stdout, /^acknowledged by {2}adm_01$/m);
+  assert.match(r.stdout, /^data {13}\{"code":"EXPIRED"\}$/m);
+
+  reply = () => ({ status: 200, body: JSON.stringify(acked) });
+  const json = await run(["alerts", "ack", "alr_01", "--json"]);
+  assert.equal(json.stdout, `${JSON.stringify(acked)}\n`);
+
+  reply = () => ({ status: 404, body: { code: "ALERT_NOT_FOUND", detail: "no alert alr_99" } });
+  const missing = await run(["alerts", "ack", "alr/99"]);
+  assert.equal(missing.code, 1);
+  assert.equal(requests[2]?.url, "/v1/alerts/alr%2F99/ack");
+  assert.equal(missing.stderr, "error: ALERT_NOT_FOUND: no alert alr_99\n");
+  assert.equal((await run(["alerts", "ack"])).code, 2);
+  assert.equal(requests.length, 3);
+});
+
+test("keys rotate sends retireWhenUnusedFor and extendWhileInUse and explains them", async () => {
+  reply = () => ({
+    status: 201,
+    body: {
+      key: KEY,
+      secret: SECRET,
+      version: 2,
+      previous: { version: 1, expiresAt: "2030-01-02T00:00:00.000Z" },
+    },
+  });
+  const r = await run([
+    "keys",
+    "rotate",
+    "key_01",
+    "--grace",
+    "24h",
+    "--retire-when-unused-for",
+    "30m",
+    "--extend-while-in-use-max",
+    "48h",
+    "--extend-step",
+    "1h",
+    "--idempotency-key",
+    "rot-policy",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(jsonBody(only()), {
+    gracePeriod: "24h",
+    retireWhenUnusedFor: "30m",
+    extendWhileInUse: { max: "48h", step: "1h" },
+  });
+  assert.match(
+    r.stdout,
+    /retires early once the new version is in use and version 1 has had no traffic for 30m/,
+  );
+  assert.match(r.stdout, /the grace is extended, 1h at a time, up to 48h after the switch/);
+  assert.match(r.stdout, /keyroll rotations/);
+
+  const maxOnly = await run([
+    "keys",
+    "rotate",
+    "key_01",
+    "--grace",
+    "1h",
+    "--extend-while-in-use-max",
+    "86400",
+  ]);
+  assert.equal(maxOnly.code, 0, maxOnly.stderr);
+  assert.deepEqual(jsonBody(requests[1]!), { gracePeriod: "1h", extendWhileInUse: { max: 86400 } });
+  assert.match(maxOnly.stdout, /the grace is extended, up to 86400s after the switch/);
+});
+
+test("keys rotate refuses --extend-step without --extend-while-in-use-max; maps a 400", async () => {
+  const r = await run(["keys", "rotate", "key_01", "--grace", "1h", "--extend-step", "1h"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--extend-step needs --extend-while-in-use-max/);
+  assert.equal(requests.length, 0);
+
+  reply = () => ({
+    status: 400,
+    body: { code: "VALIDATION_FAILED", detail: "retireWhenUnusedFor must be a duration" },
+  });
+  const bad = await run(["keys", "rotate", "key_01", "--grace", "1h", "--retire-when-unused-for", "soon"]);
+  assert.equal(bad.code, 1);
+  assert.deepEqual(jsonBody(only()), { gracePeriod: "1h", retireWhenUnusedFor: "soon" });
+  assert.equal(bad.stderr, "error: VALIDATION_FAILED: retireWhenUnusedFor must be a duration\n");
+});
+
+test("verify --client-ip sends the address; a non-address is a usage error", async () => {
+  reply = () => ({ status: 200, body: VALID });
+  const r = await run(["verify", SECRET, "--client-ip", "2001:db8::7"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(jsonBody(only()), { key: SECRET, clientIp: "2001:db8::7" });
+  const v4 = await run(["verify", SECRET, "--client-ip", "203.0.113.7"]);
+  assert.equal(v4.code, 0, v4.stderr);
+  assert.deepEqual(jsonBody(requests[1]!), { key: SECRET, clientIp: "203.0.113.7" });
+
+  const bad = await run(["verify", SECRET, "--client-ip", "example.com"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--client-ip <address>.*IPv4 or IPv6/);
+  assert.equal(requests.length, 2);
+});
+
+test("help lists the new commands and options", async () => {
+  const root = await run(["--help"]);
+  assert.match(root.stdout, /^ {2}usage /m);
+  assert.match(root.stdout, /^ {2}rotations /m);
+  assert.match(root.stdout, /^ {2}alerts /m);
+  const alerts = await run(["alerts", "--help"]);
+  assert.equal(alerts.code, 0);
+  assert.match(alerts.stdout, /ack /);
+  const rotate = await run(["keys", "rotate", "--help"]);
+  assert.match(rotate.stdout, /--retire-when-unused-for/);
+  assert.match(rotate.stdout, /--extend-while-in-use-max/);
+  assert.match(rotate.stdout, /--extend-step/);
+  assert.match((await run(["verify", "--help"])).stdout, /--client-ip/);
+  assert.equal(requests.length, 0);
 });
 
 test("formatTable aligns columns without trailing blanks; clean escapes control characters", () => {

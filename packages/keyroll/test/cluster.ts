@@ -9,7 +9,8 @@ import pg from "pg";
 import { freePort } from "./pg.js";
 
 /** The built `keyroll` bin (`npm run build` makes it); KEYROLL_TEST_CLI runs another build. */
-export const CLI = process.env.KEYROLL_TEST_CLI ?? fileURLToPath(new URL("../dist/cli/index.js", import.meta.url));
+export const CLI =
+  process.env.KEYROLL_TEST_CLI ?? fileURLToPath(new URL("../dist/cli/index.js", import.meta.url));
 
 /** Keep at most this much of each child's output (the tail). */
 const MAX_LOG_CHARS = 2_000_000;

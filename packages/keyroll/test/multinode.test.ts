@@ -23,18 +23,26 @@ const clusters: Cluster[] = [];
 let cluster: Cluster;
 let database: string;
 
-before(async () => {
-  pgs = await startTestPostgres();
-  database = await pgs.createDatabase();
-  cluster = await startCluster(database, 3);
-  clusters.push(cluster);
-});
-after(async () => {
-  for (const c of clusters) await c.stop();
-  await pgs.close();
-});
+before(
+  async () => {
+    pgs = await startTestPostgres();
+    database = await pgs.createDatabase();
+    cluster = await startCluster(database, 3);
+    clusters.push(cluster);
+  },
+  { timeout: 60_000 },
+);
+after(
+  async () => {
+    for (const c of clusters) await c.stop();
+    await pgs?.close();
+  },
+  { timeout: 60_000 },
+);
 
-test("a change on node A is enforced on B and C: create, revoke, rotate with grace, grace end", async (t) => {
+test("a change on node A is enforced on B and C: create, revoke, rotate with grace, grace end", {
+  timeout: 60_000,
+}, async (t) => {
   const [a, b, c] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
 
   // created on A → VALID on B and C
@@ -114,7 +122,7 @@ test("a change on node A is enforced on B and C: create, revoke, rotate with gra
   t.diagnostic(`stored state 'expired' ${settled.ms.toFixed(0)} ms after the grace ended`);
 });
 
-test("revocation propagation from A to B and C, 30 samples", async (t) => {
+test("revocation propagation from A to B and C, 30 samples", { timeout: 60_000 }, async (t) => {
   const [a, ...others] = cluster.nodes as [ClusterNode, ...ClusterNode[]];
   const first = await createKey(a);
   const samples: number[] = [];
@@ -133,7 +141,9 @@ test("revocation propagation from A to B and C, 30 samples", async (t) => {
   assert.ok(percentile(samples, 50) < 500, summary(samples));
 });
 
-test("three nodes starting together on an empty database migrate once and make one admin key", async () => {
+test("three nodes starting together on an empty database migrate once and make one admin key", {
+  timeout: 60_000,
+}, async () => {
   const empty = await pgs.createDatabase();
   const together = await startCluster(empty, 3, { together: true });
   clusters.push(together);

@@ -83,3 +83,66 @@ export interface Problem {
   code?: string;
   detail?: string;
 }
+
+/** Requests by outcome: `VALID` and each rejection code (`EXPIRED`, `REVOKED`, …). */
+export type OutcomeCounts = Record<string, number>;
+
+/** One bucket (a minute or an hour) of a version's traffic. */
+export interface UsagePoint {
+  at: string;
+  counts: OutcomeCounts;
+  total: number;
+}
+
+/** Answer of `GET /v1/keys/:id/usage`: a series per version; buckets without traffic are left out. */
+export interface KeyUsage {
+  keyId: string;
+  granularity: "minute" | "hour";
+  from: string;
+  to: string;
+  versions: { version: number; totals: OutcomeCounts; series: UsagePoint[] }[];
+}
+
+/** A client address seen sending a version's secret. */
+export interface SeenAddress {
+  address: string;
+  lastSeenAt: string;
+  count: number;
+}
+
+/** One key in a rotation, from `GET /v1/rotations?state=active`. */
+export interface Rotation {
+  keyId: string;
+  consumerId: string;
+  startedAt: string;
+  graceEndsAt: string;
+  current: { version: number; lastUsedAt: string | null; requests: number };
+  previous: {
+    version: number;
+    lastUsedAt: string | null;
+    requests: number;
+    addresses: SeenAddress[];
+    retireWhenUnusedFor: string | null;
+    extendUntil: string | null;
+  };
+  /** Share (0…1) of the last 15 minutes' valid traffic on the current version; null without traffic. */
+  currentShare: number | null;
+  safeToRetire: boolean;
+}
+
+/** A failed rollover or an anomaly, from `GET /v1/alerts`. */
+export interface Alert {
+  id: string;
+  kind: string;
+  keyId: string | null;
+  consumerId: string | null;
+  version: number | null;
+  address: string | null;
+  message: string;
+  count: number;
+  data: Record<string, unknown>;
+  createdAt: string;
+  lastSeenAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}

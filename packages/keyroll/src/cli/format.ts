@@ -41,6 +41,11 @@ function pad(text: string, size: number): string {
   return text + " ".repeat(Math.max(0, size - width(text)));
 }
 
+/** Layout of a {@link formatTable}: indexes of the columns to right-align (counts, percentages). */
+export interface TableOptions {
+  rightAligned?: readonly number[];
+}
+
 /**
  * Aligns rows under upper-case headers, columns separated by two spaces, no trailing blanks.
  * Cells are printed as given; pass them through {@link display} first.
@@ -48,13 +53,23 @@ function pad(text: string, size: number): string {
  * @example
  * formatTable(["id", "name"], [["con_1", "acme"]]);
  * // "ID     NAME\ncon_1  acme\n"
+ * formatTable(["time", "valid"], [["00:00", "7"], ["00:01", "120"]], { rightAligned: [1] });
+ * // "TIME   VALID\n00:00      7\n00:01    120\n"
  */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): string {
   const head = headers.map((h) => h.toUpperCase());
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((row) => width(row[i] ?? ""))));
+  const right = new Set(options.rightAligned ?? []);
   const line = (cells: readonly string[]) =>
     widths
-      .map((w, i) => pad(cells[i] ?? "", w))
+      .map((w, i) => {
+        const cell = cells[i] ?? "";
+        return right.has(i) ? " ".repeat(Math.max(0, w - width(cell))) + cell : pad(cell, w);
+      })
       .join("  ")
       .trimEnd();
   return `${[line(head), ...rows.map(line)].join("\n")}\n`;

@@ -38,6 +38,9 @@ interface RotateOptions extends ClientOptions {
   activateAt?: string;
   reason?: string;
   idempotencyKey?: string;
+  retireWhenUnusedFor?: string | number;
+  extendWhileInUseMax?: string | number;
+  extendStep?: string | number;
 }
 
 interface RevokeOptions extends ClientOptions {
@@ -47,6 +50,28 @@ interface RevokeOptions extends ClientOptions {
 
 function keyPath(keyId: string, suffix = ""): string {
   return `/v1/keys/${encodeURIComponent(keyId)}${suffix}`;
+}
+
+/** The traffic-driven options of a rotation, in words (echoing the flags the server accepted). */
+function policyLines(previous: number, options: RotateOptions): string[] {
+  const lines: string[] = [];
+  if (options.retireWhenUnusedFor !== undefined) {
+    lines.push(
+      `It retires early once the new version is in use and version ${previous} has had no traffic for ${durationText(options.retireWhenUnusedFor)}.`,
+    );
+  }
+  if (options.extendWhileInUseMax !== undefined) {
+    const step = options.extendStep === undefined ? "" : `, ${durationText(options.extendStep)} at a time`;
+    lines.push(
+      `If it is still in use when the grace ends, the grace is extended${step}, up to ${durationText(options.extendWhileInUseMax)} after the switch.`,
+    );
+  }
+  if (lines.length > 0) lines.push("Follow the switch with: keyroll rotations");
+  return lines;
+}
+
+function durationText(value: string | number): string {
+  return typeof value === "number" ? `${value}s` : clean(value);
 }
 
 function activeVersion(key: Key): number | undefined {
@@ -145,14 +170,37 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
       .option(
         "--idempotency-key <key>",
         "makes a retried rotation return the same new version (default: random)",
+      )
+      .option(
+        "--retire-when-unused-for <duration>",
+        "retire the previous version early once the new one is used and the old one has had no traffic this long, e.g. 30m",
+        parseDuration,
+      )
+      .option(
+        "--extend-while-in-use-max <duration>",
+        "extend a grace that would end while the previous version is still in use, up to this long after the switch, e.g. 24h",
+        parseDuration,
+      )
+      .option(
+        "--extend-step <duration>",
+        "with --extend-while-in-use-max: extend by this much at a time (server default 1h)",
+        parseDuration,
       ),
   ).action(async (keyId: string, options: RotateOptions) => {
+    if (options.extendStep !== undefined && options.extendWhileInUseMax === undefined) {
+      throw new CliError("usage", "--extend-step needs --extend-while-in-use-max");
+    }
     const api = connect(ctx, options);
     const idempotencyKey = options.idempotencyKey ?? (ctx.deps.randomUUID ?? randomUUID)();
     const body = compact({
       gracePeriod: options.grace,
       activateAt: options.activateAt,
       reason: options.reason,
+      retireWhenUnusedFor: options.retireWhenUnusedFor,
+      extendWhileInUse:
+        options.extendWhileInUseMax === undefined
+          ? undefined
+          : compact({ max: options.extendWhileInUseMax, step: options.extendStep }),
     });
     let response: Awaited<ReturnType<typeof api.request>>;
     try {
@@ -180,6 +228,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
       if (rotated.previous) {
         lines.push(
           `Version ${rotated.previous.version} keeps working until ${display(rotated.previous.expiresAt)} (grace period).`,
+          ...policyLines(rotated.previous.version, options),
         );
       }
       return `${lines.join("\n")}\n\n${formatKey(rotated.key)}${formatSecret(rotated.secret, rotated.key.id, rotated.version)}`;

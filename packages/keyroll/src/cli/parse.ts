@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { InvalidArgumentError } from "commander";
 
 // Option parsers for commander: they turn a flag's text into the value the HTTP contract wants
@@ -75,4 +76,18 @@ export function parseDuration(value: string): string | number {
   if (trimmed === "")
     throw new InvalidArgumentError('expected a duration such as "24h" or a number of seconds.');
   return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+/**
+ * Parses `--client-ip`: an IPv4 or IPv6 address, sent as given.
+ *
+ * @example
+ * parseIp("203.0.113.7"); // "203.0.113.7"
+ */
+export function parseIp(value: string): string {
+  const trimmed = value.trim();
+  if (isIP(trimmed) === 0) {
+    throw new InvalidArgumentError("expected an IPv4 or IPv6 address, e.g. 203.0.113.7.");
+  }
+  return trimmed;
 }

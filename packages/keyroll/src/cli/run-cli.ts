@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAlerts } from "./alerts.js";
 import type { CommandContext } from "./command-kit.js";
 import { registerConsumers } from "./consumers.js";
 import type { CliDeps } from "./context.js";
@@ -6,6 +7,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
 import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
+import { registerUsage } from "./usage.js";
 import { registerVerify } from "./verify.js";
 
 export type { CliDeps, Env, FetchFn, Output } from "./context.js";
@@ -32,6 +34,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerConsumers(program, ctx);
   registerKeys(program, ctx);
   registerVerify(program, ctx);
+  registerUsage(program, ctx);
+  registerAlerts(program, ctx);
   return program;
 }
 

@@ -11,11 +11,12 @@ import {
 import { CliError, EXIT_FAILURE, EXIT_OK } from "./errors.js";
 import { display, formatFields } from "./format.js";
 import type { ClientOptions } from "./http-client.js";
-import { parseScopes } from "./parse.js";
+import { parseIp, parseScopes } from "./parse.js";
 
 interface VerifyOptions extends ClientOptions {
   scopes?: string[];
   stdin?: boolean;
+  clientIp?: string;
 }
 
 /** Human view of a verify answer. */
@@ -40,7 +41,12 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       .description("check a secret as your API would; exit 0 valid, 1 not valid, 2 could not check")
       .argument("[secret]", "the secret to check (prefer --stdin: arguments end up in shell history)")
       .option("--scopes <list>", "comma-separated scopes the secret must have", parseScopes)
-      .option("--stdin", "read the secret from standard input"),
+      .option("--stdin", "read the secret from standard input")
+      .option(
+        "--client-ip <address>",
+        "address of the client that sent the secret, counted per version (keyroll rotations)",
+        parseIp,
+      ),
   ).action(async (secretArg: string | undefined, options: VerifyOptions) => {
     if (secretArg !== undefined && options.stdin === true) {
       throw new CliError("usage", "pass the secret either as an argument or with --stdin, not both");
@@ -53,7 +59,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     let response: Awaited<ReturnType<typeof api.request>>;
     try {
       response = await api.request("POST", "/v1/verify", {
-        body: compact({ key: secret, scopes: options.scopes }),
+        body: compact({ key: secret, scopes: options.scopes, clientIp: options.clientIp }),
       });
     } catch (error) {
       // Exit 1 means "not valid"; a refused admin call says nothing about the secret, so it must not look like one.

@@ -148,6 +148,13 @@ export function resolveConfig(sources: {
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
   };
+  if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
+    // an idle node is only as fresh as its last poll: a poll slower than half the bound would
+    // report a healthy node not ready whenever nothing changes
+    problems.push(
+      `the poll interval (${cfg.pollMs}ms) must be at most half the staleness bound (${cfg.maxStalenessMs}ms)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(cfg);
 }

@@ -90,6 +90,18 @@ export function decide(
   };
 }
 
+/**
+ * The next instant at which `decide()` for this key and version can change by time alone
+ * (activation, grace start, expiry, key expiry), or Infinity. Until then a decision can be reused.
+ */
+export function nextTransition(key: KeyRecord, version: VersionRecord, now: Millis): Millis {
+  let next = Number.POSITIVE_INFINITY;
+  for (const t of [version.activatesAt, version.graceStartsAt, version.expiresAt, key.expiresAt]) {
+    if (t !== null && t > now && t < next) next = t;
+  }
+  return next;
+}
+
 /** True when `granted` contains every scope of `required`. */
 export function hasScopes(granted: readonly string[], required: readonly string[]): boolean {
   for (const r of required) if (!granted.includes(r)) return false;

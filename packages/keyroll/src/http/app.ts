@@ -1,6 +1,11 @@
 import swagger from "@fastify/swagger";
 import { Type } from "@sinclair/typebox";
-import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import type { Clock } from "../core/clock.js";
 import { parseDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
@@ -91,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.fastifyLogger ? { loggerInstance: deps.fastifyLogger as never } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
+    // no per-request child logger: Keyroll logs ids explicitly, and verify pays nothing for logging
+    childLoggerFactory: (logger) => logger,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     genReqId: () => `req_${(++reqSeq).toString(36)}`,
     requestIdHeader: false,
@@ -151,26 +158,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
   });
   app.addHook("onRequest", adminAuth(verifier));
-  app.addHook("onSend", (req, reply, payload, done) => {
+  app.addHook("onRequest", (req, reply, done) => {
     reply.header("X-Request-Id", req.id);
     reply.header("Cache-Control", "no-store");
-    done(null, payload);
-  });
-  app.addHook("onResponse", (req, reply, done) => {
-    // one line per admin call; verifications are counted, not logged, to keep the hot path lean
-    if (req.routeOptions.url !== "/v1/verify" && req.method !== "GET") {
-      deps.logger.info(
-        {
-          reqId: req.id,
-          method: req.method,
-          route: req.routeOptions.url,
-          status: reply.statusCode,
-          actor: req.actor?.keyId ?? null,
-        },
-        "admin call",
-      );
-    }
     done();
+  });
+  // one log line per admin change, attached only to those routes: verifications and reads are
+  // counted, not logged, and pay nothing for it
+  const logAdminCall = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    deps.logger.info(
+      {
+        reqId: req.id,
+        method: req.method,
+        route: req.routeOptions.url,
+        status: reply.statusCode,
+        actor: req.actor?.keyId ?? null,
+      },
+      "admin call",
+    );
+    done();
+  };
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url === "/v1/verify" || methods.every((m) => m === "GET" || m === "HEAD")) return;
+    const existing = route.onResponse;
+    route.onResponse = [
+      ...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]),
+      logAdminCall,
+    ] as never;
   });
 
   const lastUsed = (digest: string) => verifier.lastUsedAt(digest);
@@ -611,7 +626,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const t0 = performance.now();
       const r = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
       const send = (v: Exclude<typeof r, Promise<unknown>>) => {
-        metrics.observeVerify((performance.now() - t0) / 1000);
+        metrics.observeVerify((performance.now() - t0) / 1000, v.code);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));
         return reply.send({
           valid: v.valid,

@@ -20,15 +20,35 @@ export function createMetrics(deps: {
   const registry = new Registry();
   const { verifier, clock } = deps;
   collectDefaultMetrics({ register: registry, prefix: "keyroll_" });
+  // prom-client also exposes these sums as gauges named `_total`, which Prometheus reserves for
+  // counters (`promtool check metrics` flags them); `sum(keyroll_nodejs_active_handles)` etc. over
+  // the per-type gauges that stay gives the same numbers.
+  for (const what of ["handles", "requests", "resources"]) {
+    registry.removeSingleMetric(`keyroll_nodejs_active_${what}_total`);
+  }
 
+  // answers of POST /v1/verify only (admin-key checks on other calls are not verifications)
+  const outcomes: Record<string, number> = Object.fromEntries(
+    [
+      "VALID",
+      "MALFORMED",
+      "NOT_FOUND",
+      "REVOKED",
+      "EXPIRED",
+      "NOT_YET_ACTIVE",
+      "INSUFFICIENT_SCOPE",
+      "RATE_LIMITED",
+      "DISABLED",
+    ].map((o) => [o, 0]),
+  );
   new Counter({
     name: "keyroll_verifications_total",
-    help: "Verifications answered by this node, by outcome",
+    help: "Answers of POST /v1/verify by this node, by outcome",
     labelNames: ["outcome"] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [outcome, n] of Object.entries(verifier.usage().totals)) this.inc({ outcome }, n);
+      for (const [outcome, n] of Object.entries(outcomes)) this.inc({ outcome }, n);
     },
   });
   const verifyDuration = new Histogram({
@@ -90,7 +110,8 @@ export function createMetrics(deps: {
   return {
     registry,
     /** Records one verification's decision time, in seconds. */
-    observeVerify(seconds: number): void {
+    observeVerify(seconds: number, outcome: string): void {
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       verifyDuration.observe(seconds);
     },
   };

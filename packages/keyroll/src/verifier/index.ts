@@ -1,8 +1,14 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
-import { DEFAULT_PREFIX, digestSecret, parseSecret } from "../core/secret.js";
-import { decide, unknownSecret, type VerifyResult } from "../core/verify.js";
+import {
+  DEFAULT_PREFIX,
+  digestSecret,
+  MAX_SECRET_LENGTH,
+  MIN_IMPORTED_LENGTH,
+  parseSecret,
+} from "../core/secret.js";
+import { decide, hasScopes, nextTransition, unknownSecret, type VerifyResult } from "../core/verify.js";
 import type { Store } from "../store/types.js";
 import { createUsageRecorder, type Recorded } from "./usage.js";
 
@@ -10,6 +16,9 @@ import { createUsageRecorder, type Recorded } from "./usage.js";
 interface Entry extends Recorded {
   readonly key: KeyRecord;
   readonly version: VersionRecord;
+  /** The last decision without scopes, reusable until `until` (the next transition by time). */
+  decision: VerifyResult | null;
+  until: number;
 }
 
 /** Settings of the verifier. */
@@ -28,6 +37,8 @@ export interface VerifierOptions {
 }
 
 const MAX_NEGATIVE = 100_000;
+// a reused decision is also re-made at least this often, so a clock stepped backwards cannot pin one
+const MAX_REUSE_MS = 60_000;
 
 /**
  * The hot path: an in-memory index of every version by secret digest, loaded at start and kept
@@ -89,7 +100,7 @@ export function createVerifier(opts: VerifierOptions) {
     const digests: string[] = [];
     for (const v of k.versions) {
       const old = previous.get(v.version);
-      const e: Entry = { key: k.key, version: v, usage: null };
+      const e: Entry = { key: k.key, version: v, usage: null, decision: null, until: 0 };
       if (old) recorder.transfer(old, e);
       index.set(v.digest, e);
       negative.delete(v.digest);
@@ -116,6 +127,50 @@ export function createVerifier(opts: VerifierOptions) {
     return digestSecret(secret);
   }
 
+  /**
+   * The hot path. A stored secret is found by its digest first: a hit needs no shape check (only
+   * well-formed secrets are ever stored) and reuses its last decision until the next transition.
+   * Only a miss pays for the shape and checksum rules. Returns the digest when the store must be asked.
+   */
+  function fromMemory(
+    secret: string,
+    scopes: readonly string[] | undefined,
+    address: string | undefined,
+  ): VerifyResult | string {
+    if (secret.length < MIN_IMPORTED_LENGTH || secret.length > MAX_SECRET_LENGTH) {
+      recorder.recordUnattributed("MALFORMED");
+      return unknownSecret("MALFORMED");
+    }
+    const d = digestSecret(secret);
+    const e = index.get(d);
+    const now = clock.now();
+    if (e !== undefined) {
+      stats.hits++;
+      let r = e.decision;
+      if (r === null || now >= e.until || now < e.until - MAX_REUSE_MS) {
+        r = decide(e.key, e.version, now);
+        e.decision = r;
+        e.until = Math.min(nextTransition(e.key, e.version, now), now + MAX_REUSE_MS);
+      }
+      if (r.valid && scopes !== undefined && scopes.length > 0 && !hasScopes(e.key.scopes, scopes)) {
+        r = decide(e.key, e.version, now, scopes);
+      }
+      recorder.record(e, r.code, now, address);
+      return r;
+    }
+    const shape = precheck(secret);
+    if (typeof shape !== "string") {
+      recorder.recordUnattributed(shape.code);
+      return shape;
+    }
+    const until = negative.get(d);
+    if (until !== undefined && until > now) {
+      recorder.recordUnattributed("NOT_FOUND");
+      return unknownSecret("NOT_FOUND");
+    }
+    return d;
+  }
+
   async function readThrough(
     digest: string,
     scopes: readonly string[] | undefined,
@@ -132,7 +187,10 @@ export function createVerifier(opts: VerifierOptions) {
           negative.set(digest, clock.now() + negativeTtlMs);
           return undefined;
         }
-        put(k);
+        // a sync may have loaded this key meanwhile, with newer data than this read: never overwrite
+        // it; if the index lacks this version, catch up with the feed, which has it
+        if (!digestsByKey.has(k.key.id)) put(k);
+        else if (!index.has(digest)) await verifier.sync();
         return index.get(digest);
       })().finally(() => inflight.delete(digest));
       inflight.set(digest, p);
@@ -247,25 +305,8 @@ export function createVerifier(opts: VerifierOptions) {
      * never seen), so the caller can take the async path.
      */
     verifyCached(secret: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
-      const d = precheck(secret);
-      if (typeof d !== "string") {
-        recorder.recordUnattributed(d.code);
-        return d;
-      }
-      const e = index.get(d);
-      const now = clock.now();
-      if (e) {
-        stats.hits++;
-        const r = decide(e.key, e.version, now, scopes);
-        recorder.record(e, r.code, now, address);
-        return r;
-      }
-      const until = negative.get(d);
-      if (until !== undefined && until > now) {
-        recorder.recordUnattributed("NOT_FOUND");
-        return unknownSecret("NOT_FOUND");
-      }
-      return undefined;
+      const r = fromMemory(secret, scopes, address);
+      return typeof r === "string" ? undefined : r;
     },
 
     /**
@@ -277,10 +318,10 @@ export function createVerifier(opts: VerifierOptions) {
       scopes?: readonly string[],
       address?: string,
     ): VerifyResult | Promise<VerifyResult> {
-      const r = verifier.verifyCached(secret, scopes, address);
-      if (r) return r;
+      const r = fromMemory(secret, scopes, address);
+      if (typeof r !== "string") return r;
       stats.misses++;
-      return readThrough(digestSecret(secret), scopes, address);
+      return readThrough(r, scopes, address);
     },
 
     /** True when the index is loaded and was caught up with the feed within `maxLagMs`. */

@@ -29,7 +29,7 @@ export interface VersionUsage {
   minute: number;
   counts: number[];
   pending: Array<{ minute: number; counts: number[] }>;
-  addresses: Map<string, { at: number; count: number }> | null;
+  addresses: Map<string, { first: number; at: number; count: number }> | null;
   lastUsedAt: number | null;
   dirty: boolean;
 }
@@ -114,7 +114,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
           a.at = now;
           a.count++;
         } else if (u.addresses.size < MAX_ADDRESSES_PER_FLUSH)
-          u.addresses.set(address, { at: now, count: 1 });
+          u.addresses.set(address, { first: now, at: now, count: 1 });
       }
       if (!u.dirty) {
         u.dirty = true;
@@ -161,7 +161,8 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         string,
         { e: Recorded; outcome: string; count: number; address: string | null }
       >();
-      const inGrace = new Set<string>();
+      // versions in grace, with when grace started: only an address first seen after that is news
+      const inGrace = new Map<string, number>();
       const entries = [...dirty];
       dirty.clear();
       for (const e of entries) {
@@ -181,7 +182,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         let latest: string | null = null;
         let latestAt = -1;
         for (const [address, a] of u.addresses ?? []) {
-          addresses.push({ keyId, version, address, at: a.at, count: a.count });
+          addresses.push({ keyId, version, address, firstAt: a.first, at: a.at, count: a.count });
           if (a.at > latestAt) {
             latest = address;
             latestAt = a.at;
@@ -197,7 +198,8 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
             failed.set(k, f);
           }
         }
-        if (versionState(e.version, now) === "grace") inGrace.add(`${keyId}:${version}`);
+        if (versionState(e.version, now) === "grace")
+          inGrace.set(`${keyId}:${version}`, e.version.graceStartsAt ?? 0);
         u.pending = [];
         u.counts = zeros();
         u.addresses = null;
@@ -206,10 +208,22 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         lastFlushAt = now;
         return;
       }
+      // one transaction per chunk: one commit per flush of ordinary size, and other writers wait
+      // for at most one chunk
+      const CHUNK = 1000;
+      let done = 0;
       try {
-        if (lastUsed.length > 0) await store.recordLastUsed(lastUsed);
-        const fresh =
-          rows.length > 0 || addresses.length > 0 ? await store.usage.flushUsage(rows, addresses) : [];
+        const fresh: AddressRow[] = [];
+        const n = Math.max(rows.length, addresses.length, lastUsed.length);
+        for (let i = 0; i < n; i += CHUNK, done = i) {
+          fresh.push(
+            ...(await store.usage.flushUsage(
+              rows.slice(i, i + CHUNK),
+              addresses.slice(i, i + CHUNK),
+              lastUsed.slice(i, i + CHUNK),
+            )),
+          );
+        }
         const alerts: AlertInput[] = [];
         for (const [k, f] of failed) {
           alerts.push({
@@ -227,7 +241,8 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
           });
         }
         for (const a of fresh) {
-          if (!inGrace.has(`${a.keyId}:${a.version}`)) continue;
+          const graceStart = inGrace.get(`${a.keyId}:${a.version}`);
+          if (graceStart === undefined || a.firstAt < graceStart) continue;
           const e = entries.find((x) => x.key.id === a.keyId && x.version.version === a.version);
           alerts.push({
             id: newId("alr", now),
@@ -246,9 +261,9 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         if (alerts.length > 0) await store.usage.raiseAlerts(alerts);
         lastFlushAt = now;
       } catch (err) {
-        // nothing lost: the batch waits for the next flush (bounded)
-        retryRows = rows.slice(-MAX_RETRY_ROWS);
-        retryAddresses = addresses.slice(-MAX_RETRY_ROWS);
+        // nothing lost and nothing counted twice: the chunks not committed wait for the next flush
+        retryRows = rows.slice(done).slice(-MAX_RETRY_ROWS);
+        retryAddresses = addresses.slice(done).slice(-MAX_RETRY_ROWS);
         if (rows.length > MAX_RETRY_ROWS)
           logger.error({ dropped: rows.length - MAX_RETRY_ROWS }, "usage rows dropped");
         logger.warn({ err: (err as Error).message, rows: rows.length }, "usage flush failed; will retry");

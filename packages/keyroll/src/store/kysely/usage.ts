@@ -24,6 +24,8 @@ export interface AddressRow {
   readonly keyId: string;
   readonly version: number;
   readonly address: string;
+  /** First and last use from this address during the flush interval. */
+  readonly firstAt: number;
   readonly at: number;
   readonly count: number;
 }
@@ -58,7 +60,19 @@ export async function writeUsage(
   db: Db,
   rows: readonly UsageRow[],
   addresses: readonly AddressRow[],
+  lastUsed: ReadonlyArray<{ keyId: string; version: number; at: number }> = [],
 ): Promise<AddressRow[]> {
+  // in the flush's one transaction: one commit (one fsync) per flush, not one per version
+  for (const e of lastUsed) {
+    await db
+      .updateTable("key_versions")
+      .set({
+        last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${e.at} then ${e.at} else last_used_at end`,
+      })
+      .where("key_id", "=", e.keyId)
+      .where("version", "=", e.version)
+      .execute();
+  }
   for (let i = 0; i < rows.length; i += CHUNK) {
     // one statement per chunk: writes do not grow with the request rate, only with versions in use
     await db
@@ -111,7 +125,7 @@ export async function writeUsage(
           key_id: a.keyId,
           version: a.version,
           address: a.address,
-          first_seen_at: a.at,
+          first_seen_at: a.firstAt,
           last_seen_at: a.at,
           count: a.count,
         })),
@@ -402,6 +416,13 @@ export function usageReads(db: Db) {
 
 /** The usage part of the Store. */
 export type UsageStore = ReturnType<typeof usageReads> & {
-  /** Adds counts and addresses in one transaction; returns the addresses never seen before with their version. */
-  flushUsage(rows: readonly UsageRow[], addresses: readonly AddressRow[]): Promise<AddressRow[]>;
+  /**
+   * Adds counts, addresses and last-use stamps in one transaction; returns the addresses never seen
+   * before with their version.
+   */
+  flushUsage(
+    rows: readonly UsageRow[],
+    addresses: readonly AddressRow[],
+    lastUsed?: ReadonlyArray<{ keyId: string; version: number; at: number }>,
+  ): Promise<AddressRow[]>;
 };

@@ -18,8 +18,21 @@ const LOCK_LEADER = 0x6b72_0003;
 const CHANNEL = "keyroll_changes";
 
 function translate(err: unknown): unknown {
+  if (err instanceof KeyrollError) return err;
   const code = (err as { code?: unknown }).code;
-  if (typeof code !== "string") return err;
+  if (typeof code !== "string") {
+    // pg reports a connection lost between statements without a code (and Kysely may replace the
+    // original error with the failed ROLLBACK's)
+    const message = err instanceof Error ? err.message : "";
+    if (
+      /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended/i.test(
+        message,
+      )
+    ) {
+      return new KeyrollError("STORE_UNAVAILABLE", "the database is not reachable; retry", undefined, err);
+    }
+    return err;
+  }
   // 23505 unique_violation (two writers raced past the one-active index), 40001/40P01 serialization/deadlock
   if (code === "23505" || code === "40001" || code === "40P01") {
     return new KeyrollError("CONCURRENT_MODIFICATION", "the key changed concurrently; retry", undefined, err);
@@ -50,8 +63,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     application_name: "keyroll",
     keepAlive: true,
   });
-  // an idle client losing its server must not crash the process; the pool replaces it
+  // a client losing its server must not crash the process, idle (pool 'error') or checked out
+  // for a transaction (the client's own 'error' between statements); the pool discards it on release
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const f = feed(db);
   const wrap =
@@ -138,8 +155,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
         raiseAlerts: wrap(u.raiseAlerts),
         trafficPolicyKeyIds: wrap(u.trafficPolicyKeyIds),
         keyIdsInGrace: wrap(u.keyIdsInGrace),
-        flushUsage: wrap((rows, addresses) =>
-          db.transaction().execute((trx) => writeUsage(trx, rows, addresses)),
+        flushUsage: wrap(
+          (
+            rows: readonly UsageRow[],
+            addresses: readonly AddressRow[],
+            lastUsed?: ReadonlyArray<{ keyId: string; version: number; at: number }>,
+          ) => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed)),
         ),
       };
     })(),

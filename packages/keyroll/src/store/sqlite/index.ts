@@ -72,7 +72,7 @@ export function openSqliteStore(file: string): Store {
     },
     usage: {
       ...usageReads(db),
-      flushUsage: (rows, addresses) => inTx((c) => writeUsage(c, rows, addresses)),
+      flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),
     },
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
