@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import swagger from "@fastify/swagger";
 import { Type } from "@sinclair/typebox";
 import Fastify, {
@@ -17,6 +18,7 @@ import type { UsageService } from "../services/usage.js";
 import type { Verifier } from "../verifier/index.js";
 import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
+import { createFastVerify } from "./fast-verify.js";
 import { createMetrics, registerMetricsRoute } from "./metrics.js";
 import {
   Consumer,
@@ -93,6 +95,7 @@ const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{8,255}$/;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { consumers, keys, verifier, clock } = deps;
   let reqSeq = 0;
+  let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
     ...(deps.fastifyLogger ? { loggerInstance: deps.fastifyLogger as never } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -107,6 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // the hot route's happy path skips the framework (see fast-verify.ts); everything else is Fastify
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (fastVerify !== undefined && req.method === "POST" && req.url === "/v1/verify")
+          fastVerify(req, res, handler);
+        else handler(req, res);
+      }),
     // router-level failures (bad percent-encoding, an over-long path parameter) are client errors too
     frameworkErrors: (err, req, reply) => {
       (reply as unknown as FastifyReply)
@@ -157,12 +167,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         problem("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`, { instance: String(req.id) }),
       );
   });
-  app.addHook("onRequest", adminAuth(verifier));
+  // first: every answer, a refused one included, names its request and is not cached
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("X-Request-Id", req.id);
     reply.header("Cache-Control", "no-store");
     done();
   });
+  app.addHook("onRequest", adminAuth(verifier));
   // one log line per admin change, attached only to those routes: verifications and reads are
   // counted, not logged, and pay nothing for it
   const logAdminCall = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -679,6 +690,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  fastVerify = createFastVerify({
+    app: app as unknown as FastifyInstance,
+    verifier,
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
+    nextRequestId: () => `req_${(++reqSeq).toString(36)}`,
+    observe: (s, code) => metrics.observeVerify(s, code),
+    mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
+  });
   registerMetricsRoute(app as unknown as FastifyInstance, metrics);
   if (deps.usage) registerUsageRoutes(app as unknown as FastifyInstance, deps.usage);
 
