@@ -118,7 +118,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 // ---- child processes: one per server ---------------------------------------------------------------
 
-type ChildRole = "keyroll" | "bare" | "fastify";
+type ChildRole = "keyroll" | "bare" | "fastify" | "keyroll-norec";
 type ToChild = { type: "cpu" } | { type: "stop" };
 type FromChild =
   | { type: "ready"; port: number; adminKey?: string; secret?: string }
@@ -237,6 +237,8 @@ async function keyrollChild(): Promise<void> {
         KEYROLL_DATABASE: join(dir, "keyroll.db"),
         KEYROLL_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_ADMIN_KEY,
         KEYROLL_LOG_LEVEL: process.env.BENCH_KEYROLL_LOG_LEVEL ?? "warn",
+        // the recording-off twin: same node, no per-version usage counting
+        ...(process.env.BENCH_USAGE_RECORDING === "false" && { KEYROLL_USAGE_RECORDING: "false" }),
       },
     }),
   );
@@ -388,6 +390,9 @@ export interface HttpBenchResult {
    * rather than by rate achieved, so less sensitive to a server not getting a full core.
    */
   cpuRatio: number;
+  /** The same node with usage recording off, and the median of keyroll/keyroll-off per round. */
+  recordingOff: HttpRun[];
+  recordingRatio: number;
   /** With `fastify: true`: the minimal Fastify app's runs, median and ratio fastify/bare. */
   fastify?: HttpRun[];
   fastifyMedianRps?: number;
@@ -504,14 +509,42 @@ async function measureHttp(
     children.push(c);
     servers.push(c);
   }
+  // the same node with usage recording off: what recording costs, measured in the same rounds
+  const norec = await startChild("keyroll-norec", {
+    env: {
+      BENCH_KEYROLL_SOURCE: settings.source,
+      BENCH_USAGE_RECORDING: "false",
+      ...(opts.keyrollDir !== undefined && { BENCH_KEYROLL_DIR: opts.keyrollDir }),
+    },
+    ...prof,
+  });
+  children.push(norec);
+  servers.push(norec);
+  const norecHeaders = {
+    "content-type": "application/json",
+    authorization: `Bearer ${norec.ready.adminKey}`,
+  };
+  const norecBody = JSON.stringify({ key: norec.ready.secret });
+  const norecAnswer = await (
+    await fetch(`http://${HOST}:${norec.port}/v1/verify`, {
+      method: "POST",
+      headers: norecHeaders,
+      body: norecBody,
+    })
+  ).text();
+  if (JSON.parse(norecAnswer).code !== "VALID")
+    throw new Error(`recording-off node: verify is not VALID: ${norecAnswer}`);
+  const norecReq = { headers: norecHeaders, body: norecBody, expectBody: norecAnswer };
 
   const req = { headers, body: reqBody, expectBody: body };
+  const reqFor = (s: ServerChild) => (s.role === "keyroll-norec" ? norecReq : req);
   if (settings.warmupMs > 0) {
     log(`http: warm-up ${settings.warmupMs} ms per server`);
     const w = { ...settings, durationMs: settings.warmupMs };
-    for (const server of servers) await loadOnce(server, req, w);
+    for (const server of servers) await loadOnce(server, reqFor(server), w);
   }
-  const runs: Record<ChildRole, HttpRun[]> = { keyroll: [], bare: [], fastify: [] };
+  const runs: Record<ChildRole, HttpRun[]> = { keyroll: [], bare: [], fastify: [], "keyroll-norec": [] };
+  const recordingRatios: number[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
   for (let i = 0; i < settings.rounds; i++) {
@@ -520,7 +553,7 @@ async function measureHttp(
     const got: Partial<Record<ChildRole, HttpRun>> = {};
     for (const server of order) {
       await sleep(200);
-      got[server.role] = await loadOnce(server, req, settings);
+      got[server.role] = await loadOnce(server, reqFor(server), settings);
     }
     const k = got.keyroll!;
     const b = got.bare!;
@@ -531,12 +564,18 @@ async function measureHttp(
     const line = (name: string, r: HttpRun) =>
       `${name} ${fmt(r.rps)} req/s (server ${pct(r.serverCpu)} cpu, ` +
       `${r.serverCpuUsPerReq.toFixed(1)} µs/req; loader ${pct(r.loaderCpu)})`;
-    const parts = [line("keyroll", k), line("bare", b)];
+    const n = got["keyroll-norec"]!;
+    runs["keyroll-norec"].push(n);
+    recordingRatios.push(k.rps / n.rps);
+    const parts = [line("keyroll", k), line("bare", b), line("keyroll (recording off)", n)];
     if (got.fastify) {
       runs.fastify.push(got.fastify);
       parts.push(line("fastify", got.fastify));
     }
-    log(`http round ${i + 1}/${settings.rounds}: ${parts.join(", ")}, ratio ${ratios[i]!.toFixed(3)}`);
+    log(
+      `http round ${i + 1}/${settings.rounds}: ${parts.join(", ")}, ratio ${ratios[i]!.toFixed(3)}, ` +
+        `recording on/off ${recordingRatios[i]!.toFixed(3)}`,
+    );
   }
   const fastify = runs.fastify.length > 0 ? runs.fastify : undefined;
   return {
@@ -546,6 +585,8 @@ async function measureHttp(
     bareMedianRps: median(runs.bare.map((r) => r.rps)),
     ratio: median(ratios),
     cpuRatio: median(cpuRatios),
+    recordingOff: runs["keyroll-norec"],
+    recordingRatio: median(recordingRatios),
     ...(fastify && {
       fastify,
       fastifyMedianRps: median(fastify.map((r) => r.rps)),
@@ -751,7 +792,7 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
 // ---- CLI ------------------------------------------------------------------------------------------------
 
 /** Targets the benchmark reports against (it reports; it does not gate). */
-export const TARGETS = { http: 0.85, inProcess: 0.7 } as const;
+export const TARGETS = { http: 0.85, inProcess: 0.7, recording: 0.9 } as const;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -831,6 +872,14 @@ async function main(argv: string[]): Promise<void> {
     console.log(
       `  ratio    ${http.ratio.toFixed(3)} (target ≥ ${TARGETS.http}: ${http.ratio >= TARGETS.http ? "MET" : "MISSED"})`,
     );
+    console.log(
+      `  recording off ${fmt(median(http.recordingOff.map((r) => r.rps)))} req/s (median), ${us(http.recordingOff)} µs server CPU/req`,
+    );
+    console.log(
+      `  recording on/off ${http.recordingRatio.toFixed(3)} (usage recording costs ≤ 10%: target ≥ ${TARGETS.recording}: ${
+        http.recordingRatio >= TARGETS.recording ? "MET" : "MISSED"
+      })`,
+    );
     if (http.fastify) {
       console.log(
         `  fastify  ${fmt(http.fastifyMedianRps!)} req/s (median), ${us(http.fastify)} µs server CPU/req, ` +
@@ -860,6 +909,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     keyroll: keyrollChild,
     bare: bareChild,
     fastify: fastifyChild,
+    "keyroll-norec": keyrollChild,
   };
   const child = role === undefined ? undefined : roles[role];
   const run =

@@ -51,7 +51,9 @@ export interface Recorded {
 export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: Logger; enabled: boolean }) {
   const { store, clock, logger } = opts;
   const dirty = new Set<Recorded>();
-  const totals: Record<VerifyCode, number> = {
+  // by outcome index (OUTCOMES): an array slot, not a keyed property, on the hot path
+  const attributed = zeros();
+  const unattributed: Record<VerifyCode, number> = {
     VALID: 0,
     MALFORMED: 0,
     NOT_FOUND: 0,
@@ -86,36 +88,28 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
   return {
     /** Counts one answer for an indexed version. Cheap: no allocation on the common path. */
     record(e: Recorded, code: VerifyCode, now: number, address: string | undefined): void {
-      totals[code]++;
-      if (!opts.enabled) {
-        if (code === "VALID") {
-          const u = usageOf(e, now);
-          u.lastUsedAt = now;
-          if (!u.dirty) {
-            u.dirty = true;
-            dirty.add(e);
+      const i = code === "VALID" ? 0 : OUTCOME_INDEX[code]!;
+      attributed[i]!++;
+      const u = e.usage ?? usageOf(e, now);
+      if (opts.enabled) {
+        if (now >= u.minute + 60_000 || now < u.minute) {
+          if (u.counts.some((c) => c > 0)) u.pending.push({ minute: u.minute, counts: u.counts });
+          u.minute = now - (now % 60_000);
+          u.counts = zeros();
+        }
+        u.counts[i]!++;
+        if (address !== undefined) {
+          if (u.addresses === null) u.addresses = new Map();
+          const a = u.addresses.get(address);
+          if (a) {
+            a.at = now;
+            a.count++;
+          } else if (u.addresses.size < MAX_ADDRESSES_PER_FLUSH) {
+            u.addresses.set(address, { first: now, at: now, count: 1 });
           }
         }
-        return;
-      }
-      const u = usageOf(e, now);
-      const minute = now - (now % 60_000);
-      if (u.minute !== minute) {
-        if (u.counts.some((c) => c > 0)) u.pending.push({ minute: u.minute, counts: u.counts });
-        u.minute = minute;
-        u.counts = zeros();
-      }
-      u.counts[OUTCOME_INDEX[code]!]!++;
-      if (code === "VALID") u.lastUsedAt = now;
-      if (address !== undefined) {
-        if (u.addresses === null) u.addresses = new Map();
-        const a = u.addresses.get(address);
-        if (a) {
-          a.at = now;
-          a.count++;
-        } else if (u.addresses.size < MAX_ADDRESSES_PER_FLUSH)
-          u.addresses.set(address, { first: now, at: now, count: 1 });
-      }
+      } else if (i !== 0) return;
+      if (i === 0) u.lastUsedAt = now;
       if (!u.dirty) {
         u.dirty = true;
         dirty.add(e);
@@ -124,7 +118,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
 
     /** Counts an answer that belongs to no version (MALFORMED, NOT_FOUND). */
     recordUnattributed(code: VerifyCode): void {
-      totals[code]++;
+      unattributed[code]++;
     },
 
     /** Moves pending usage from an index entry that is being replaced to its successor. */
@@ -139,7 +133,11 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
 
     /** Verifications answered by this node since it started, by outcome. */
     totals(): Readonly<Record<VerifyCode, number>> {
-      return totals;
+      const out = { ...unattributed };
+      OUTCOMES.forEach((o, i) => {
+        out[o] += attributed[i]!;
+      });
+      return out;
     },
 
     /** When the last flush succeeded, and how many versions wait for the next one. */
