@@ -1,16 +1,20 @@
 import { type KeyRecord, keyExpired, type Millis, type VersionRecord, versionState } from "./model.js";
 
-/** Every outcome of a verification. */
-export type VerifyCode =
-  | "VALID"
-  | "MALFORMED"
-  | "NOT_FOUND"
-  | "REVOKED"
-  | "EXPIRED"
-  | "NOT_YET_ACTIVE"
-  | "INSUFFICIENT_SCOPE"
-  | "RATE_LIMITED"
-  | "DISABLED";
+/** Every outcome of a verification, in the order the contract lists them. */
+export const VERIFY_CODES = [
+  "VALID",
+  "MALFORMED",
+  "NOT_FOUND",
+  "REVOKED",
+  "EXPIRED",
+  "NOT_YET_ACTIVE",
+  "INSUFFICIENT_SCOPE",
+  "RATE_LIMITED",
+  "DISABLED",
+] as const;
+
+/** One outcome of a verification. */
+export type VerifyCode = (typeof VERIFY_CODES)[number];
 
 /** The answer to "may this secret be used now?": an expected outcome is a value, never an exception. */
 export interface VerifyResult {

@@ -35,7 +35,7 @@ import {
   VerifyResponse,
 } from "./schemas.js";
 import { registerUsageRoutes } from "./usage-routes.js";
-import { consumerView, iso, keyView, sunset } from "./views.js";
+import { consumerView, iso, keyView, sunset, verifyView } from "./views.js";
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -639,16 +639,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const send = (v: Exclude<typeof r, Promise<unknown>>) => {
         metrics.observeVerify((performance.now() - t0) / 1000, v.code);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));
-        return reply.send({
-          valid: v.valid,
-          code: v.code,
-          keyId: v.keyId,
-          consumerId: v.consumerId,
-          version: v.version,
-          scopes: v.scopes,
-          deprecated: v.deprecated,
-          expiresAt: v.expiresAt === null ? null : new Date(v.expiresAt).toISOString(),
-        });
+        return reply.send(verifyView(v));
       };
       return r instanceof Promise ? r.then(send) : send(r);
     },

@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { VerifyResult } from "../core/verify.js";
 import { SCOPE_PATTERN } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
-import { sunset } from "./views.js";
+import { sunset, verifyView } from "./views.js";
 
 const SCOPE_RE = new RegExp(SCOPE_PATTERN);
 const BEARER_RE = /^Bearer +(\S+) *$/i;
@@ -80,16 +80,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
 
   function answer(res: ServerResponse, v: VerifyResult, t0: number): void {
     deps.observe((performance.now() - t0) / 1000, v.code);
-    const body = JSON.stringify({
-      valid: v.valid,
-      code: v.code,
-      keyId: v.keyId,
-      consumerId: v.consumerId,
-      version: v.version,
-      scopes: v.scopes,
-      deprecated: v.deprecated,
-      expiresAt: v.expiresAt === null ? null : new Date(v.expiresAt).toISOString(),
-    });
+    const body = JSON.stringify(verifyView(v));
     const headers: Record<string, string | number> = {
       "x-request-id": deps.nextRequestId(),
       "cache-control": "no-store",

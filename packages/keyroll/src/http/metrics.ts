@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Clock } from "../core/clock.js";
+import { VERIFY_CODES } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
 
 /** Verify latency buckets, in seconds: the hot path lives in microseconds. */
@@ -28,19 +29,7 @@ export function createMetrics(deps: {
   }
 
   // answers of POST /v1/verify only (admin-key checks on other calls are not verifications)
-  const outcomes: Record<string, number> = Object.fromEntries(
-    [
-      "VALID",
-      "MALFORMED",
-      "NOT_FOUND",
-      "REVOKED",
-      "EXPIRED",
-      "NOT_YET_ACTIVE",
-      "INSUFFICIENT_SCOPE",
-      "RATE_LIMITED",
-      "DISABLED",
-    ].map((o) => [o, 0]),
-  );
+  const outcomes: Record<string, number> = Object.fromEntries(VERIFY_CODES.map((o) => [o, 0]));
   new Counter({
     name: "keyroll_verifications_total",
     help: "Answers of POST /v1/verify by this node, by outcome",

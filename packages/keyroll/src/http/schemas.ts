@@ -1,5 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
-import { SCOPE_PATTERN } from "../core/verify.js";
+import { SCOPE_PATTERN, VERIFY_CODES } from "../core/verify.js";
 
 // JSON schemas of the public contract: they validate requests, serialize responses, and are the
 // source of /openapi.json.
@@ -81,19 +81,7 @@ export const Key = Type.Object({
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
-export const VerifyCode = Type.Union(
-  [
-    "VALID",
-    "MALFORMED",
-    "NOT_FOUND",
-    "REVOKED",
-    "EXPIRED",
-    "NOT_YET_ACTIVE",
-    "INSUFFICIENT_SCOPE",
-    "RATE_LIMITED",
-    "DISABLED",
-  ].map((c) => Type.Literal(c)),
-);
+export const VerifyCode = Type.Union(VERIFY_CODES.map((c) => Type.Literal(c)));
 
 export const VerifyResponse = Type.Object({
   valid: Type.Boolean(),

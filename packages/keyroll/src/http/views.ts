@@ -1,5 +1,6 @@
 import type { ConsumerRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { keyExpired, versionState } from "../core/model.js";
+import type { VerifyResult } from "../core/verify.js";
 
 // Domain records → the public JSON shapes of DESIGN.md (camelCase, ISO 8601 UTC times).
 
@@ -48,6 +49,20 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
     expiresAt: iso(k.key.expiresAt),
     createdAt: iso(k.key.createdAt),
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
+  };
+}
+
+/** The `POST /v1/verify` answer, the same from the Fastify route and the fast path. */
+export function verifyView(v: VerifyResult) {
+  return {
+    valid: v.valid,
+    code: v.code,
+    keyId: v.keyId,
+    consumerId: v.consumerId,
+    version: v.version,
+    scopes: v.scopes,
+    deprecated: v.deprecated,
+    expiresAt: iso(v.expiresAt),
   };
 }
 

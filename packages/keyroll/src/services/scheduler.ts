@@ -1,6 +1,7 @@
 import type { Millis, VersionRecord } from "../core/model.js";
 import type { LeaderLock } from "../store/types.js";
 import type { ServiceDeps } from "./deps.js";
+import { IDEMPOTENCY_TTL_MS } from "./idempotency.js";
 import type { KeyService } from "./keys.js";
 import type { UsageService } from "./usage.js";
 
@@ -54,6 +55,9 @@ export function createScheduler(
       await deps.usage.detectSpikes();
       const rolled = await deps.usage.rollUp(retentionMs);
       if (rolled > 0) deps.logger.info({ rows: rolled }, "usage minutes rolled up into hours");
+      // a sealed secret is kept no longer than its Idempotency-Key can replay it
+      const purged = await deps.store.purgeIdempotency(now - IDEMPOTENCY_TTL_MS);
+      if (purged > 0) deps.logger.info({ records: purged }, "expired idempotency records purged");
     }
   }
 

@@ -103,6 +103,8 @@ export interface Store extends StoreReads {
   latestSeq(): Promise<number>;
   /** Records when versions were last used (one write per version, whatever the request rate). */
   recordLastUsed(entries: ReadonlyArray<{ keyId: string; version: number; at: Millis }>): Promise<void>;
+  /** Deletes remembered rotation answers older than `before`; returns how many. */
+  purgeIdempotency(before: Millis): Promise<number>;
   /** Keys with a version whose stored state lags the time, for the leader to settle. */
   dueKeyIds(now: Millis, limit: number): Promise<string[]>;
   /** The database's clock (epoch ms): stamps and expiry decisions follow it on shared stores. */

@@ -2,27 +2,19 @@ import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import { type KeyRecord, type VersionRecord, versionState } from "../core/model.js";
-import type { VerifyCode } from "../core/verify.js";
+import { VERIFY_CODES, type VerifyCode } from "../core/verify.js";
 import type { AddressRow, AlertInput, UsageRow } from "../store/kysely/usage.js";
 import type { Store } from "../store/types.js";
 
 /** Outcomes counted per version (MALFORMED and NOT_FOUND belong to no version). */
-const OUTCOMES = [
-  "VALID",
-  "REVOKED",
-  "EXPIRED",
-  "NOT_YET_ACTIVE",
-  "INSUFFICIENT_SCOPE",
-  "RATE_LIMITED",
-  "DISABLED",
-] as const;
+const OUTCOMES = VERIFY_CODES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND");
 const OUTCOME_INDEX: Record<string, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i]));
 /** Client addresses remembered per version between two flushes. */
 const MAX_ADDRESSES_PER_FLUSH = 50;
 /** Rows kept for a retry when the store is unreachable; beyond it, the oldest counts are dropped (and logged). */
 const MAX_RETRY_ROWS = 100_000;
 
-const zeros = (): number[] => [0, 0, 0, 0, 0, 0, 0];
+const zeros = (): number[] => OUTCOMES.map(() => 0);
 
 /** Usage of one version since the last flush: counts by minute and outcome, addresses, last use. */
 export interface VersionUsage {
@@ -53,17 +45,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
   const dirty = new Set<Recorded>();
   // by outcome index (OUTCOMES): an array slot, not a keyed property, on the hot path
   const attributed = zeros();
-  const unattributed: Record<VerifyCode, number> = {
-    VALID: 0,
-    MALFORMED: 0,
-    NOT_FOUND: 0,
-    REVOKED: 0,
-    EXPIRED: 0,
-    NOT_YET_ACTIVE: 0,
-    INSUFFICIENT_SCOPE: 0,
-    RATE_LIMITED: 0,
-    DISABLED: 0,
-  };
+  const unattributed = Object.fromEntries(VERIFY_CODES.map((c) => [c, 0])) as Record<VerifyCode, number>;
   let retryRows: UsageRow[] = [];
   let retryAddresses: AddressRow[] = [];
   let lastFlushAt = clock.now();

@@ -359,6 +359,23 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
   };
 }
 
+/** Moves `lastUsedAt` of versions forward (never back: nodes flush in any order). */
+export async function recordLastUsed(
+  db: Db,
+  entries: ReadonlyArray<{ keyId: string; version: number; at: number }>,
+): Promise<void> {
+  for (const e of entries) {
+    await db
+      .updateTable("key_versions")
+      .set({
+        last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${e.at} then ${e.at} else last_used_at end`,
+      })
+      .where("key_id", "=", e.keyId)
+      .where("version", "=", e.version)
+      .execute();
+  }
+}
+
 /** Store-level reads that are not part of a transaction. */
 export function feed(db: Db) {
   return {
@@ -401,19 +418,12 @@ export function feed(db: Db) {
       }
       return keys.map((k) => ({ key: toKey(k), versions: byKey.get(k.id) ?? [] }));
     },
-    async recordLastUsed(
-      entries: ReadonlyArray<{ keyId: string; version: number; at: number }>,
-    ): Promise<void> {
-      for (const e of entries) {
-        await db
-          .updateTable("key_versions")
-          .set({
-            last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${e.at} then ${e.at} else last_used_at end`,
-          })
-          .where("key_id", "=", e.keyId)
-          .where("version", "=", e.version)
-          .execute();
-      }
+    recordLastUsed: (entries: ReadonlyArray<{ keyId: string; version: number; at: number }>) =>
+      db.transaction().execute((trx) => recordLastUsed(trx, entries)),
+    /** Deletes remembered rotation answers (and their sealed secrets) older than `before`. */
+    async purgeIdempotency(before: number): Promise<number> {
+      const r = await db.deleteFrom("idempotency_keys").where("created_at", "<", before).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
     /** Keys with a version whose stored state lags the time (due activations and grace ends). */
     async dueKeyIds(now: number, limit: number): Promise<string[]> {

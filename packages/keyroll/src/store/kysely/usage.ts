@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { recordLastUsed } from "./queries.js";
 import type { Database } from "./schema.js";
 
 // Usage, client addresses and alerts: shared queries for every dialect.
@@ -63,16 +64,7 @@ export async function writeUsage(
   lastUsed: ReadonlyArray<{ keyId: string; version: number; at: number }> = [],
 ): Promise<AddressRow[]> {
   // in the flush's one transaction: one commit (one fsync) per flush, not one per version
-  for (const e of lastUsed) {
-    await db
-      .updateTable("key_versions")
-      .set({
-        last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${e.at} then ${e.at} else last_used_at end`,
-      })
-      .where("key_id", "=", e.keyId)
-      .where("version", "=", e.version)
-      .execute();
-  }
+  await recordLastUsed(db, lastUsed);
   for (let i = 0; i < rows.length; i += CHUNK) {
     // one statement per chunk: writes do not grow with the request rate, only with versions in use
     await db

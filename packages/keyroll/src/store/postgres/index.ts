@@ -173,6 +173,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     recordLastUsed: wrap(f.recordLastUsed),
     listAudit: wrap(f.listAudit),
     dueKeyIds: wrap(f.dueKeyIds),
+    purgeIdempotency: wrap(f.purgeIdempotency),
 
     dbNow: wrap(async () => {
       const row = await sql<{

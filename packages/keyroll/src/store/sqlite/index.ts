@@ -84,6 +84,7 @@ export function openSqliteStore(file: string): Store {
     recordLastUsed: f.recordLastUsed,
     listAudit: f.listAudit,
     dueKeyIds: f.dueKeyIds,
+    purgeIdempotency: f.purgeIdempotency,
     async dbNow() {
       return Date.now();
     },
