@@ -150,14 +150,31 @@ export async function runServe(options: {
     process.stderr.write(`keyroll: ${(err as Error).message}\n`);
     process.exit(2);
   }
-  const kr = await createKeyroll(config);
+  let kr: Keyroll;
+  try {
+    kr = await createKeyroll(config);
+  } catch (err) {
+    // no stack for an operator's mistake (unreachable database, bad file); the cause names it
+    const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : "";
+    process.stderr.write(`keyroll: could not start: ${(err as Error).message}${cause}\n`);
+    process.exit(1);
+  }
   if (kr.generatedAdminKey) {
     // the one time Keyroll prints a secret it made itself: the first admin key of a new database
     process.stderr.write(
       `\nKeyroll created the first admin key. Store it now: it will not be shown again.\n\n  ${kr.generatedAdminKey}\n\n`,
     );
   }
-  const address = await kr.app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await kr.app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    process.stderr.write(
+      `keyroll: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}\n`,
+    );
+    await kr.close().catch(() => undefined);
+    process.exit(1);
+  }
   kr.app.log.info(
     { address, database: config.database.startsWith("postgres") ? "postgres" : config.database },
     "keyroll listening",

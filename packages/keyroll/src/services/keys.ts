@@ -383,6 +383,10 @@ export function createKeyService(deps: ServiceDeps) {
       lookaheadMs: Millis,
     ): Promise<TrafficEvent[]> {
       const now = clock.now();
+      // decide on a plain read first: most ticks change nothing and need no writers' lock
+      const peek = await store.getKey(id);
+      if (!peek || peek.key.revokedAt !== null) return [];
+      if (planTrafficPolicies(peek.versions, now, lastUsed, lookaheadMs).patches.length === 0) return [];
       const events = await store.transaction(async (tx) => {
         const k = await tx.lockKey(id);
         if (!k || k.key.revokedAt !== null) return [];
