@@ -917,25 +917,33 @@ for (const d of DIALECTS) {
     });
 
     describe("usage and due work", () => {
-      it("recordLastUsed only moves lastUsedAt forward", async (t) => {
+      it("a usage flush only moves lastUsedAt forward", async (t) => {
         const { store } = await fixture(t, d);
         const { key } = await seedKey(store, { versions: [{ storedState: "grace" }, {}] });
         const lastUsed = async () => (await store.getKey(key.id))!.versions.map((v) => v.lastUsedAt);
-        await store.recordLastUsed([]);
+        await store.usage.flushUsage([], [], []);
         assert.deepEqual(await lastUsed(), [null, null]);
-        await store.recordLastUsed([
-          { keyId: key.id, version: 1, at: T0 + 100 },
-          { keyId: key.id, version: 2, at: T0 + 50 },
-        ]);
+        await store.usage.flushUsage(
+          [],
+          [],
+          [
+            { keyId: key.id, version: 1, at: T0 + 100 },
+            { keyId: key.id, version: 2, at: T0 + 50 },
+          ],
+        );
         assert.deepEqual(await lastUsed(), [T0 + 100, T0 + 50]);
-        await store.recordLastUsed([
-          { keyId: key.id, version: 1, at: T0 + 10 },
-          { keyId: key.id, version: 2, at: T0 + 500 },
-          { keyId: key.id, version: 3, at: T0 + 900 },
-          { keyId: newId("key"), version: 1, at: T0 + 900 },
-        ]);
+        await store.usage.flushUsage(
+          [],
+          [],
+          [
+            { keyId: key.id, version: 1, at: T0 + 10 },
+            { keyId: key.id, version: 2, at: T0 + 500 },
+            { keyId: key.id, version: 3, at: T0 + 900 },
+            { keyId: newId("key"), version: 1, at: T0 + 900 },
+          ],
+        );
         assert.deepEqual(await lastUsed(), [T0 + 100, T0 + 500]);
-        await store.recordLastUsed([{ keyId: key.id, version: 1, at: T0 + 100 }]);
+        await store.usage.flushUsage([], [], [{ keyId: key.id, version: 1, at: T0 + 100 }]);
         assert.deepEqual(await lastUsed(), [T0 + 100, T0 + 500]);
       });
 

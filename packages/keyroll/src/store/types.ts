@@ -101,8 +101,6 @@ export interface Store extends StoreReads {
   loadAll(): Promise<{ keys: KeyWithVersions[]; seq: number }>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
   latestSeq(): Promise<number>;
-  /** Records when versions were last used (one write per version, whatever the request rate). */
-  recordLastUsed(entries: ReadonlyArray<{ keyId: string; version: number; at: Millis }>): Promise<void>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */
   purgeIdempotency(before: Millis): Promise<number>;
   /** Keys with a version whose stored state lags the time, for the leader to settle. */

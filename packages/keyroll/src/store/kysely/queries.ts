@@ -418,8 +418,6 @@ export function feed(db: Db) {
       }
       return keys.map((k) => ({ key: toKey(k), versions: byKey.get(k.id) ?? [] }));
     },
-    recordLastUsed: (entries: ReadonlyArray<{ keyId: string; version: number; at: number }>) =>
-      db.transaction().execute((trx) => recordLastUsed(trx, entries)),
     /** Deletes remembered rotation answers (and their sealed secrets) older than `before`. */
     async purgeIdempotency(before: number): Promise<number> {
       const r = await db.deleteFrom("idempotency_keys").where("created_at", "<", before).executeTakeFirst();

@@ -170,7 +170,6 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     }),
     changesSince: wrap(f.changesSince),
     latestSeq: wrap(f.latestSeq),
-    recordLastUsed: wrap(f.recordLastUsed),
     listAudit: wrap(f.listAudit),
     dueKeyIds: wrap(f.dueKeyIds),
     purgeIdempotency: wrap(f.purgeIdempotency),

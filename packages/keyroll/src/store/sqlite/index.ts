@@ -81,7 +81,6 @@ export function openSqliteStore(file: string): Store {
     },
     changesSince: f.changesSince,
     latestSeq: f.latestSeq,
-    recordLastUsed: f.recordLastUsed,
     listAudit: f.listAudit,
     dueKeyIds: f.dueKeyIds,
     purgeIdempotency: f.purgeIdempotency,
