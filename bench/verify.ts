@@ -34,6 +34,7 @@ const CHILD_TIMEOUT_MS = 60_000;
 export type Source = "dist" | "src";
 
 type MainModule = typeof import("../packages/keyroll/src/main.js");
+type VerifierModule = typeof import("../packages/keyroll/src/verifier/index.js");
 type DepsModule = typeof import("../packages/keyroll/src/services/deps.js");
 type SecretModule = typeof import("../packages/keyroll/src/core/secret.js");
 type VersionModule = typeof import("../packages/keyroll/src/core/version.js");
@@ -45,14 +46,15 @@ async function loadKeyroll(source: Source, dir?: string) {
     ? pathToFileURL(`${dir.replace(/\/$/, "")}/`)
     : new URL(`../packages/keyroll/${source}/`, import.meta.url);
   const mod = <T>(path: string) => import(new URL(path, base).href) as Promise<T>;
-  const [main, deps, secret, version, ids] = await Promise.all([
+  const [main, deps, secret, version, ids, verifier] = await Promise.all([
     mod<MainModule>("main.js"),
     mod<DepsModule>("services/deps.js"),
     mod<SecretModule>("core/secret.js"),
     mod<VersionModule>("core/version.js"),
     mod<IdsModule>("core/ids.js"),
+    mod<VerifierModule>("verifier/index.js"),
   ]);
-  return { ...main, ...deps, ...secret, ...version, ...ids };
+  return { ...main, ...deps, ...secret, ...version, ...ids, ...verifier };
 }
 
 /** Brings packages/keyroll/dist up to date (`tsc -b`, incremental: quick when nothing changed). */
@@ -623,6 +625,9 @@ export interface InProcessBenchResult {
   bareMedianOps: number;
   /** Median over rounds of keyroll/bare. */
   ratio: number;
+  /** The same index with usage recording off, and the median of on/off per round. */
+  recordingOff: number[];
+  recordingRatio: number;
   /** Index size of the verifier (the keys plus the bootstrap admin key). */
   indexSize: number;
   settings: Required<Omit<InProcessBenchOptions, "log" | "keyrollDir">>;
@@ -657,8 +662,16 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
   if (settings.keys < 1 || settings.keys > 1_000_000) throw new Error("keys must be 1-1,000,000");
   if (settings.rounds < 1 || settings.rounds > 100) throw new Error("rounds must be 1-100");
   const log = opts.log ?? (() => undefined);
-  const { createKeyroll, resolveConfig, SYSTEM_ACTOR, generateSecret, DEFAULT_PREFIX, buildVersion, newId } =
-    await loadKeyroll(settings.source, opts.keyrollDir);
+  const {
+    createKeyroll,
+    createVerifier,
+    resolveConfig,
+    SYSTEM_ACTOR,
+    generateSecret,
+    DEFAULT_PREFIX,
+    buildVersion,
+    newId,
+  } = await loadKeyroll(settings.source, opts.keyrollDir);
 
   const dir = mkdtempSync(join(tmpdir(), "keyroll-bench-"));
   const kr = await createKeyroll(
@@ -741,40 +754,65 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       }
       return BATCH;
     };
+    // the same index with usage recording off, in the same process: what recording costs, alone
+    const silent = { info() {}, warn() {}, error() {}, debug() {} };
+    const off = createVerifier({
+      store: kr.store,
+      clock: { now: () => Date.now() },
+      logger: silent,
+      usageRecording: false,
+    });
+    await off.start();
+    const offBatch = () => {
+      for (let j = 0; j < BATCH; j++) {
+        const r = off.verifyCached(secrets[ki]!);
+        if (r === undefined || !r.valid) bad++;
+        ki = ki + 1 === n ? 0 : ki + 1;
+      }
+      return BATCH;
+    };
     const check = () => {
       if (bad > 0) throw new Error(`${bad} verifications were not VALID`);
     };
 
     if (settings.warmupMs > 0) {
-      timed(settings.warmupMs / 2, keyrollBatch);
-      timed(settings.warmupMs / 2, bareBatch);
+      timed(settings.warmupMs / 3, keyrollBatch);
+      timed(settings.warmupMs / 3, bareBatch);
+      timed(settings.warmupMs / 3, offBatch);
       check();
     }
-    const out = { keyroll: [] as number[], bare: [] as number[] };
+    const out = { keyroll: [] as number[], bare: [] as number[], off: [] as number[] };
     const ratios: number[] = [];
+    const recordingRatios: number[] = [];
+    const batches = { keyroll: keyrollBatch, bare: bareBatch, off: offBatch };
+    const names = ["keyroll", "bare", "off"] as const;
     for (let i = 0; i < settings.rounds; i++) {
-      let k: number;
-      let b: number;
-      if (i % 2 === 0) {
-        k = timed(settings.durationMs, keyrollBatch);
+      // rotate the order each round so no variant always runs first
+      const got: Partial<Record<(typeof names)[number], number>> = {};
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length]!;
+        got[name] = timed(settings.durationMs, batches[name]);
         await sleep(50); // let the verifier's timers (feed poll, usage flush) run outside the window
-        b = timed(settings.durationMs, bareBatch);
-      } else {
-        b = timed(settings.durationMs, bareBatch);
-        await sleep(50);
-        k = timed(settings.durationMs, keyrollBatch);
       }
       check();
+      const k = got.keyroll!;
+      const b = got.bare!;
+      const o = got.off!;
       out.keyroll.push(k);
       out.bare.push(b);
+      out.off.push(o);
       ratios.push(k / b);
+      recordingRatios.push(k / o);
       log(
         `in-process round ${i + 1}/${settings.rounds}: verifyCached ${fmt(k)} ops/s, ` +
-          `sha256+Map.get ${fmt(b)} ops/s, ratio ${(k / b).toFixed(3)}`,
+          `sha256+Map.get ${fmt(b)} ops/s, recording off ${fmt(o)} ops/s, ratio ${(k / b).toFixed(3)}, ` +
+          `recording on/off ${(k / o).toFixed(3)}`,
       );
-      await sleep(50);
     }
+    await off.stop();
     return {
+      recordingOff: out.off,
+      recordingRatio: median(recordingRatios),
       keyroll: out.keyroll,
       bare: out.bare,
       keyrollMedianOps: median(out.keyroll),
@@ -895,6 +933,12 @@ async function main(argv: string[]): Promise<void> {
     console.log(`  sha256 + Map.get  ${fmt(inproc.bareMedianOps)} ops/s (median)`);
     console.log(
       `  ratio             ${inproc.ratio.toFixed(3)} (target ≥ ${TARGETS.inProcess}: ${inproc.ratio >= TARGETS.inProcess ? "MET" : "MISSED"})`,
+    );
+    console.log(`  recording off     ${fmt(median(inproc.recordingOff))} ops/s (median)`);
+    console.log(
+      `  recording on/off  ${inproc.recordingRatio.toFixed(3)} (usage recording costs ≤ 10%: target ≥ ${TARGETS.recording}: ${
+        inproc.recordingRatio >= TARGETS.recording ? "MET" : "MISSED"
+      })`,
     );
   }
 }
