@@ -10,7 +10,6 @@ import Fastify, {
 import type { Clock } from "../core/clock.js";
 import { parseDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
-import { isId } from "../core/ids.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
@@ -30,6 +29,7 @@ import {
   Page,
   PageQuery,
   Problem,
+  parsePage,
   Scope,
   Scopes,
   VerifyResponse,
@@ -54,18 +54,6 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
-}
-
-const MAX_LIMIT = 200;
-
-function page(limit: string | undefined, cursor: string | undefined, prefix: "con" | "key") {
-  const n = limit === undefined ? 50 : Number(limit);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new KeyrollError("VALIDATION_FAILED", `limit must be between 1 and ${MAX_LIMIT}`);
-  }
-  if (cursor !== undefined && !isId(prefix, cursor))
-    throw new KeyrollError("INVALID_CURSOR", "cursor is not one this API gave");
-  return { limit: n, after: cursor };
 }
 
 function duration(input: string | number, field: string): number {
@@ -242,7 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      const p = page(req.query.limit, req.query.cursor, "con");
+      const p = parsePage(req.query.limit, req.query.cursor, "con");
       const rows = await consumers.list(p.limit + 1, p.after);
       const more = rows.length > p.limit;
       const data = rows.slice(0, p.limit);
@@ -382,7 +370,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      const p = page(req.query.limit, req.query.cursor, "key");
+      const p = parsePage(req.query.limit, req.query.cursor, "key");
       const rows = await keys.list({
         consumerId: req.query.consumerId,
         state: req.query.state,

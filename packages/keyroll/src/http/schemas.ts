@@ -1,4 +1,6 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { KeyrollError } from "../core/errors.js";
+import { type IdPrefix, isId } from "../core/ids.js";
 import { SCOPE_PATTERN, VERIFY_CODES } from "../core/verify.js";
 
 // JSON schemas of the public contract: they validate requests, serialize responses, and are the
@@ -27,6 +29,20 @@ export const PageQuery = {
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$", description: "1 to 200, default 50" })),
   cursor: Type.Optional(Type.String({ maxLength: 64, description: "nextCursor of the previous page" })),
 };
+
+const MAX_LIMIT = 200;
+
+/** Reads `limit` (1–200, default 50) and `cursor` (an id of the listed kind) of a page request. */
+export function parsePage(limit: string | undefined, cursor: string | undefined, prefix: IdPrefix) {
+  const n = limit === undefined ? 50 : Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new KeyrollError("VALIDATION_FAILED", `limit must be between 1 and ${MAX_LIMIT}`);
+  }
+  if (cursor !== undefined && !isId(prefix, cursor)) {
+    throw new KeyrollError("INVALID_CURSOR", "cursor is not one this API gave");
+  }
+  return { limit: n, after: cursor };
+}
 
 export const Problem = Type.Object(
   {

@@ -2,9 +2,8 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { formatDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
-import { isId } from "../core/ids.js";
 import type { AlertRecord, UsageService } from "../services/usage.js";
-import { errorResponses, IdParam, PageQuery } from "./schemas.js";
+import { errorResponses, IdParam, PageQuery, parsePage } from "./schemas.js";
 import { iso } from "./views.js";
 
 const Counts = Type.Record(Type.String(), Type.Integer(), {
@@ -203,17 +202,11 @@ export function registerUsageRoutes(app: FastifyInstance, usage: UsageService): 
       },
     },
     async (req) => {
-      const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-        throw new KeyrollError("VALIDATION_FAILED", "limit must be between 1 and 200");
-      }
-      const cursor = req.query.cursor;
-      if (cursor !== undefined && !isId("alr", cursor))
-        throw new KeyrollError("INVALID_CURSOR", "cursor is not one this API gave");
+      const { limit, after } = parsePage(req.query.limit, req.query.cursor, "alr");
       const rows = await usage.listAlerts({
         state: req.query.state ?? "open",
         limit: limit + 1,
-        ...(cursor !== undefined && { after: cursor }),
+        ...(after !== undefined && { after }),
         ...(req.query.keyId !== undefined && { keyId: req.query.keyId }),
       });
       const data = rows.slice(0, limit);
