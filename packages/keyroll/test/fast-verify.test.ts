@@ -1,6 +1,7 @@
 // The fast path of POST /v1/verify (a real listening server) must answer exactly as the Fastify
 // route does (inject bypasses the fast path): same status, headers and body, for every input.
 import assert from "node:assert/strict";
+import { Agent, request } from "node:http";
 import { after, before, test } from "node:test";
 import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 
@@ -34,6 +35,15 @@ type Case = { name: string; body: string; headers?: Record<string, string>; auth
 
 const cases = (): Case[] => [
   { name: "valid v2", body: JSON.stringify({ key: secrets.v2 }) },
+  { name: "valid v2 again (a reused answer)", body: JSON.stringify({ key: secrets.v2 }) },
+  {
+    name: "all fields, clientIp first",
+    body: JSON.stringify({ clientIp: "203.0.113.9", scopes: ["orders:read"], key: secrets.v1 }),
+  },
+  { name: "spaced JSON", body: JSON.stringify({ key: secrets.v2, scopes: [] }, null, 2) },
+  { name: "escaped key", body: `{"key":"${secrets.v2!.replace("_", "\\u005f")}"}` },
+  { name: "repeated key field", body: `{"key":"nope","key":"${secrets.v2}"}` },
+  { name: "trailing bytes", body: `${JSON.stringify({ key: secrets.v2 })}x` },
   { name: "v1 in grace (Sunset)", body: JSON.stringify({ key: secrets.v1, scopes: ["orders:read"] }) },
   { name: "insufficient scope", body: JSON.stringify({ key: secrets.v2, scopes: ["orders:write"] }) },
   { name: "revoked", body: JSON.stringify({ key: secrets.revoked }) },
@@ -117,4 +127,52 @@ test("answers from the fast path are counted in usage and metrics", async () => 
   }
   const afterText = await fetch(`${base}/metrics`).then((r) => r.text());
   assert.equal(Number(afterText.match(/keyroll_verifications_total\{outcome="VALID"\} (\d+)/)?.[1]), n0 + 5);
+});
+
+/** POSTs /v1/verify on one kept-alive connection; returns the status and the local port used. */
+function onConnection(agent: Agent, auth: string, key: string): Promise<{ status: number; port: number }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ key });
+    const req = request(
+      `${base}/v1/verify`,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", authorization: auth, "content-length": body.length },
+      },
+      (res) => {
+        const port = res.socket.localPort!;
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode!, port }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("a kept-alive connection's admin key is checked again on every request", async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const admins = await node.call("GET", "/v1/consumers");
+    const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
+    const created = await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] });
+    const auth = `Bearer ${created.body.secret}`;
+    const first = await onConnection(agent, auth, secrets.v2!);
+    assert.equal(first.status, 200);
+    const again = await onConnection(agent, auth, secrets.v2!);
+    assert.deepEqual(again, first, "the same connection, answered again");
+    // another admin key on the same connection is its own check, not the remembered one
+    const wrong = await onConnection(agent, `Bearer ${created.body.secret.slice(0, -1)}x`, secrets.v2!);
+    assert.deepEqual(wrong, { status: 401, port: first.port });
+    const consumerKey = await onConnection(agent, `Bearer ${secrets.v2}`, secrets.v2!);
+    assert.deepEqual(consumerKey, { status: 403, port: first.port });
+    assert.deepEqual(await onConnection(agent, auth, secrets.v2!), first);
+    // revoked: the very next request on the same connection is refused
+    const revoked = await node.call("POST", `/v1/keys/${created.body.key.id}/revoke`, {});
+    assert.equal(revoked.status, 200);
+    assert.deepEqual(await onConnection(agent, auth, secrets.v2!), { status: 401, port: first.port });
+  } finally {
+    agent.destroy();
+  }
 });

@@ -1,13 +1,34 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isIP } from "node:net";
+import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
+import { digestSecret } from "../core/secret.js";
 import type { VerifyResult } from "../core/verify.js";
-import { SCOPE_PATTERN } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
+import { readVerifyBody } from "./verify-body.js";
 import { sunset, verifyView } from "./views.js";
 
-const SCOPE_RE = new RegExp(SCOPE_PATTERN);
 const BEARER_RE = /^Bearer +(\S+) *$/i;
+
+/** The admin key a kept-alive connection authenticated with, so its next request needs no SHA-256. */
+interface AdminMemo {
+  readonly authorization: string;
+  readonly digest: string;
+}
+
+/** Equal strings, in a time that depends on their length only. */
+function sameString(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** A verify answer's bytes and its `Sunset` header. */
+interface Answer {
+  readonly body: string;
+  readonly length: number;
+  readonly sunset: string | undefined;
+}
 
 /** What the fast path needs from the app. */
 export interface FastVerifyDeps {
@@ -18,24 +39,6 @@ export interface FastVerifyDeps {
   readonly observe: (seconds: number, code: string) => void;
   /** False while strict mode refuses to answer from a stale cache (Fastify then answers 503). */
   readonly mayAnswer: () => boolean;
-}
-
-function happyBody(body: unknown): body is { key: string; scopes?: string[]; clientIp?: string } {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
-  let n = 0;
-  for (const k in body) {
-    if (!Object.hasOwn(body, k)) continue;
-    n++;
-    if (k !== "key" && k !== "scopes" && k !== "clientIp") return false;
-  }
-  const b = body as { key?: unknown; scopes?: unknown; clientIp?: unknown };
-  if (typeof b.key !== "string") return false;
-  if (b.scopes !== undefined) {
-    if (!Array.isArray(b.scopes) || b.scopes.length > 100) return false;
-    for (const s of b.scopes) if (typeof s !== "string" || !SCOPE_RE.test(s)) return false;
-  }
-  if (b.clientIp !== undefined && (typeof b.clientIp !== "string" || isIP(b.clientIp) === 0)) return false;
-  return n <= 3;
 }
 
 /**
@@ -49,6 +52,46 @@ function happyBody(body: unknown): body is { key: string; scopes?: string[]; cli
  */
 export function createFastVerify(deps: FastVerifyDeps) {
   const { verifier } = deps;
+  // The verifier hands out the same decision object until the version's next transition by time,
+  // so an answer is serialized once per decision, not once per request.
+  const answers = new WeakMap<VerifyResult, Answer>();
+  // by connection; gone with it
+  const admins = new WeakMap<Socket, AdminMemo>();
+
+  function answerOf(v: VerifyResult): Answer {
+    let a = answers.get(v);
+    if (a === undefined) {
+      const body = JSON.stringify(verifyView(v));
+      a = {
+        body,
+        length: Buffer.byteLength(body),
+        sunset: v.deprecated && v.expiresAt !== null ? sunset(v.expiresAt) : undefined,
+      };
+      // a failed scope check is a fresh decision per request: nothing to reuse
+      if (v.code !== "INSUFFICIENT_SCOPE") answers.set(v, a);
+    }
+    return a;
+  }
+
+  /**
+   * The caller's admin key, verified from memory. A connection that sends the same Authorization
+   * header again is checked by the digest it had, still against the current index (a revoked or
+   * expired admin key fails at once), without hashing the secret again.
+   */
+  function adminOf(req: IncomingMessage): VerifyResult | undefined {
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) return undefined;
+    const memo = admins.get(req.socket);
+    if (memo !== undefined && sameString(memo.authorization, authorization)) {
+      const r = verifier.verifyDigest(memo.digest);
+      if (r !== undefined) return r;
+    }
+    const m = BEARER_RE.exec(authorization);
+    if (m === null) return undefined;
+    const r = verifier.verifyCached(m[1]!);
+    if (r?.valid && r.admin) admins.set(req.socket, { authorization, digest: digestSecret(m[1]!) });
+    return r;
+  }
 
   function replay(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const headers = { ...req.headers };
@@ -80,16 +123,21 @@ export function createFastVerify(deps: FastVerifyDeps) {
 
   function answer(res: ServerResponse, v: VerifyResult, t0: number): void {
     deps.observe((performance.now() - t0) / 1000, v.code);
-    const body = JSON.stringify(verifyView(v));
-    const headers: Record<string, string | number> = {
-      "x-request-id": deps.nextRequestId(),
-      "cache-control": "no-store",
-      "content-type": "application/json; charset=utf-8",
-      "content-length": Buffer.byteLength(body),
-    };
-    if (v.deprecated && v.expiresAt !== null) headers.sunset = sunset(v.expiresAt);
-    res.writeHead(200, headers);
-    res.end(body);
+    const a = answerOf(v);
+    // a flat [name, value, …] list: node:http walks it without a for…in over an object
+    const headers = [
+      "x-request-id",
+      deps.nextRequestId(),
+      "cache-control",
+      "no-store",
+      "content-type",
+      "application/json; charset=utf-8",
+      "content-length",
+      a.length,
+    ];
+    if (a.sunset !== undefined) headers.push("sunset", a.sunset);
+    res.writeHead(200, headers as unknown as string[]);
+    res.end(a.body);
   }
 
   return (
@@ -99,9 +147,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
   ) => {
     const h = req.headers;
     const length = Number(h["content-length"]);
-    const auth = h.authorization;
-    const m = auth === undefined ? null : BEARER_RE.exec(auth);
-    const admin = m === null ? undefined : verifier.verifyCached(m[1]!, undefined);
+    const admin = adminOf(req);
     if (
       admin === undefined ||
       !admin.valid ||
@@ -116,21 +162,21 @@ export function createFastVerify(deps: FastVerifyDeps) {
       fastify(req, res);
       return;
     }
-    const chunks: Buffer[] = [];
+    // a small body arrives in one chunk: keep it without an array or a copy
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size <= deps.bodyLimit) chunks.push(c);
+      if (size > deps.bodyLimit) return;
+      if (first === undefined) first = c;
+      else if (more === undefined) more = [first, c];
+      else more.push(c);
     });
     req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      let body: unknown;
-      try {
-        body = size === length ? JSON.parse(raw.toString("utf8")) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (!happyBody(body)) {
+      const raw = more !== undefined ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
+      const body = size === length ? readVerifyBody(raw) : undefined;
+      if (body === undefined) {
         replay(req, res, raw);
         return;
       }
@@ -143,6 +189,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
         );
       } else answer(res, r, t0);
     });
-    req.on("error", () => res.destroy());
+    // no "error" listener: an aborted request just never ends (node:http destroys the socket), as for
+    // any node:http handler that reads a body
   };
 }

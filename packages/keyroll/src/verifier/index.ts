@@ -127,6 +127,27 @@ export function createVerifier(opts: VerifierOptions) {
     return digestSecret(secret);
   }
 
+  /** An indexed version's answer: its last decision while no transition by time has passed. */
+  function hit(
+    e: Entry,
+    scopes: readonly string[] | undefined,
+    address: string | undefined,
+    now: number,
+  ): VerifyResult {
+    stats.hits++;
+    let r = e.decision;
+    if (r === null || now >= e.until || now < e.until - MAX_REUSE_MS) {
+      r = decide(e.key, e.version, now);
+      e.decision = r;
+      e.until = Math.min(nextTransition(e.key, e.version, now), now + MAX_REUSE_MS);
+    }
+    if (r.valid && scopes !== undefined && scopes.length > 0 && !hasScopes(e.key.scopes, scopes)) {
+      r = decide(e.key, e.version, now, scopes);
+    }
+    recorder.record(e, r.code, now, address);
+    return r;
+  }
+
   /**
    * The hot path. A stored secret is found by its digest first: a hit needs no shape check (only
    * well-formed secrets are ever stored) and reuses its last decision until the next transition.
@@ -144,20 +165,7 @@ export function createVerifier(opts: VerifierOptions) {
     const d = digestSecret(secret);
     const e = index.get(d);
     const now = clock.now();
-    if (e !== undefined) {
-      stats.hits++;
-      let r = e.decision;
-      if (r === null || now >= e.until || now < e.until - MAX_REUSE_MS) {
-        r = decide(e.key, e.version, now);
-        e.decision = r;
-        e.until = Math.min(nextTransition(e.key, e.version, now), now + MAX_REUSE_MS);
-      }
-      if (r.valid && scopes !== undefined && scopes.length > 0 && !hasScopes(e.key.scopes, scopes)) {
-        r = decide(e.key, e.version, now, scopes);
-      }
-      recorder.record(e, r.code, now, address);
-      return r;
-    }
+    if (e !== undefined) return hit(e, scopes, address, now);
     const shape = precheck(secret);
     if (typeof shape !== "string") {
       recorder.recordUnattributed(shape.code);
@@ -307,6 +315,16 @@ export function createVerifier(opts: VerifierOptions) {
     verifyCached(secret: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
       const r = fromMemory(secret, scopes, address);
       return typeof r === "string" ? undefined : r;
+    },
+
+    /**
+     * Verifies by digest, for a caller that already knows the digest of a secret it verified
+     * before (the admin key of a kept-alive connection): the same answer and usage counting as
+     * `verifyCached` without hashing again. `undefined` when no version has this digest (any more).
+     */
+    verifyDigest(digest: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
+      const e = index.get(digest);
+      return e === undefined ? undefined : hit(e, scopes, address, clock.now());
     },
 
     /**
