@@ -8,7 +8,6 @@
 import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { hash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -21,6 +20,8 @@ const HERE = fileURLToPath(import.meta.url);
 const REPO_ROOT = dirname(dirname(HERE));
 /** The bootstrap admin key of the benchmark node (a throwaway database in a temp dir). */
 const BOOTSTRAP_ADMIN_KEY = "bench_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
+/** CPUs this process may run on, read before any pinning (which narrows what the OS reports). */
+const CPUS = availableParallelism();
 /** How long a child may take to come up or to go away before it counts as an error. */
 const CHILD_TIMEOUT_MS = 60_000;
 
@@ -137,10 +138,26 @@ interface ServerChild {
   stop(): Promise<void>;
 }
 
-function startChild(role: ChildRole, opts: { env?: Record<string, string>; cpuProfDir?: string }) {
-  const execArgv = ["--import", "tsx"];
+/**
+ * Pins a process (all its threads) to one CPU with `taskset`; false when that is not possible here
+ * (no taskset, one CPU), and the run goes on unpinned.
+ */
+function pinToCpu(pid: number, cpu: number): boolean {
+  const r = spawnSync("taskset", ["-apc", String(cpu), String(pid)], { stdio: "ignore" });
+  return r.status === 0;
+}
+
+/** The servers' entry point: plain JavaScript, so a server runs on plain node as `keyroll serve` does. */
+const SERVERS = join(dirname(HERE), "servers.mjs");
+
+function startChild(
+  role: ChildRole,
+  opts: { env?: Record<string, string>; cpuProfDir?: string; pinCpu?: number | undefined },
+) {
+  // only Keyroll from src needs a TypeScript loader; everything else runs on plain node
+  const execArgv = opts.env?.BENCH_KEYROLL_SOURCE === "src" ? ["--import", "tsx"] : [];
   if (opts.cpuProfDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${join(opts.cpuProfDir, role)}`);
-  const child: ChildProcess = fork(HERE, ["--bench-child", role], {
+  const child: ChildProcess = fork(SERVERS, [role], {
     cwd: REPO_ROOT,
     execArgv,
     env: { ...process.env, ...opts.env },
@@ -172,6 +189,11 @@ function startChild(role: ChildRole, opts: { env?: Record<string, string>; cpuPr
   return withTimeout(next("ready"), CHILD_TIMEOUT_MS, `${role} server start`).then(
     (ready): ServerChild => {
       if (ready.type !== "ready") throw new Error("unexpected message");
+      if (opts.pinCpu !== undefined && !pinToCpu(child.pid!, opts.pinCpu)) {
+        throw new Error(
+          `could not pin the ${role} server to CPU ${opts.pinCpu} (taskset); run with --no-pin`,
+        );
+      }
       return {
         role,
         port: ready.port,
@@ -204,143 +226,6 @@ function startChild(role: ChildRole, opts: { env?: Record<string, string>; cpuPr
   );
 }
 
-/** Child side: answers the parent's cpu and stop messages; exits when the parent goes away. */
-function serveParent(close: () => Promise<void>): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        process.stderr.write(`bench child: close failed: ${err.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("message", (m: ToChild) => {
-    if (m.type === "cpu") process.send!({ type: "cpu", usage: process.cpuUsage(), at: performance.now() });
-    else if (m.type === "stop") stop();
-  });
-  process.on("disconnect", stop);
-}
-
-/** Child: a real Keyroll node on a temp SQLite file, with a consumer key and a verify-scoped admin key. */
-async function keyrollChild(): Promise<void> {
-  const source = process.env.BENCH_KEYROLL_SOURCE === "src" ? "src" : "dist";
-  const { createKeyroll, resolveConfig, SYSTEM_ACTOR } = await loadKeyroll(
-    source,
-    process.env.BENCH_KEYROLL_DIR,
-  );
-  const dir = mkdtempSync(join(tmpdir(), "keyroll-bench-"));
-  const kr = await createKeyroll(
-    resolveConfig({
-      env: {
-        KEYROLL_DATABASE: join(dir, "keyroll.db"),
-        KEYROLL_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_ADMIN_KEY,
-        KEYROLL_LOG_LEVEL: process.env.BENCH_KEYROLL_LOG_LEVEL ?? "warn",
-        // the recording-off twin: same node, no per-version usage counting
-        ...(process.env.BENCH_USAGE_RECORDING === "false" && { KEYROLL_USAGE_RECORDING: "false" }),
-      },
-    }),
-  );
-  const boot = kr.verifier.verifyCached(BOOTSTRAP_ADMIN_KEY);
-  if (!boot?.valid || !boot.consumerId) throw new Error("bootstrap admin key does not verify");
-  // the admin key the benchmark authenticates with: scope `verify` only, as a gateway would hold
-  const admin = await kr.services.keys.create(
-    { consumerId: boot.consumerId, name: "bench verify", scopes: ["verify"] },
-    SYSTEM_ACTOR,
-  );
-  const consumer = await kr.services.consumers.create({ name: "bench consumer" }, SYSTEM_ACTOR);
-  const key = await kr.services.keys.create(
-    { consumerId: consumer.id, name: "bench key", scopes: ["orders:read", "orders:write"] },
-    SYSTEM_ACTOR,
-  );
-  await kr.app.listen({ host: HOST, port: 0 });
-  const addr = kr.app.server.address();
-  if (addr === null || typeof addr === "string") throw new Error("no TCP address");
-  serveParent(async () => {
-    await kr.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  process.send!({ type: "ready", port: addr.port, adminKey: admin.secret, secret: key.secret });
-}
-
-/** Child: node:http reading the request body and answering constant JSON bytes. */
-async function bareChild(): Promise<void> {
-  const body = Buffer.from(process.env.BENCH_BARE_BODY ?? "", "utf8");
-  if (body.length === 0) throw new Error("BENCH_BARE_BODY is empty");
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      res.writeHead(200, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": body.length,
-      });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const addr = server.address();
-  if (addr === null || typeof addr === "string") throw new Error("no TCP address");
-  serveParent(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  process.send!({ type: "ready", port: addr.port });
-}
-
-/**
- * Child: the smallest Fastify app serving the same route: JSON body parsed and validated against
- * the same body schema, the constant answer serialized through a response schema. No logger, no
- * hooks, no auth, no verifier.
- */
-async function fastifyChild(): Promise<void> {
-  const { default: Fastify } = await import("fastify");
-  const answer = JSON.parse(process.env.BENCH_BARE_BODY ?? "") as Record<string, unknown>;
-  const str = { type: "string" };
-  const nullable = (t: string) => ({ anyOf: [{ type: t }, { type: "null" }] });
-  const app = Fastify({ logger: false });
-  app.post(
-    "/v1/verify",
-    {
-      schema: {
-        body: {
-          type: "object",
-          properties: { key: { type: "string", maxLength: 4096 }, scopes: { type: "array", items: str } },
-          required: ["key"],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              valid: { type: "boolean" },
-              code: str,
-              keyId: nullable("string"),
-              consumerId: nullable("string"),
-              version: nullable("integer"),
-              scopes: { type: "array", items: str },
-              deprecated: { type: "boolean" },
-              expiresAt: nullable("string"),
-            },
-          },
-        },
-      },
-    },
-    (_req, reply) => reply.send(answer),
-  );
-  await app.listen({ host: HOST, port: 0 });
-  const addr = app.server.address();
-  if (addr === null || typeof addr === "string") throw new Error("no TCP address");
-  serveParent(() => app.close());
-  process.send!({ type: "ready", port: addr.port });
-}
-
 // ---- 1. HTTP ------------------------------------------------------------------------------------------
 
 /** Settings of the HTTP benchmark. */
@@ -363,6 +248,19 @@ export interface HttpBenchOptions {
   keyrollDir?: string;
   /** Write V8 CPU profiles of every server child into `<dir>/<role>` (keyroll, bare, fastify). */
   cpuProfDir?: string;
+  /**
+   * Pin the load generator (this process) to the first CPU and every server to the last one, so
+   * each measured server has a CPU of its own and the scheduler cannot move it (default: on when
+   * there are at least 2 CPUs and `taskset` works).
+   */
+  pin?: boolean;
+  /**
+   * Rounds measured on one set of server processes before they are replaced by fresh ones
+   * (default 3). Two processes running identical code here can differ by 10–20 % for their whole
+   * life (a late deoptimization in node's stream code, seen in V8's `--trace-deopt`); fresh
+   * processes every few rounds make that a sample the median can outvote.
+   */
+  roundsPerProcess?: number;
   log?: (line: string) => void;
 }
 
@@ -451,13 +349,16 @@ async function loadOnce(
  */
 export async function runHttpBench(opts: HttpBenchOptions = {}): Promise<HttpBenchResult> {
   const settings = {
-    rounds: opts.rounds ?? 3,
-    durationMs: opts.durationMs ?? 5_000,
+    rounds: opts.rounds ?? 15,
+    durationMs: opts.durationMs ?? 1_000,
     warmupMs: opts.warmupMs ?? 2_000,
     connections: opts.connections ?? 10,
     pipelining: opts.pipelining ?? 1,
     source: opts.source ?? "dist",
+    pin: opts.pin ?? CPUS >= 2,
+    roundsPerProcess: opts.roundsPerProcess ?? 3,
   };
+  if (settings.roundsPerProcess < 1) throw new Error("roundsPerProcess must be at least 1");
   if (settings.rounds < 1 || settings.rounds > 100) throw new Error("rounds must be 1-100");
   const log = opts.log ?? (() => undefined);
   const children: ServerChild[] = [];
@@ -476,85 +377,108 @@ export async function runHttpBench(opts: HttpBenchOptions = {}): Promise<HttpBen
   return result!;
 }
 
+/** One set of server processes, with the request each one is measured with. */
+interface ServerSet {
+  servers: ServerChild[];
+  reqFor: (s: ServerChild) => { headers: Record<string, string>; body: string; expectBody: string };
+  /** Keyroll's real answer, which the bare server replays. */
+  body: string;
+}
+
+/** Fetches one verify answer and checks it is VALID. */
+async function validAnswer(server: ServerChild, headers: Record<string, string>, body: string) {
+  const res = await fetch(`http://${HOST}:${server.port}/v1/verify`, { method: "POST", headers, body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${server.role} answered ${res.status}: ${text}`);
+  const parsed = JSON.parse(text) as { valid?: boolean; code?: string };
+  if (parsed.valid !== true || parsed.code !== "VALID")
+    throw new Error(`${server.role}: verify is not VALID: ${text}`);
+  return text;
+}
+
+/** Starts Keyroll, the bare server (and Fastify), and Keyroll with usage recording off. */
+async function startServers(
+  children: ServerChild[],
+  settings: HttpBenchResult["settings"],
+  opts: HttpBenchOptions,
+): Promise<ServerSet> {
+  const common = {
+    ...(opts.cpuProfDir !== undefined && { cpuProfDir: opts.cpuProfDir }),
+    pinCpu: settings.pin ? CPUS - 1 : undefined,
+  };
+  const keyrollEnv = {
+    BENCH_KEYROLL_SOURCE: settings.source,
+    ...(opts.keyrollDir !== undefined && { BENCH_KEYROLL_DIR: opts.keyrollDir }),
+  };
+  const keyroll = await startChild("keyroll", { env: keyrollEnv, ...common });
+  children.push(keyroll);
+  // the same node with usage recording off: what recording costs, measured in the same rounds
+  const norec = await startChild("keyroll-norec", {
+    env: { ...keyrollEnv, BENCH_USAGE_RECORDING: "false" },
+    ...common,
+  });
+  children.push(norec);
+  const requestOf = (c: ServerChild) => {
+    const { adminKey, secret } = c.ready;
+    if (!adminKey || !secret) throw new Error(`${c.role} child sent no keys`);
+    return {
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ key: secret }),
+    };
+  };
+  const req = requestOf(keyroll);
+  const norecReq = requestOf(norec);
+  // take the real answer once: it is deterministic (no time, no request id in the body)
+  const body = await validAnswer(keyroll, req.headers, req.body);
+  const norecAnswer = await validAnswer(norec, norecReq.headers, norecReq.body);
+  const servers: ServerChild[] = [keyroll];
+  for (const role of opts.fastify ? (["bare", "fastify"] as const) : (["bare"] as const)) {
+    const c = await startChild(role, { env: { BENCH_BARE_BODY: body }, ...common });
+    children.push(c);
+    servers.push(c);
+  }
+  servers.push(norec);
+  return {
+    servers,
+    reqFor: (s) =>
+      s.role === "keyroll-norec" ? { ...norecReq, expectBody: norecAnswer } : { ...req, expectBody: body },
+    body,
+  };
+}
+
 async function measureHttp(
   children: ServerChild[],
   settings: HttpBenchResult["settings"],
   opts: HttpBenchOptions,
   log: (line: string) => void,
 ): Promise<HttpBenchResult> {
-  const prof = opts.cpuProfDir !== undefined ? { cpuProfDir: opts.cpuProfDir } : {};
-  const keyroll = await startChild("keyroll", {
-    env: {
-      BENCH_KEYROLL_SOURCE: settings.source,
-      ...(opts.keyrollDir !== undefined && { BENCH_KEYROLL_DIR: opts.keyrollDir }),
-    },
-    ...prof,
-  });
-  children.push(keyroll);
-  const { adminKey, secret } = keyroll.ready;
-  if (!adminKey || !secret) throw new Error("keyroll child sent no keys");
-  const headers = { "content-type": "application/json", authorization: `Bearer ${adminKey}` };
-  const reqBody = JSON.stringify({ key: secret });
-  // take the real answer once: it is deterministic (no time, no request id in the body)
-  const res = await fetch(`http://${HOST}:${keyroll.port}/v1/verify`, {
-    method: "POST",
-    headers,
-    body: reqBody,
-  });
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`keyroll answered ${res.status}: ${body}`);
-  const parsed = JSON.parse(body) as { valid?: boolean; code?: string };
-  if (parsed.valid !== true || parsed.code !== "VALID") throw new Error(`verify is not VALID: ${body}`);
-  const servers: ServerChild[] = [keyroll];
-  for (const role of opts.fastify ? (["bare", "fastify"] as const) : (["bare"] as const)) {
-    const c = await startChild(role, { env: { BENCH_BARE_BODY: body }, ...prof });
-    children.push(c);
-    servers.push(c);
-  }
-  // the same node with usage recording off: what recording costs, measured in the same rounds
-  const norec = await startChild("keyroll-norec", {
-    env: {
-      BENCH_KEYROLL_SOURCE: settings.source,
-      BENCH_USAGE_RECORDING: "false",
-      ...(opts.keyrollDir !== undefined && { BENCH_KEYROLL_DIR: opts.keyrollDir }),
-    },
-    ...prof,
-  });
-  children.push(norec);
-  servers.push(norec);
-  const norecHeaders = {
-    "content-type": "application/json",
-    authorization: `Bearer ${norec.ready.adminKey}`,
-  };
-  const norecBody = JSON.stringify({ key: norec.ready.secret });
-  const norecAnswer = await (
-    await fetch(`http://${HOST}:${norec.port}/v1/verify`, {
-      method: "POST",
-      headers: norecHeaders,
-      body: norecBody,
-    })
-  ).text();
-  if (JSON.parse(norecAnswer).code !== "VALID")
-    throw new Error(`recording-off node: verify is not VALID: ${norecAnswer}`);
-  const norecReq = { headers: norecHeaders, body: norecBody, expectBody: norecAnswer };
-
-  const req = { headers, body: reqBody, expectBody: body };
-  const reqFor = (s: ServerChild) => (s.role === "keyroll-norec" ? norecReq : req);
-  if (settings.warmupMs > 0) {
-    log(`http: warm-up ${settings.warmupMs} ms per server`);
-    const w = { ...settings, durationMs: settings.warmupMs };
-    for (const server of servers) await loadOnce(server, reqFor(server), w);
+  if (settings.pin) {
+    if (!pinToCpu(process.pid, 0))
+      throw new Error("could not pin the load generator (taskset); run with --no-pin");
+    log(`http: load generator pinned to CPU 0, servers to CPU ${CPUS - 1}`);
   }
   const runs: Record<ChildRole, HttpRun[]> = { keyroll: [], bare: [], fastify: [], "keyroll-norec": [] };
   const recordingRatios: number[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  let set: ServerSet | undefined;
   for (let i = 0; i < settings.rounds; i++) {
-    // rotate the order (A B, B A; or A B C, B C A, …) so no server always gets the same slot
+    if (i % settings.roundsPerProcess === 0) {
+      // fresh processes: one process's unlucky JIT state cannot decide the result (bench/README.md)
+      await Promise.all(children.splice(0).map((c) => c.stop()));
+      set = await startServers(children, settings, opts);
+      if (settings.warmupMs > 0) {
+        log(`http: servers (re)started, warm-up ${settings.warmupMs} ms each`);
+        const w = { ...settings, durationMs: settings.warmupMs };
+        for (const server of set.servers) await loadOnce(server, set.reqFor(server), w);
+      }
+    }
+    const { servers, reqFor } = set!;
+    // rotate the order (A B C, B C A, …) so no server always gets the same slot
     const order = servers.map((_, k) => servers[(k + i) % servers.length]!);
     const got: Partial<Record<ChildRole, HttpRun>> = {};
     for (const server of order) {
-      await sleep(200);
+      await sleep(50);
       got[server.role] = await loadOnce(server, reqFor(server), settings);
     }
     const k = got.keyroll!;
@@ -594,7 +518,7 @@ async function measureHttp(
       fastifyMedianRps: median(fastify.map((r) => r.rps)),
       fastifyRatio: median(fastify.map((f, k) => f.rps / runs.bare[k]!.rps)),
     }),
-    body,
+    body: set!.body,
     settings,
   };
 }
@@ -656,7 +580,7 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
     keys: opts.keys ?? 10_000,
     rounds: opts.rounds ?? 3,
     durationMs: opts.durationMs ?? 3_000,
-    warmupMs: opts.warmupMs ?? 1_000,
+    warmupMs: opts.warmupMs ?? 2_000,
     source: opts.source ?? "dist",
   };
   if (settings.keys < 1 || settings.keys > 1_000_000) throw new Error("keys must be 1-1,000,000");
@@ -848,6 +772,9 @@ async function main(argv: string[]): Promise<void> {
       source: { type: "string" },
       fastify: { type: "boolean" },
       "keyroll-dir": { type: "string" },
+      pin: { type: "boolean" },
+      "no-pin": { type: "boolean" },
+      "rounds-per-process": { type: "string" },
     },
   });
   const num = (v: string | undefined, name: string): number | undefined => {
@@ -878,7 +805,10 @@ async function main(argv: string[]): Promise<void> {
       ...optional("pipelining", num(values.pipelining, "pipelining")),
       ...optional("cpuProfDir", values["cpu-prof"]),
       ...optional("keyrollDir", values["keyroll-dir"]),
+      ...optional("roundsPerProcess", num(values["rounds-per-process"], "rounds-per-process")),
       fastify: values.fastify === true,
+      ...(values["no-pin"] === true && { pin: false }),
+      ...(values.pin === true && { pin: true }),
       source,
       log,
     });
@@ -948,27 +878,9 @@ function optional<K extends string, V>(k: K, v: V | undefined): Partial<Record<K
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const role = process.argv[2] === "--bench-child" ? process.argv[3] : undefined;
-  const roles: Record<string, () => Promise<void>> = {
-    keyroll: keyrollChild,
-    bare: bareChild,
-    fastify: fastifyChild,
-    "keyroll-norec": keyrollChild,
-  };
-  const child = role === undefined ? undefined : roles[role];
-  const run =
-    role === undefined
-      ? main(process.argv.slice(2))
-      : child
-        ? child()
-        : Promise.reject(new Error(`unknown child role ${role}`));
-  run.then(
-    () => {
-      // children keep running until the parent says stop; the CLI ends when its work is done
-      if (role === undefined) process.exit(0);
-    },
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
     (err: Error) => {
-      if (role !== undefined && process.connected) process.send!({ type: "error", message: err.message });
       console.error(`bench:verify failed: ${err.stack ?? err.message}`);
       process.exit(1);
     },
