@@ -578,8 +578,8 @@ function timed(durationMs: number, batch: () => number): number {
 export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promise<InProcessBenchResult> {
   const settings = {
     keys: opts.keys ?? 10_000,
-    rounds: opts.rounds ?? 3,
-    durationMs: opts.durationMs ?? 3_000,
+    rounds: opts.rounds ?? 9,
+    durationMs: opts.durationMs ?? 1_000,
     warmupMs: opts.warmupMs ?? 2_000,
     source: opts.source ?? "dist",
   };
