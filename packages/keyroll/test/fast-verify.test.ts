@@ -123,7 +123,7 @@ test("answers from the fast path are counted in usage and metrics", async () => 
       headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
       body: JSON.stringify({ key: secrets.v2 }),
     });
-    assert.equal((await r.json()).code, "VALID");
+    assert.equal(((await r.json()) as { code: string }).code, "VALID");
   }
   const afterText = await fetch(`${base}/metrics`).then((r) => r.text());
   assert.equal(Number(afterText.match(/keyroll_verifications_total\{outcome="VALID"\} (\d+)/)?.[1]), n0 + 5);

@@ -20,6 +20,10 @@ function version(over: Partial<VersionRecord> = {}): VersionRecord {
     storedState: "active",
     lastUsedAt: null,
     checksumExemptPrefix: null,
+    retireWhenUnusedMs: null,
+    extendMaxAt: null,
+    extendStepMs: null,
+    retiredReason: null,
     ...over,
   };
 }
