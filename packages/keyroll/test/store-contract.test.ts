@@ -13,6 +13,8 @@ import { chainHash, GENESIS_HASH } from "../src/core/audit.js";
 import { KeyrollError } from "../src/core/errors.js";
 import { newId } from "../src/core/ids.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, VersionRecord } from "../src/core/model.js";
+import { generateSecret } from "../src/core/secret.js";
+import { buildVersion } from "../src/core/version.js";
 import { openPostgresStore } from "../src/store/postgres/index.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
 import type { AuditInput, IdempotencyRecord, Store } from "../src/store/types.js";
@@ -172,27 +174,18 @@ function keyRecord(consumerId: string, over: Partial<KeyRecord> = {}): KeyRecord
   };
 }
 
+// the real builder (a fresh random secret each time), so that no field of VersionRecord is missing
 function versionRecord(keyId: string, version: number, over: Partial<VersionRecord> = {}): VersionRecord {
-  return {
+  const v = buildVersion({
     keyId,
     version,
-    digest: randomBytes(32).toString("hex"),
-    start: "kr_test_abcdefgh",
+    secret: generateSecret("kr_test"),
     imported: false,
-    createdAt: T0,
+    now: T0,
     activatesAt: T0,
-    graceStartsAt: null,
-    expiresAt: null,
-    revokedAt: null,
     storedState: "active",
-    lastUsedAt: null,
-    checksumExemptPrefix: null,
-    retireWhenUnusedMs: null,
-    extendMaxAt: null,
-    extendStepMs: null,
-    retiredReason: null,
-    ...over,
-  };
+  });
+  return { ...v, ...over };
 }
 
 /** Commits a key (with a new consumer unless one is given) and its versions; no feed or audit rows. */

@@ -2,30 +2,23 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { type KeyRecord, keyExpired, type VersionRecord, type VersionState, versionState } from "./model.js";
+import { generateSecret } from "./secret.js";
+import { buildVersion } from "./version.js";
 
 const T = Date.parse("2026-01-01T00:00:00Z");
 
+// the real builder, so that a field added to VersionRecord cannot be missing here
 function version(over: Partial<VersionRecord> = {}): VersionRecord {
-  return {
+  const v = buildVersion({
     keyId: "key_x",
     version: 1,
-    digest: "0".repeat(64),
-    start: "kr_live_abcdefgh",
+    secret: generateSecret(),
     imported: false,
-    createdAt: T,
+    now: T,
     activatesAt: T,
-    graceStartsAt: null,
-    expiresAt: null,
-    revokedAt: null,
     storedState: "active",
-    lastUsedAt: null,
-    checksumExemptPrefix: null,
-    retireWhenUnusedMs: null,
-    extendMaxAt: null,
-    extendStepMs: null,
-    retiredReason: null,
-    ...over,
-  };
+  });
+  return { ...v, ...over };
 }
 
 function key(over: Partial<KeyRecord> = {}): KeyRecord {
