@@ -7,32 +7,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import SQLite from "better-sqlite3";
+import type { Alert } from "../src/cli/api-types.js";
 import { SPIKES } from "../src/services/usage.js";
 import type { UsageRow } from "../src/store/kysely/usage.js";
 import { assertProblem, HOUR, isoAt, MINUTE, rotate, SECOND, T0 } from "./contract-fixtures.js";
 import type { TestNode } from "./helpers.js";
 import { expectSeries, newKey, quietNode, usageOf, verifyN } from "./usage-fixtures.js";
 
-interface AlertView {
-  id: string;
-  kind: string;
-  keyId: string | null;
-  consumerId: string | null;
-  version: number | null;
-  address: string | null;
-  message: string;
-  count: number;
-  data: Record<string, unknown>;
-  createdAt: string;
-  lastSeenAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-}
-
 async function alerts(
   node: TestNode,
   q: { state?: string; keyId?: string; kind?: string } = {},
-): Promise<AlertView[]> {
+): Promise<Alert[]> {
   const qs = new URLSearchParams({
     limit: "200",
     ...(q.state && { state: q.state }),
@@ -41,7 +26,7 @@ async function alerts(
   const r = await node.call("GET", `/v1/alerts?${qs}`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.nextCursor, null, "all alerts fit in one page");
-  const data = r.body.data as AlertView[];
+  const data = r.body.data as Alert[];
   return q.kind ? data.filter((a) => a.kind === q.kind) : data;
 }
 

@@ -5,6 +5,7 @@
 // reason. GET /v1/rotations shows how far the clients have moved.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Rotation } from "../src/cli/api-types.js";
 import { HOUR, isoAt, MINUTE, rotate, SECOND, T0 } from "./contract-fixtures.js";
 import type { TestNode } from "./helpers.js";
 import { auditOf, newKey, quietNode, verifyN, versionsOf } from "./usage-fixtures.js";
@@ -273,28 +274,10 @@ test("without options the end of grace is a hard limit, even while the old versi
   assert.equal((await auditOf(node, "version.retired", keyId)).length, 0);
 });
 
-interface RotationRow {
-  keyId: string;
-  consumerId: string;
-  startedAt: string;
-  graceEndsAt: string;
-  current: { version: number; lastUsedAt: string | null; requests: number };
-  previous: {
-    version: number;
-    lastUsedAt: string | null;
-    requests: number;
-    addresses: Array<{ address: string; lastSeenAt: string; count: number }>;
-    retireWhenUnusedFor: string | null;
-    extendUntil: string | null;
-  };
-  currentShare: number | null;
-  safeToRetire: boolean;
-}
-
-async function rotationOf(node: TestNode, keyId: string): Promise<RotationRow | undefined> {
+async function rotationOf(node: TestNode, keyId: string): Promise<Rotation | undefined> {
   const r = await node.call("GET", "/v1/rotations?state=active");
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  return (r.body.data as RotationRow[]).find((x) => x.keyId === keyId);
+  return (r.body.data as Rotation[]).find((x) => x.keyId === keyId);
 }
 
 test("GET /v1/rotations: versions, share of the last 15 min on the new version, last use and addresses of the old one, safeToRetire", async (t) => {
@@ -322,7 +305,7 @@ test("GET /v1/rotations: versions, share of the last 15 min on the new version, 
   clock.set(S + 2 * MINUTE);
   let rot = await rotationOf(node, keyId);
   assert.ok(rot, "the rotating key is listed");
-  const sortAddr = (a: RotationRow["previous"]["addresses"]) =>
+  const sortAddr = (a: Rotation["previous"]["addresses"]) =>
     [...a].sort((x, y) => x.address.localeCompare(y.address));
   assert.deepEqual(
     { ...rot, previous: { ...rot.previous, addresses: sortAddr(rot.previous.addresses) } },
