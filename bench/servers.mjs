@@ -2,7 +2,7 @@
 // Plain JavaScript on purpose: a server must run the way `keyroll serve` runs, on plain node.
 // Under tsx's loader (as the TypeScript benchmark itself runs) the same dist code measured ≈ 12 %
 // slower per request (bench/README.md), which is the loader's cost, not Keyroll's.
-// Roles: keyroll, keyroll-norec (usage recording off), bare, fastify. Protocol (IPC): the child
+// Roles: keyroll, keyroll-norec (usage recording off), bare, bare-batched, fastify. Protocol (IPC): the child
 // sends {type: "ready", port, adminKey?, secret?}, answers {type: "cpu"} with its CPU usage and
 // exits on {type: "stop"} or when the parent goes away.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -88,19 +88,62 @@ async function keyrollChild() {
 
 /** node:http reading the request body and answering constant JSON bytes. */
 async function bareChild() {
-  const body = Buffer.from(process.env.BENCH_BARE_BODY ?? "", "utf8");
-  if (body.length === 0) throw new Error("BENCH_BARE_BODY is empty");
-  const server = createServer((req, res) => {
+  const body = bareBody();
+  await listenBare(
+    createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        res.writeHead(200, {
+          "content-type": "application/json; charset=utf-8",
+          "content-length": body.length,
+        });
+        res.end(body);
+      });
+    }),
+  );
+}
+
+/**
+ * The bare server with Keyroll's I/O (docs/decisions/0009): the body read in one call on the next
+ * tick, the answers written together once per turn of the event loop. A control: Keyroll against
+ * this one is the cost of Keyroll's work alone, with the I/O technique the same on both sides.
+ */
+async function bareBatchedChild() {
+  const body = bareBody();
+  let outbox = [];
+  const sendAll = () => {
+    const batch = outbox;
+    outbox = [];
+    for (const res of batch) res.end(body);
+  };
+  const answer = (res) => {
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": body.length,
+    });
+    if (outbox.push(res) === 1) setImmediate(sendAll);
+  };
+  const readBody = (req, res) => {
+    if (req.readableLength === Number(req.headers["content-length"])) {
+      req.read();
+      answer(res);
+      return;
+    }
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      res.writeHead(200, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": body.length,
-      });
-      res.end(body);
-    });
-  });
+    req.on("end", () => answer(res));
+  };
+  await listenBare(createServer((req, res) => process.nextTick(readBody, req, res)));
+}
+
+function bareBody() {
+  const body = Buffer.from(process.env.BENCH_BARE_BODY ?? "", "utf8");
+  if (body.length === 0) throw new Error("BENCH_BARE_BODY is empty");
+  return body;
+}
+
+async function listenBare(server) {
   await new Promise((resolve) => server.listen(0, HOST, resolve));
   serveParent(
     () =>
@@ -161,6 +204,7 @@ const roles = {
   keyroll: keyrollChild,
   "keyroll-norec": keyrollChild,
   bare: bareChild,
+  "bare-batched": bareBatchedChild,
   fastify: fastifyChild,
 };
 const role = process.argv[2];

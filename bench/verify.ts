@@ -121,7 +121,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 // ---- child processes: one per server ---------------------------------------------------------------
 
-type ChildRole = "keyroll" | "bare" | "fastify" | "keyroll-norec";
+type ChildRole = "keyroll" | "bare" | "bare-batched" | "fastify" | "keyroll-norec";
 type ToChild = { type: "cpu" } | { type: "stop" };
 type FromChild =
   | { type: "ready"; port: number; adminKey?: string; secret?: string }
@@ -244,6 +244,12 @@ export interface HttpBenchOptions {
    * constant answer, no logger, no hooks): splits the gap into "the framework" and "Keyroll".
    */
   fastify?: boolean;
+  /**
+   * Also measure the bare server with Keyroll's I/O technique (body read at the next tick, answers
+   * written once per event-loop turn, docs/decisions/0009): keyroll against it is the cost of
+   * Keyroll's own work, with the I/O the same on both sides.
+   */
+  bareBatched?: boolean;
   /** Benchmark another build of packages/keyroll (a directory holding main.js), for A/B of a change. */
   keyrollDir?: string;
   /** Write V8 CPU profiles of every server child into `<dir>/<role>` (keyroll, bare, fastify). */
@@ -297,9 +303,12 @@ export interface HttpBenchResult {
   fastify?: HttpRun[];
   fastifyMedianRps?: number;
   fastifyRatio?: number;
+  /** With `bareBatched: true`: its runs, and the median of keyroll/bare-batched per round. */
+  bareBatched?: HttpRun[];
+  bareBatchedRatio?: number;
   /** The JSON Keyroll answered (and the bare server replays). */
   body: string;
-  settings: Required<Omit<HttpBenchOptions, "cpuProfDir" | "log" | "fastify" | "keyrollDir">>;
+  settings: Required<Omit<HttpBenchOptions, "cpuProfDir" | "log" | "fastify" | "bareBatched" | "keyrollDir">>;
 }
 
 async function loadOnce(
@@ -432,7 +441,10 @@ async function startServers(
   const body = await validAnswer(keyroll, req.headers, req.body);
   const norecAnswer = await validAnswer(norec, norecReq.headers, norecReq.body);
   const servers: ServerChild[] = [keyroll];
-  for (const role of opts.fastify ? (["bare", "fastify"] as const) : (["bare"] as const)) {
+  const baselines: ChildRole[] = ["bare"];
+  if (opts.bareBatched) baselines.push("bare-batched");
+  if (opts.fastify) baselines.push("fastify");
+  for (const role of baselines) {
     const c = await startChild(role, { env: { BENCH_BARE_BODY: body }, ...common });
     children.push(c);
     servers.push(c);
@@ -457,7 +469,13 @@ async function measureHttp(
       throw new Error("could not pin the load generator (taskset); run with --no-pin");
     log(`http: load generator pinned to CPU 0, servers to CPU ${CPUS - 1}`);
   }
-  const runs: Record<ChildRole, HttpRun[]> = { keyroll: [], bare: [], fastify: [], "keyroll-norec": [] };
+  const runs: Record<ChildRole, HttpRun[]> = {
+    keyroll: [],
+    bare: [],
+    "bare-batched": [],
+    fastify: [],
+    "keyroll-norec": [],
+  };
   const recordingRatios: number[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
@@ -494,9 +512,11 @@ async function measureHttp(
     runs["keyroll-norec"].push(n);
     recordingRatios.push(k.rps / n.rps);
     const parts = [line("keyroll", k), line("bare", b), line("keyroll (recording off)", n)];
-    if (got.fastify) {
-      runs.fastify.push(got.fastify);
-      parts.push(line("fastify", got.fastify));
+    for (const role of ["bare-batched", "fastify"] as const) {
+      const r = got[role];
+      if (r === undefined) continue;
+      runs[role].push(r);
+      parts.push(line(role, r));
     }
     log(
       `http round ${i + 1}/${settings.rounds}: ${parts.join(", ")}, ratio ${ratios[i]!.toFixed(3)}, ` +
@@ -504,6 +524,7 @@ async function measureHttp(
     );
   }
   const fastify = runs.fastify.length > 0 ? runs.fastify : undefined;
+  const bareBatched = runs["bare-batched"].length > 0 ? runs["bare-batched"] : undefined;
   return {
     keyroll: runs.keyroll,
     bare: runs.bare,
@@ -517,6 +538,10 @@ async function measureHttp(
       fastify,
       fastifyMedianRps: median(fastify.map((r) => r.rps)),
       fastifyRatio: median(fastify.map((f, k) => f.rps / runs.bare[k]!.rps)),
+    }),
+    ...(bareBatched && {
+      bareBatched,
+      bareBatchedRatio: median(bareBatched.map((b, k) => runs.keyroll[k]!.rps / b.rps)),
     }),
     body: set!.body,
     settings,
@@ -771,6 +796,7 @@ async function main(argv: string[]): Promise<void> {
       "cpu-prof": { type: "string" },
       source: { type: "string" },
       fastify: { type: "boolean" },
+      "bare-batched": { type: "boolean" },
       "keyroll-dir": { type: "string" },
       pin: { type: "boolean" },
       "no-pin": { type: "boolean" },
@@ -807,6 +833,7 @@ async function main(argv: string[]): Promise<void> {
       ...optional("keyrollDir", values["keyroll-dir"]),
       ...optional("roundsPerProcess", num(values["rounds-per-process"], "rounds-per-process")),
       fastify: values.fastify === true,
+      bareBatched: values["bare-batched"] === true,
       ...(values["no-pin"] === true && { pin: false }),
       ...(values.pin === true && { pin: true }),
       source,
@@ -848,6 +875,12 @@ async function main(argv: string[]): Promise<void> {
         http.recordingRatio >= TARGETS.recording ? "MET" : "MISSED"
       })`,
     );
+    if (http.bareBatched) {
+      console.log(
+        `  bare, batched I/O ${fmt(median(http.bareBatched.map((r) => r.rps)))} req/s (median), ${us(http.bareBatched)} µs server CPU/req, ` +
+          `keyroll/bare-batched ${http.bareBatchedRatio!.toFixed(3)} (the same I/O on both sides: Keyroll's own work)`,
+      );
+    }
     if (http.fastify) {
       console.log(
         `  fastify  ${fmt(http.fastifyMedianRps!)} req/s (median), ${us(http.fastify)} µs server CPU/req, ` +

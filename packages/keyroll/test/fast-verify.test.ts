@@ -1,8 +1,11 @@
 // The fast path of POST /v1/verify (a real listening server) must answer exactly as the Fastify
 // route does (inject bypasses the fast path): same status, headers and body, for every input.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { Agent, request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { after, before, test } from "node:test";
+import { setTimeout } from "node:timers/promises";
 import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 
 let node: TestNode;
@@ -174,5 +177,100 @@ test("a kept-alive connection's admin key is checked again on every request", as
     assert.deepEqual(await onConnection(agent, auth, secrets.v2!), { status: 401, port: first.port });
   } finally {
     agent.destroy();
+  }
+});
+
+/** Reads `n` HTTP/1.1 responses (Content-Length bodies) from a raw socket: status and body each. */
+function responses(socket: Socket, n: number): Promise<Array<{ status: number; body: string }>> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const out: Array<{ status: number; body: string }> = [];
+    socket.on("data", (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const end = buf.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString("latin1");
+        const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+        if (buf.length < end + 4 + length) return;
+        out.push({
+          status: Number(head.split(" ")[1]),
+          body: buf.subarray(end + 4, end + 4 + length).toString("utf8"),
+        });
+        buf = buf.subarray(end + 4 + length);
+        if (out.length === n) resolve(out);
+      }
+    });
+    socket.on("error", reject);
+    socket.on("close", () => reject(new Error(`connection closed after ${out.length} of ${n} responses`)));
+  });
+}
+
+function rawVerify(key: string): { head: string; body: string } {
+  const body = JSON.stringify({ key });
+  return {
+    head:
+      `POST /v1/verify HTTP/1.1\r\nhost: keyroll\r\nauthorization: Bearer ${ADMIN_KEY}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    body,
+  };
+}
+
+const connectTo = async (): Promise<Socket> => {
+  const s = connect(Number(new URL(base).port), "127.0.0.1");
+  await once(s, "connect");
+  return s;
+};
+
+test("a body that arrives in pieces, after its headers, is read whole", async () => {
+  const s = await connectTo();
+  try {
+    const got = responses(s, 1);
+    const r = rawVerify(secrets.v2!);
+    s.write(r.head);
+    await setTimeout(30);
+    s.write(r.body.slice(0, 10));
+    await setTimeout(30);
+    s.write(r.body.slice(10));
+    const [a] = await got;
+    assert.equal(a!.status, 200);
+    assert.equal(JSON.parse(a!.body).code, "VALID");
+  } finally {
+    s.destroy();
+  }
+});
+
+test("pipelined requests on one connection are answered in order", async () => {
+  const s = await connectTo();
+  try {
+    const got = responses(s, 3);
+    const keys = [secrets.v2!, secrets.revoked!, secrets.v1!];
+    s.write(keys.map((k) => Object.values(rawVerify(k)).join("")).join(""));
+    const codes = (await got).map((a) => JSON.parse(a.body).code);
+    assert.deepEqual(codes, ["VALID", "REVOKED", "VALID"]);
+  } finally {
+    s.destroy();
+  }
+});
+
+test("requests arriving together are all answered, even when one client leaves before its answer", async () => {
+  const sockets = await Promise.all(Array.from({ length: 20 }, connectTo));
+  try {
+    const got = sockets.slice(1).map((s) => responses(s, 1));
+    for (const s of sockets) s.write(Object.values(rawVerify(secrets.v2!)).join(""));
+    sockets[0]!.destroy();
+    for (const a of await Promise.all(got)) {
+      assert.equal(a[0]!.status, 200);
+      assert.equal(JSON.parse(a[0]!.body).code, "VALID");
+    }
+    // the server is still answering
+    const r = await fetch(`${base}/v1/verify`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ key: secrets.v2 }),
+    });
+    assert.equal(r.status, 200);
+  } finally {
+    for (const s of sockets) s.destroy();
   }
 });

@@ -8,6 +8,8 @@ import { readVerifyBody } from "./verify-body.js";
 import { sunset, verifyView } from "./views.js";
 
 const BEARER_RE = /^Bearer +(\S+) *$/i;
+/** Answers written at once at most: bounds what the first answer of a batch waits for. */
+const MAX_BATCH = 32;
 
 /** The admin key a kept-alive connection authenticated with, so its next request needs no SHA-256. */
 interface AdminMemo {
@@ -25,8 +27,8 @@ function sameString(a: string, b: string): boolean {
 
 /** A verify answer's bytes and its `Sunset` header. */
 interface Answer {
-  readonly body: string;
-  readonly length: number;
+  /** Bytes, not a string: node:http then writes them as they are, with no encoding per request. */
+  readonly body: Buffer;
   readonly sunset: string | undefined;
 }
 
@@ -47,8 +49,8 @@ export interface FastVerifyDeps {
  * same bytes and headers Fastify's route sends. Anything else (no or bad admin key, another
  * content type, a body too large, chunked, invalid JSON or shape, strict mode while stale) goes to
  * the Fastify route, before the body is read or, once read, through `inject` with the same body, so
- * every error answer stays exactly the registry's. See docs/decisions/0007-fast-verify-path.md.
- * Returns false when the request is not for this path at all.
+ * every error answer stays exactly the registry's. See docs/decisions/0007-fast-verify-path.md; how
+ * it reads bodies and writes answers: docs/decisions/0009-answers-written-per-loop-turn.md.
  */
 export function createFastVerify(deps: FastVerifyDeps) {
   const { verifier } = deps;
@@ -61,10 +63,8 @@ export function createFastVerify(deps: FastVerifyDeps) {
   function answerOf(v: VerifyResult): Answer {
     let a = answers.get(v);
     if (a === undefined) {
-      const body = JSON.stringify(verifyView(v));
       a = {
-        body,
-        length: Buffer.byteLength(body),
+        body: Buffer.from(JSON.stringify(verifyView(v))),
         sunset: v.deprecated && v.expiresAt !== null ? sunset(v.expiresAt) : undefined,
       };
       // a failed scope check is a fresh decision per request: nothing to reuse
@@ -135,11 +135,35 @@ export function createFastVerify(deps: FastVerifyDeps) {
       "content-type",
       "application/json; charset=utf-8",
       "content-length",
-      a.length,
+      a.body.length,
     ];
     if (a.sunset !== undefined) headers.push("sunset", a.sunset);
     res.writeHead(200, headers as unknown as string[]);
-    res.end(a.body);
+    post(res, a.body);
+  }
+
+  // Answers wait in an outbox until the event loop has handled every request that arrived with
+  // this poll, then go out together (docs/decisions/0009-answers-written-per-loop-turn.md): the
+  // peer is woken once per batch, not once per answer.
+  let outbox: Array<ServerResponse | Buffer> = [];
+  function post(res: ServerResponse, body: Buffer): void {
+    outbox.push(res, body);
+    if (outbox.length === 2) setImmediate(sendAll);
+    else if (outbox.length >= 2 * MAX_BATCH) sendAll();
+  }
+  function sendAll(): void {
+    const batch = outbox;
+    if (batch.length === 0) return;
+    outbox = [];
+    for (let i = 0; i < batch.length; i += 2) {
+      const res = batch[i] as ServerResponse;
+      try {
+        res.end(batch[i + 1] as Buffer);
+      } catch {
+        // one broken connection must not keep the others' answers
+        res.destroy();
+      }
+    }
   }
 
   return (
@@ -164,34 +188,43 @@ export function createFastVerify(deps: FastVerifyDeps) {
       fastify(req, res);
       return;
     }
-    // a small body arrives in one chunk: keep it without an array or a copy
-    let first: Buffer | undefined;
-    let more: Buffer[] | undefined;
+    // node:http parses a body that came with its headers right after this handler returns, so it
+    // is buffered in the request by the next tick
+    process.nextTick(readBody, req, res, length);
+  };
+
+  function readBody(req: IncomingMessage, res: ServerResponse, length: number): void {
+    if (req.readableLength === length) {
+      // the whole body is buffered in the request: one read, no stream events
+      respond(req, res, req.read() as Buffer, length);
+      return;
+    }
+    // a body still on its way (several TCP segments): collect its chunks as they come
+    const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > deps.bodyLimit) return;
-      if (first === undefined) first = c;
-      else if (more === undefined) more = [first, c];
-      else more.push(c);
+      if (size <= deps.bodyLimit) chunks.push(c);
     });
-    req.on("end", () => {
-      const raw = more !== undefined ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
-      const body = size === length ? readVerifyBody(raw) : undefined;
-      if (body === undefined) {
-        replay(req, res, raw);
-        return;
-      }
-      const t0 = performance.now();
-      const r = verifier.verify(body.key, body.scopes, body.clientIp);
-      if (r instanceof Promise) {
-        r.then(
-          (v) => answer(res, v, t0),
-          () => replay(req, res, raw),
-        );
-      } else answer(res, r, t0);
-    });
+    req.on("end", () => respond(req, res, Buffer.concat(chunks), length));
     // no "error" listener: an aborted request just never ends (node:http destroys the socket), as for
     // any node:http handler that reads a body
-  };
+  }
+
+  /** Answers a request whose whole body has been read; `length` is what its header announced. */
+  function respond(req: IncomingMessage, res: ServerResponse, raw: Buffer, length: number): void {
+    const body = raw.length === length ? readVerifyBody(raw) : undefined;
+    if (body === undefined) {
+      replay(req, res, raw);
+      return;
+    }
+    const t0 = performance.now();
+    const r = verifier.verify(body.key, body.scopes, body.clientIp);
+    if (r instanceof Promise) {
+      r.then(
+        (v) => answer(res, v, t0),
+        () => replay(req, res, raw),
+      );
+    } else answer(res, r, t0);
+  }
 }

@@ -18,7 +18,32 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const BACKSLASH = 0x5c;
 
+/** The fields the scan reads, by index (KEY, SCOPES, then clientIp), with their quotes and colon. */
 const FIELDS = ["key", "scopes", "clientIp"].map((f) => Buffer.from(`"${f}":`, "latin1"));
+const KEY = 0;
+const SCOPES = 1;
+
+/** Which of FIELDS starts at `i`, or -1. */
+function fieldAt(b: Buffer, i: number): number {
+  for (let f = 0; f < FIELDS.length; f++) {
+    const name = FIELDS[f]!;
+    let j = 0;
+    while (j < name.length && b[i + j] === name[j]) j++;
+    if (j === name.length) return f;
+  }
+  return -1;
+}
+
+/** Where a string starting at `i` (its opening quote) ends, past its closing quote; -1 when it isn't one the scan reads. */
+function stringEnd(b: Buffer, i: number): number {
+  if (b[i] !== QUOTE) return -1;
+  for (let j = i + 1; j < b.length; j++) {
+    const c = b[j]!;
+    if (c === QUOTE) return j + 1;
+    if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
+  }
+  return -1;
+}
 
 /**
  * Reads a body written the way JSON encoders write one: `{"key":"…"}`, optionally with
@@ -35,56 +60,39 @@ export function scanVerifyBody(b: Buffer): VerifyBody | undefined {
   let key: string | undefined;
   let scopes: string[] | undefined;
   let clientIp: string | undefined;
-
-  // a string starting at i; moves i past its closing quote
-  const str = (): string | undefined => {
-    if (b[i] !== QUOTE) return undefined;
-    const start = ++i;
-    for (; i < n; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) return b.toString("latin1", start, i++);
-      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return undefined;
-    }
-    return undefined;
-  };
-  const field = (): number => {
-    for (let f = 0; f < FIELDS.length; f++) {
-      const name = FIELDS[f]!;
-      let j = 0;
-      while (j < name.length && b[i + j] === name[j]) j++;
-      if (j === name.length) {
-        i += j;
-        return f;
-      }
-    }
-    return -1;
-  };
-
   for (;;) {
-    const f = field();
-    if (f === 0) {
-      if (key !== undefined) return undefined;
-      key = str();
-      if (key === undefined) return undefined;
-    } else if (f === 2) {
-      if (clientIp !== undefined) return undefined;
-      clientIp = str();
-      if (clientIp === undefined) return undefined;
-    } else if (f === 1) {
+    const f = fieldAt(b, i);
+    if (f < 0) return undefined;
+    i += FIELDS[f]!.length;
+    if (f === SCOPES) {
       if (scopes !== undefined || b[i++] !== OPEN_ARRAY) return undefined;
       scopes = [];
       if (b[i] === CLOSE_ARRAY) i++;
       else {
         for (;;) {
-          const s = str();
-          if (s === undefined) return undefined;
-          scopes.push(s);
+          const e = stringEnd(b, i);
+          if (e < 0) return undefined;
+          scopes.push(b.toString("latin1", i + 1, e - 1));
+          i = e;
           const c = b[i++];
           if (c === CLOSE_ARRAY) break;
           if (c !== COMMA) return undefined;
         }
       }
-    } else return undefined;
+    } else {
+      const e = stringEnd(b, i);
+      if (e < 0) return undefined;
+      const value = b.toString("latin1", i + 1, e - 1);
+      i = e;
+      if (f === KEY) {
+        if (key !== undefined) return undefined;
+        key = value;
+      } else {
+        // clientIp
+        if (clientIp !== undefined) return undefined;
+        clientIp = value;
+      }
+    }
     const c = b[i++];
     if (c === CLOSE_OBJECT) break;
     if (c !== COMMA) return undefined;
@@ -107,12 +115,19 @@ export function isVerifyBody(body: unknown): body is VerifyBody {
   }
   const b = body as { key?: unknown; scopes?: unknown; clientIp?: unknown };
   if (typeof b.key !== "string") return false;
+  if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((s) => typeof s !== "string")))
+    return false;
+  if (b.clientIp !== undefined && typeof b.clientIp !== "string") return false;
+  return n <= 3 && hasValidValues(b as VerifyBody);
+}
+
+/** The schema's rules on values: at most 100 scopes, each a valid scope; `clientIp` an IP address. */
+function hasValidValues(b: VerifyBody): boolean {
   if (b.scopes !== undefined) {
-    if (!Array.isArray(b.scopes) || b.scopes.length > 100) return false;
-    for (const s of b.scopes) if (typeof s !== "string" || !SCOPE_RE.test(s)) return false;
+    if (b.scopes.length > 100) return false;
+    for (const s of b.scopes) if (!SCOPE_RE.test(s)) return false;
   }
-  if (b.clientIp !== undefined && (typeof b.clientIp !== "string" || isIP(b.clientIp) === 0)) return false;
-  return n <= 3;
+  return b.clientIp === undefined || isIP(b.clientIp) !== 0;
 }
 
 /**
@@ -120,13 +135,14 @@ export function isVerifyBody(body: unknown): body is VerifyBody {
  * path's whole reading of a body, the scan for the common form and `JSON.parse` for the rest.
  */
 export function readVerifyBody(raw: Buffer): VerifyBody | undefined {
-  let body: unknown = scanVerifyBody(raw);
-  if (body === undefined) {
-    try {
-      body = JSON.parse(raw.toString("utf8"));
-    } catch {
-      return undefined;
-    }
+  // a scanned body has the documented shape already; only its values are left to check
+  const scanned = scanVerifyBody(raw);
+  if (scanned !== undefined) return hasValidValues(scanned) ? scanned : undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return undefined;
   }
   return isVerifyBody(body) ? body : undefined;
 }
