@@ -16,14 +16,32 @@ const MAX_RETRY_ROWS = 100_000;
 
 const zeros = (): number[] => OUTCOMES.map(() => 0);
 
-/** Usage of one version since the last flush: counts by minute and outcome, addresses, last use. */
+const MINUTE_MS = 60_000;
+
+/**
+ * Usage of one version since the last flush: counts by minute and outcome, addresses, last use.
+ * Laid out for the hot path: a `VALID` answer touches only this object's own fields (small
+ * integers and one number updated in place), not the counts array.
+ */
 export interface VersionUsage {
+  /** The current minute, as minutes since the epoch (a small integer). */
   minute: number;
+  /** `VALID` answers in the current minute (kept out of `counts`, whose slot 0 stays 0 until folded). */
+  valid: number;
+  /** The other outcomes' counts in the current minute, by OUTCOMES index. */
   counts: number[];
   pending: Array<{ minute: number; counts: number[] }>;
   addresses: Map<string, { first: number; at: number; count: number }> | null;
-  lastUsedAt: number | null;
+  /** When the version last answered `VALID` on this node, epoch ms; 0 when never. */
+  lastUsedAt: number;
   dirty: boolean;
+}
+
+/** The current minute's counts of all outcomes, `VALID` included, stamped with its start in ms. */
+function currentBucket(u: VersionUsage): { minute: number; counts: number[] } {
+  const counts = u.counts;
+  counts[0] = u.valid;
+  return { minute: u.minute * MINUTE_MS, counts };
 }
 
 /** What the recorder needs to know of an indexed version. */
@@ -55,11 +73,12 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
     let u = e.usage;
     if (u === null) {
       u = {
-        minute: now - (now % 60_000),
+        minute: Math.floor(now / MINUTE_MS),
+        valid: 0,
         counts: zeros(),
         pending: [],
         addresses: null,
-        lastUsedAt: null,
+        lastUsedAt: 0,
         dirty: false,
       };
       e.usage = u;
@@ -74,12 +93,15 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
       attributed[i]!++;
       const u = e.usage ?? usageOf(e, now);
       if (opts.enabled) {
-        if (now >= u.minute + 60_000 || now < u.minute) {
-          if (u.counts.some((c) => c > 0)) u.pending.push({ minute: u.minute, counts: u.counts });
-          u.minute = now - (now % 60_000);
+        const minute = Math.floor(now / MINUTE_MS);
+        if (minute !== u.minute) {
+          if (u.valid > 0 || u.counts.some((c) => c > 0)) u.pending.push(currentBucket(u));
+          u.minute = minute;
+          u.valid = 0;
           u.counts = zeros();
         }
-        u.counts[i]!++;
+        if (i === 0) u.valid++;
+        else u.counts[i]!++;
         if (address !== undefined) {
           if (u.addresses === null) u.addresses = new Map();
           const a = u.addresses.get(address);
@@ -150,10 +172,9 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         u.dirty = false;
         const keyId = e.key.id;
         const version = e.version.version;
-        if (u.lastUsedAt !== null) lastUsed.push({ keyId, version, at: u.lastUsedAt });
-        const buckets = u.counts.some((c) => c > 0)
-          ? [...u.pending, { minute: u.minute, counts: u.counts }]
-          : u.pending;
+        if (u.lastUsedAt !== 0) lastUsed.push({ keyId, version, at: u.lastUsedAt });
+        const current = currentBucket(u);
+        const buckets = current.counts.some((c) => c > 0) ? [...u.pending, current] : u.pending;
         for (const b of buckets) {
           b.counts.forEach((count, i) => {
             if (count > 0) rows.push({ keyId, version, minute: b.minute, outcome: OUTCOMES[i]!, count });
@@ -181,6 +202,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         if (versionState(e.version, now) === "grace")
           inGrace.set(`${keyId}:${version}`, e.version.graceStartsAt ?? 0);
         u.pending = [];
+        u.valid = 0;
         u.counts = zeros();
         u.addresses = null;
       }
