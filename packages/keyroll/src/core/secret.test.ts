@@ -8,12 +8,15 @@ import {
   DEFAULT_PREFIX,
   digestSecret,
   generateSecret,
+  hexFromRaw,
   importProblem,
   isValidPrefix,
   MAX_SECRET_LENGTH,
   MIN_IMPORTED_LENGTH,
   parseSecret,
   RANDOM_LENGTH,
+  rawDigest,
+  rawFromHex,
   secretStart,
 } from "./secret.js";
 
@@ -242,6 +245,21 @@ describe("digestSecret", () => {
     const b = generateSecret();
     assert.notEqual(digestSecret(a), digestSecret(b));
     assert.equal(digestSecret(a), digestSecret(a));
+  });
+});
+
+describe("rawDigest", () => {
+  test("is the same SHA-256 as 32 one-byte characters, and converts to and from the hex form", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const raw = rawDigest(s);
+        assert.equal(raw.length, 32);
+        assert.equal(raw, createHash("sha256").update(s, "utf8").digest("binary"));
+        assert.equal(rawFromHex(digestSecret(s)), raw);
+        assert.equal(hexFromRaw(raw), digestSecret(s));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

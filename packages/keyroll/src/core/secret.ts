@@ -107,6 +107,25 @@ export function digestSecret(secret: string): string {
 }
 
 /**
+ * The same SHA-256 as 32 one-byte characters (latin1): the key of the verifier's in-memory index.
+ * Half the size of the hex form, and about half the work to make, hash and compare as a map key.
+ * `rawDigest(s) === rawFromHex(digestSecret(s))`.
+ */
+export function rawDigest(secret: string): string {
+  return hash("sha256", secret, "binary"); // node's name for latin1
+}
+
+/** A stored (hex) digest in its raw form. */
+export function rawFromHex(hex: string): string {
+  return Buffer.from(hex, "hex").toString("latin1");
+}
+
+/** A raw digest in its stored (hex) form. */
+export function hexFromRaw(raw: string): string {
+  return Buffer.from(raw, "latin1").toString("hex");
+}
+
+/**
  * The part of a secret kept for display: the prefix and 8 characters for a generated secret,
  * at most a quarter of an imported one (so a short imported secret keeps most of its entropy).
  */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { digestSecret } from "../core/secret.js";
+import { rawDigest } from "../core/secret.js";
 import type { VerifyResult } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
 import { readVerifyBody } from "./verify-body.js";
@@ -83,14 +83,14 @@ export function createFastVerify(deps: FastVerifyDeps) {
     if (authorization === undefined) return undefined;
     const memo = admins.get(req.socket);
     if (memo !== undefined && sameString(memo.authorization, authorization)) {
-      const r = verifier.verifyDigest(memo.digest);
+      const r = verifier.verifyRawDigest(memo.digest);
       if (r !== undefined) return r;
     }
     const m = BEARER_RE.exec(authorization);
     if (m === null) return undefined;
     // hashed once: an indexed key is answered by its digest; anything else takes the full check
-    const digest = digestSecret(m[1]!);
-    const r = verifier.verifyDigest(digest) ?? verifier.verifyCached(m[1]!);
+    const digest = rawDigest(m[1]!);
+    const r = verifier.verifyRawDigest(digest) ?? verifier.verifyCached(m[1]!);
     if (r?.valid && r.admin) admins.set(req.socket, { authorization, digest });
     return r;
   }

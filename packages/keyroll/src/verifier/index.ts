@@ -3,10 +3,12 @@ import type { Logger } from "../core/logger.js";
 import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
 import {
   DEFAULT_PREFIX,
-  digestSecret,
+  hexFromRaw,
   MAX_SECRET_LENGTH,
   MIN_IMPORTED_LENGTH,
   parseSecret,
+  rawDigest,
+  rawFromHex,
 } from "../core/secret.js";
 import { decide, hasScopes, nextTransition, unknownSecret, type VerifyResult } from "../core/verify.js";
 import type { Store } from "../store/types.js";
@@ -52,6 +54,7 @@ export function createVerifier(opts: VerifierOptions) {
   const pollMs = opts.pollMs ?? 250;
   const flushMs = opts.flushMs ?? 5_000;
 
+  // every map below is keyed by raw digests (core/secret.ts rawDigest), the store by hex ones
   const index = new Map<string, Entry>();
   const digestsByKey = new Map<string, string[]>();
   const negative = new Map<string, number>();
@@ -102,9 +105,10 @@ export function createVerifier(opts: VerifierOptions) {
       const old = previous.get(v.version);
       const e: Entry = { key: k.key, version: v, usage: null, decision: null, until: 0 };
       if (old) recorder.transfer(old, e);
-      index.set(v.digest, e);
-      negative.delete(v.digest);
-      digests.push(v.digest);
+      const d = rawFromHex(v.digest);
+      index.set(d, e);
+      negative.delete(d);
+      digests.push(d);
       if (!v.imported) bump(generatedPrefixes, k.key.prefix, 1);
       if (v.checksumExemptPrefix) bump(exemptPrefixes, v.checksumExemptPrefix, 1);
     }
@@ -112,19 +116,19 @@ export function createVerifier(opts: VerifierOptions) {
   }
 
   /**
-   * Shape and checksum check; returns a digest to look up, or a final answer. A bad checksum under
-   * a prefix Keyroll generates is MALFORMED without any lookup; under a prefix that also has
-   * imported checksum-less secrets, only those (in memory) can match, so still no store lookup.
+   * Shape and checksum check of a secret and its raw digest `d`; returns the digest to look up, or
+   * a final answer. A bad checksum under a prefix Keyroll generates is MALFORMED without any lookup;
+   * under a prefix that also has imported checksum-less secrets, only those (in memory) can match,
+   * so still no store lookup.
    */
-  function precheck(secret: string): string | VerifyResult {
+  function precheck(secret: string, d: string): string | VerifyResult {
     const p = parseSecret(secret);
     if (p.shape === "malformed") return unknownSecret("MALFORMED");
     if (p.shape === "keyroll" && !p.checksumOk && generatedPrefixes.has(p.prefix)) {
       if (!exemptPrefixes.has(p.prefix)) return unknownSecret("MALFORMED");
-      const d = digestSecret(secret);
       return index.has(d) ? d : unknownSecret("MALFORMED");
     }
-    return digestSecret(secret);
+    return d;
   }
 
   /** An indexed version's answer: its last decision while no transition by time has passed. */
@@ -151,7 +155,7 @@ export function createVerifier(opts: VerifierOptions) {
   /**
    * The hot path. A stored secret is found by its digest first: a hit needs no shape check (only
    * well-formed secrets are ever stored) and reuses its last decision until the next transition.
-   * Only a miss pays for the shape and checksum rules. Returns the digest when the store must be asked.
+   * Only a miss pays for the shape and checksum rules. Returns the raw digest when the store must be asked.
    */
   function fromMemory(
     secret: string,
@@ -162,11 +166,11 @@ export function createVerifier(opts: VerifierOptions) {
       recorder.recordUnattributed("MALFORMED");
       return unknownSecret("MALFORMED");
     }
-    const d = digestSecret(secret);
+    const d = rawDigest(secret);
     const e = index.get(d);
     const now = clock.now();
     if (e !== undefined) return hit(e, scopes, address, now);
-    const shape = precheck(secret);
+    const shape = precheck(secret, d);
     if (typeof shape !== "string") {
       recorder.recordUnattributed(shape.code);
       return shape;
@@ -189,7 +193,7 @@ export function createVerifier(opts: VerifierOptions) {
       // concurrent misses on one digest share a single store read
       p = (async () => {
         stats.storeLookups++;
-        const k = await store.findByDigest(digest);
+        const k = await store.findByDigest(hexFromRaw(digest));
         if (!k) {
           if (negative.size >= MAX_NEGATIVE) negative.clear();
           negative.set(digest, clock.now() + negativeTtlMs);
@@ -318,12 +322,13 @@ export function createVerifier(opts: VerifierOptions) {
     },
 
     /**
-     * Verifies by digest, for a caller that already knows the digest of a secret it verified
-     * before (the admin key of a kept-alive connection): the same answer and usage counting as
-     * `verifyCached` without hashing again. `undefined` when no version has this digest (any more).
+     * Verifies by raw digest (`rawDigest` of core/secret.ts), for a caller that already knows the
+     * digest of a secret it verified before (the admin key of a kept-alive connection): the same
+     * answer and usage counting as `verifyCached` without hashing again. `undefined` when no
+     * version has this digest (any more).
      */
-    verifyDigest(digest: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
-      const e = index.get(digest);
+    verifyRawDigest(raw: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
+      const e = index.get(raw);
       return e === undefined ? undefined : hit(e, scopes, address, clock.now());
     },
 
@@ -352,9 +357,9 @@ export function createVerifier(opts: VerifierOptions) {
       return { started, listening, size: index.size, lastSeq, lastSyncAt, ...stats };
     },
 
-    /** The freshest `lastUsedAt` this node knows for a digest (flushed to the store in batches). */
+    /** The freshest `lastUsedAt` this node knows for a (hex) digest (flushed to the store in batches). */
     lastUsedAt(digest: string): number | null {
-      const e = index.get(digest);
+      const e = index.get(rawFromHex(digest));
       if (!e) return null;
       return Math.max(e.version.lastUsedAt ?? 0, e.usage?.lastUsedAt ?? 0) || null;
     },
