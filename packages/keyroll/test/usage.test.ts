@@ -127,6 +127,33 @@ test("exact counts per version, minute and outcome; hour granularity sums them; 
   );
 });
 
+test("a version answering only VALID keeps each minute's count apart until the flush, and after it", async (t) => {
+  const { node, clock } = await quietNode();
+  t.after(() => node.close());
+  const { keyId, secret } = await newKey(node);
+  clock.set(M0 + 5 * SECOND);
+  await verifyN(node, secret, 2, "VALID");
+  // the next minute starts before any flush: M0's count waits in memory
+  clock.set(M1 + 5 * SECOND);
+  await verifyN(node, secret, 3, "VALID");
+  await node.kr.verifier.flush();
+  // counting goes on in the same minute after a flush, then in the next one
+  await verifyN(node, secret, 1, "VALID");
+  clock.set(M1 + MINUTE + 5 * SECOND);
+  await verifyN(node, secret, 4, "VALID");
+  await node.kr.verifier.flush();
+  clock.set(M0 + 10 * MINUTE);
+  assert.deepEqual(await usageOf(node, keyId, { from: M0, to: M0 + 3 * MINUTE }), [
+    expectSeries(1, [
+      [M0, { VALID: 2 }],
+      [M1, { VALID: 4 }],
+      [M1 + MINUTE, { VALID: 4 }],
+    ]),
+  ]);
+  const shown = await node.call("GET", `/v1/keys/${keyId}`);
+  assert.equal(shown.body.versions[0].lastUsedAt, new Date(M1 + MINUTE + 5 * SECOND).toISOString());
+});
+
 test("usage range validation: from ≥ to, more than 24h of minutes, 90d of hours, bad input → 400 problem+json", async (t) => {
   const { node } = await quietNode();
   t.after(() => node.close());
