@@ -15,13 +15,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { KeyRecord } from "../packages/keyroll/src/core/model.js";
 
-const HOST = "127.0.0.1";
+export const HOST = "127.0.0.1";
 const HERE = fileURLToPath(import.meta.url);
 const REPO_ROOT = dirname(dirname(HERE));
 /** The bootstrap admin key of the benchmark node (a throwaway database in a temp dir). */
 const BOOTSTRAP_ADMIN_KEY = "bench_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
 /** CPUs this process may run on, read before any pinning (which narrows what the OS reports). */
-const CPUS = availableParallelism();
+export const CPUS = availableParallelism();
 /** How long a child may take to come up or to go away before it counts as an error. */
 const CHILD_TIMEOUT_MS = 60_000;
 
@@ -129,7 +129,7 @@ type FromChild =
   | { type: "error"; message: string };
 
 /** A server running in a child process, reachable on 127.0.0.1. */
-interface ServerChild {
+export interface ServerChild {
   readonly role: ChildRole;
   readonly port: number;
   readonly ready: Extract<FromChild, { type: "ready" }>;
@@ -142,7 +142,7 @@ interface ServerChild {
  * Pins a process (all its threads) to one CPU with `taskset`; false when that is not possible here
  * (no taskset, one CPU), and the run goes on unpinned.
  */
-function pinToCpu(pid: number, cpu: number): boolean {
+export function pinToCpu(pid: number, cpu: number): boolean {
   const r = spawnSync("taskset", ["-apc", String(cpu), String(pid)], { stdio: "ignore" });
   return r.status === 0;
 }
@@ -150,7 +150,7 @@ function pinToCpu(pid: number, cpu: number): boolean {
 /** The servers' entry point: plain JavaScript, so a server runs on plain node as `keyroll serve` does. */
 const SERVERS = join(dirname(HERE), "servers.mjs");
 
-function startChild(
+export function startChild(
   role: ChildRole,
   opts: { env?: Record<string, string>; cpuProfDir?: string; pinCpu?: number | undefined },
 ) {
@@ -247,7 +247,7 @@ export interface HttpBenchOptions {
   /**
    * Also measure the bare server with Keyroll's I/O technique (body read at the next tick, answers
    * written once per event-loop turn, docs/decisions/0009): keyroll against it is the cost of
-   * Keyroll's own work, with the I/O the same on both sides.
+   * Keyroll's own work, with the I/O the same on both sides (default on).
    */
   bareBatched?: boolean;
   /** Benchmark another build of packages/keyroll (a directory holding main.js), for A/B of a change. */
@@ -303,7 +303,7 @@ export interface HttpBenchResult {
   fastify?: HttpRun[];
   fastifyMedianRps?: number;
   fastifyRatio?: number;
-  /** With `bareBatched: true`: its runs, and the median of keyroll/bare-batched per round. */
+  /** Unless `bareBatched: false`: its runs, and the median of keyroll/bare-batched per round. */
   bareBatched?: HttpRun[];
   bareBatchedRatio?: number;
   /** The JSON Keyroll answered (and the bare server replays). */
@@ -395,7 +395,7 @@ interface ServerSet {
 }
 
 /** Fetches one verify answer and checks it is VALID. */
-async function validAnswer(server: ServerChild, headers: Record<string, string>, body: string) {
+export async function validAnswer(server: ServerChild, headers: Record<string, string>, body: string) {
   const res = await fetch(`http://${HOST}:${server.port}/v1/verify`, { method: "POST", headers, body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${server.role} answered ${res.status}: ${text}`);
@@ -442,7 +442,7 @@ async function startServers(
   const norecAnswer = await validAnswer(norec, norecReq.headers, norecReq.body);
   const servers: ServerChild[] = [keyroll];
   const baselines: ChildRole[] = ["bare"];
-  if (opts.bareBatched) baselines.push("bare-batched");
+  if (opts.bareBatched ?? true) baselines.push("bare-batched");
   if (opts.fastify) baselines.push("fastify");
   for (const role of baselines) {
     const c = await startChild(role, { env: { BENCH_BARE_BODY: body }, ...common });
@@ -577,6 +577,12 @@ export interface InProcessBenchResult {
   /** The same index with usage recording off, and the median of on/off per round. */
   recordingOff: number[];
   recordingRatio: number;
+  /**
+   * The control: the bare loop with the digest form Keyroll's index uses (32 raw bytes instead of
+   * 64 hex characters), and the median of keyroll/that loop per round.
+   */
+  raw: number[];
+  rawRatio: number;
   /** Index size of the verifier (the keys plus the bootstrap admin key). */
   indexSize: number;
   settings: Required<Omit<InProcessBenchOptions, "log" | "keyrollDir">>;
@@ -682,6 +688,9 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
 
     const bareMap = new Map<string, { keyId: string }>();
     for (const s of secrets) bareMap.set(hash("sha256", s, "hex"), { keyId: "x" });
+    // the control: the same loop with the digest form Keyroll's index uses (32 raw bytes, not hex)
+    const rawMap = new Map<string, { keyId: string }>();
+    for (const s of secrets) rawMap.set(hash("sha256", s, "binary"), { keyId: "x" });
 
     const n = secrets.length;
     const BATCH = 1024;
@@ -699,6 +708,13 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
     const bareBatch = () => {
       for (let j = 0; j < BATCH; j++) {
         if (bareMap.get(hash("sha256", secrets[ki]!, "hex")) === undefined) bad++;
+        ki = ki + 1 === n ? 0 : ki + 1;
+      }
+      return BATCH;
+    };
+    const rawBatch = () => {
+      for (let j = 0; j < BATCH; j++) {
+        if (rawMap.get(hash("sha256", secrets[ki]!, "binary")) === undefined) bad++;
         ki = ki + 1 === n ? 0 : ki + 1;
       }
       return BATCH;
@@ -730,11 +746,12 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       timed(settings.warmupMs / 3, offBatch);
       check();
     }
-    const out = { keyroll: [] as number[], bare: [] as number[], off: [] as number[] };
+    const out = { keyroll: [] as number[], bare: [] as number[], off: [] as number[], raw: [] as number[] };
     const ratios: number[] = [];
     const recordingRatios: number[] = [];
-    const batches = { keyroll: keyrollBatch, bare: bareBatch, off: offBatch };
-    const names = ["keyroll", "bare", "off"] as const;
+    const rawRatios: number[] = [];
+    const batches = { keyroll: keyrollBatch, bare: bareBatch, off: offBatch, raw: rawBatch };
+    const names = ["keyroll", "bare", "off", "raw"] as const;
     for (let i = 0; i < settings.rounds; i++) {
       // rotate the order each round so no variant always runs first
       const got: Partial<Record<(typeof names)[number], number>> = {};
@@ -747,15 +764,18 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       const k = got.keyroll!;
       const b = got.bare!;
       const o = got.off!;
+      const w = got.raw!;
       out.keyroll.push(k);
       out.bare.push(b);
       out.off.push(o);
+      out.raw.push(w);
       ratios.push(k / b);
       recordingRatios.push(k / o);
+      rawRatios.push(k / w);
       log(
         `in-process round ${i + 1}/${settings.rounds}: verifyCached ${fmt(k)} ops/s, ` +
-          `sha256+Map.get ${fmt(b)} ops/s, recording off ${fmt(o)} ops/s, ratio ${(k / b).toFixed(3)}, ` +
-          `recording on/off ${(k / o).toFixed(3)}`,
+          `sha256+Map.get ${fmt(b)} ops/s, recording off ${fmt(o)} ops/s, raw-digest loop ${fmt(w)} ops/s, ` +
+          `ratio ${(k / b).toFixed(3)}, recording on/off ${(k / o).toFixed(3)}, keyroll/raw ${(k / w).toFixed(3)}`,
       );
     }
     await off.stop();
@@ -767,6 +787,8 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       keyrollMedianOps: median(out.keyroll),
       bareMedianOps: median(out.bare),
       ratio: median(ratios),
+      raw: out.raw,
+      rawRatio: median(rawRatios),
       indexSize,
       settings,
     };
@@ -796,7 +818,7 @@ async function main(argv: string[]): Promise<void> {
       "cpu-prof": { type: "string" },
       source: { type: "string" },
       fastify: { type: "boolean" },
-      "bare-batched": { type: "boolean" },
+      "no-bare-batched": { type: "boolean" },
       "keyroll-dir": { type: "string" },
       pin: { type: "boolean" },
       "no-pin": { type: "boolean" },
@@ -833,7 +855,7 @@ async function main(argv: string[]): Promise<void> {
       ...optional("keyrollDir", values["keyroll-dir"]),
       ...optional("roundsPerProcess", num(values["rounds-per-process"], "rounds-per-process")),
       fastify: values.fastify === true,
-      bareBatched: values["bare-batched"] === true,
+      bareBatched: values["no-bare-batched"] !== true,
       ...(values["no-pin"] === true && { pin: false }),
       ...(values.pin === true && { pin: true }),
       source,
@@ -896,6 +918,10 @@ async function main(argv: string[]): Promise<void> {
     console.log(`  sha256 + Map.get  ${fmt(inproc.bareMedianOps)} ops/s (median)`);
     console.log(
       `  ratio             ${inproc.ratio.toFixed(3)} (target ≥ ${TARGETS.inProcess}: ${inproc.ratio >= TARGETS.inProcess ? "MET" : "MISSED"})`,
+    );
+    console.log(
+      `  raw-digest loop   ${fmt(median(inproc.raw))} ops/s (median); keyroll/raw ${inproc.rawRatio.toFixed(3)} ` +
+        `(the same loop with the index's 32-byte digests instead of hex: Keyroll's own work)`,
     );
     console.log(`  recording off     ${fmt(median(inproc.recordingOff))} ops/s (median)`);
     console.log(
