@@ -22,7 +22,8 @@ test("http benchmark: both servers answer VALID and a positive rate is measured"
   });
   assert.equal(r.keyroll.length, 1);
   assert.equal(r.bare.length, 1);
-  for (const run of [...r.keyroll, ...r.bare]) {
+  assert.equal(r.bareBatched?.length, 1, "the bare-batched control runs by default");
+  for (const run of [...r.keyroll, ...r.bare, ...r.bareBatched!]) {
     assert.ok(run.requests > 0, `requests: ${run.requests}`);
     assert.ok(run.rps > 0 && Number.isFinite(run.rps), `rps: ${run.rps}`);
   }
@@ -41,4 +42,6 @@ test("in-process benchmark: every key verifies and a positive rate is measured",
   assert.ok(r.keyrollMedianOps > 0 && Number.isFinite(r.keyrollMedianOps));
   assert.ok(r.bareMedianOps > 0 && Number.isFinite(r.bareMedianOps));
   assert.ok(r.ratio > 0 && Number.isFinite(r.ratio));
+  assert.equal(r.raw.length, 1, "the raw-digest control runs");
+  assert.ok(r.rawRatio > 0 && Number.isFinite(r.rawRatio));
 });
