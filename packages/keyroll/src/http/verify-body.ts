@@ -115,7 +115,10 @@ export function isVerifyBody(body: unknown): body is VerifyBody {
   }
   const b = body as { key?: unknown; scopes?: unknown; clientIp?: unknown };
   if (typeof b.key !== "string") return false;
-  if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((s) => typeof s !== "string")))
+  if (
+    b.scopes !== undefined &&
+    (!Array.isArray(b.scopes) || b.scopes.length > 100 || b.scopes.some((s) => typeof s !== "string"))
+  )
     return false;
   if (b.clientIp !== undefined && typeof b.clientIp !== "string") return false;
   return n <= 3 && hasValidValues(b as VerifyBody);
