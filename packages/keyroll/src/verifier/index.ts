@@ -61,8 +61,6 @@ export function createVerifier(opts: VerifierOptions) {
   const inflight = new Map<string, Promise<Entry | undefined>>();
   // prefixes whose secrets Keyroll generated: a bad checksum there is MALFORMED without a lookup
   const generatedPrefixes = new Map<string, number>([[DEFAULT_PREFIX, 1]]);
-  // prefixes of imported secrets that fail the checksum: those must be looked up
-  const exemptPrefixes = new Map<string, number>();
   const recorder = createUsageRecorder({ store, clock, logger, enabled: opts.usageRecording ?? true });
 
   let lastSeq = 0;
@@ -88,7 +86,6 @@ export function createVerifier(opts: VerifierOptions) {
       if (!e) continue;
       index.delete(d);
       if (!e.version.imported) bump(generatedPrefixes, e.key.prefix, -1);
-      if (e.version.checksumExemptPrefix) bump(exemptPrefixes, e.version.checksumExemptPrefix, -1);
     }
     digestsByKey.delete(keyId);
   }
@@ -110,24 +107,21 @@ export function createVerifier(opts: VerifierOptions) {
       negative.delete(d);
       digests.push(d);
       if (!v.imported) bump(generatedPrefixes, k.key.prefix, 1);
-      if (v.checksumExemptPrefix) bump(exemptPrefixes, v.checksumExemptPrefix, 1);
     }
     digestsByKey.set(k.key.id, digests);
   }
 
   /**
-   * Shape and checksum check of a secret and its raw digest `d`; returns the digest to look up, or
-   * a final answer. A bad checksum under a prefix Keyroll generates is MALFORMED without any lookup;
-   * under a prefix that also has imported checksum-less secrets, only those (in memory) can match,
-   * so still no store lookup.
+   * Shape and checksum check of a secret the index does not hold; returns its raw digest `d` when
+   * the store must be asked, or a final answer. A bad checksum under a prefix Keyroll generates is
+   * MALFORMED without a store lookup: an imported checksum-exempt secret under that prefix (0004)
+   * would have been found in memory already, and every indexed version is in memory.
    */
   function precheck(secret: string, d: string): string | VerifyResult {
     const p = parseSecret(secret);
     if (p.shape === "malformed") return unknownSecret("MALFORMED");
-    if (p.shape === "keyroll" && !p.checksumOk && generatedPrefixes.has(p.prefix)) {
-      if (!exemptPrefixes.has(p.prefix)) return unknownSecret("MALFORMED");
-      return index.has(d) ? d : unknownSecret("MALFORMED");
-    }
+    if (p.shape === "keyroll" && !p.checksumOk && generatedPrefixes.has(p.prefix))
+      return unknownSecret("MALFORMED");
     return d;
   }
 
