@@ -9,6 +9,7 @@
 import { connect } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { onResponses } from "../packages/keyroll/test/raw-http.js";
 import { percentile } from "./propagation.js";
 import {
   buildDist,
@@ -58,32 +59,20 @@ function roundTrips(
     new Promise<void>((resolve, reject) => {
       const s = connect(port, HOST);
       s.setNoDelay(true);
-      let buf: Buffer = Buffer.alloc(0);
       let t0 = 0;
       const send = () => {
         t0 = performance.now();
         s.write(request);
       };
       s.on("connect", send);
-      s.on("data", (d: Buffer) => {
-        buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-        const end = buf.indexOf("\r\n\r\n");
-        if (end < 0) return;
-        const length = Number(
-          /\r\ncontent-length: (\d+)/i.exec(buf.subarray(0, end).toString("latin1"))?.[1],
-        );
-        if (buf.length < end + 4 + length) return;
+      onResponses(s, (r) => {
         const t = performance.now();
-        if (
-          !buf.subarray(0, 12).equals(Buffer.from("HTTP/1.1 200")) ||
-          buf.subarray(end + 4).toString() !== expected
-        ) {
+        if (r.status !== 200 || r.body.toString() !== expected) {
           s.destroy();
-          reject(new Error(`unexpected answer: ${buf.toString().slice(0, 200)}`));
+          reject(new Error(`unexpected answer: ${r.status} ${r.body.toString().slice(0, 200)}`));
           return;
         }
         out.push((t - t0) * 1000);
-        buf = Buffer.alloc(0);
         if (t < until) send();
         else s.end(resolve);
       });

@@ -7,6 +7,7 @@ import { connect, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import { setTimeout } from "node:timers/promises";
 import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
+import { onResponses } from "./raw-http.js";
 
 let node: TestNode;
 let base: string;
@@ -180,26 +181,13 @@ test("a kept-alive connection's admin key is checked again on every request", as
   }
 });
 
-/** Reads `n` HTTP/1.1 responses (Content-Length bodies) from a raw socket: status and body each. */
+/** The first `n` responses a raw socket receives: status and body each. */
 function responses(socket: Socket, n: number): Promise<Array<{ status: number; body: string }>> {
   return new Promise((resolve, reject) => {
-    let buf = Buffer.alloc(0);
     const out: Array<{ status: number; body: string }> = [];
-    socket.on("data", (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf("\r\n\r\n");
-        if (end < 0) return;
-        const head = buf.subarray(0, end).toString("latin1");
-        const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
-        if (buf.length < end + 4 + length) return;
-        out.push({
-          status: Number(head.split(" ")[1]),
-          body: buf.subarray(end + 4, end + 4 + length).toString("utf8"),
-        });
-        buf = buf.subarray(end + 4 + length);
-        if (out.length === n) resolve(out);
-      }
+    onResponses(socket, (r) => {
+      out.push({ status: r.status, body: r.body.toString("utf8") });
+      if (out.length === n) resolve(out);
     });
     socket.on("error", reject);
     socket.on("close", () => reject(new Error(`connection closed after ${out.length} of ${n} responses`)));
