@@ -698,6 +698,9 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
     let ki = 0;
     let bad = 0;
     const verifier = kr.verifier;
+    // One hand-written loop per variant, on purpose: closures from one shared loop share V8's
+    // feedback, so its `verifyCached` call would see several targets and go polymorphic; that
+    // biased a comparison by ≈ 24 % when tried.
     const keyrollBatch = () => {
       for (let j = 0; j < BATCH; j++) {
         const r = verifier.verifyCached(secrets[ki]!);
