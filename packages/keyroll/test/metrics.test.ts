@@ -104,6 +104,7 @@ test("GET /metrics counts the verifications sent, by outcome, and promtool accep
   for (const [name, type] of [
     ["keyroll_verifications_total", "counter"],
     ["keyroll_verify_duration_seconds", "histogram"],
+    ["keyroll_verify_path_total", "counter"],
     ["keyroll_cache_versions", "gauge"],
     ["keyroll_feed_lag_seconds", "gauge"],
     ["keyroll_feed_seq", "gauge"],
@@ -147,6 +148,10 @@ test("GET /metrics counts the verifications sent, by outcome, and promtool accep
     assert.ok(s.value >= previous, `buckets are cumulative at le=${s.labels.le}`);
     previous = s.value;
   }
+
+  // inject never takes the fast path: every answer came from the Fastify route
+  assert.equal(value(all, "keyroll_verify_path_total", { path: "framework" }), verifications);
+  assert.equal(value(all, "keyroll_verify_path_total", { path: "fast" }), 0);
 
   assert.equal(value(all, "keyroll_cache_versions"), indexedVersions);
   assert.ok(value(all, "keyroll_feed_seq") > 0, "the node applied the feed's changes");

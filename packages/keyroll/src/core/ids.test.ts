@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { type IdPrefix, isId, newId } from "./ids.js";
+import { type IdPrefix, isId, newId, requestIds } from "./ids.js";
 
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
 const PREFIXES: readonly IdPrefix[] = ["con", "key", "evt", "whk", "req", "aud"];
@@ -144,5 +144,40 @@ describe("isId", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("requestIds", () => {
+  test("makes req_ ids of newId's shape, carrying the time they were made", () => {
+    const next = requestIds();
+    const before = Date.now();
+    const id = next();
+    assert.ok(isId("req", id), id);
+    const t = decodeTime(id);
+    assert.ok(t >= before && t <= Date.now(), `time part ${t}`);
+  });
+
+  test("ids of one generator sort in creation order: same millisecond, later ones, a clock stepped back", () => {
+    let t = 1_700_000_000_000;
+    const times = [0, 0, 0, 1, 1, 5, -3, -3, 2, 40, 40];
+    let i = 0;
+    const next = requestIds(() => t + times[i++ % times.length]!);
+    const ids = Array.from({ length: 5000 }, () => {
+      const id = next();
+      if (i % times.length === 0) t += 100;
+      return id;
+    });
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  test("two generators (two nodes, or a node and its restart) never make the same id, even at the same time", () => {
+    const clock = () => 1_700_000_000_000;
+    const seen = new Set<string>();
+    for (let g = 0; g < 20; g++) {
+      const next = requestIds(clock);
+      for (let n = 0; n < 2000; n++) seen.add(next());
+    }
+    assert.equal(seen.size, 40_000);
   });
 });

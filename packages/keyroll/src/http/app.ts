@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { requestIds } from "../core/ids.js";
 import { adminAuth } from "./auth.js";
 import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
@@ -17,6 +18,7 @@ import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { AJV_OPTIONS } from "./verify-body.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -27,7 +29,8 @@ export type { AppDeps } from "./deps.js";
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { verifier, clock } = deps;
-  let reqSeq = 0;
+  // one generator for both paths: ids unique across nodes and restarts, time-sortable
+  const nextRequestId = requestIds();
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
     ...(deps.fastifyLogger ? { loggerInstance: deps.fastifyLogger as never } : { logger: false }),
@@ -35,11 +38,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // no per-request child logger: Keyroll logs ids explicitly, and verify pays nothing for logging
     childLoggerFactory: (logger) => logger,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
-    genReqId: () => `req_${(++reqSeq).toString(36)}`,
+    genReqId: nextRequestId,
     requestIdHeader: false,
     clientErrorHandler,
     ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+      // shared with the verify body's validator (verify-body.ts), compiled with these same options
+      customOptions: { ...AJV_OPTIONS },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
@@ -151,8 +155,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app: app as unknown as FastifyInstance,
     verifier,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
-    nextRequestId: () => `req_${(++reqSeq).toString(36)}`,
+    nextRequestId,
     observe: (s, code) => metrics.observeVerify(s, code),
+    answered: () => metrics.answeredFast(),
+    onReplayError: (err, reqId) => {
+      const e = err instanceof Error ? err : new Error(String(err));
+      deps.logger.error(
+        { reqId, err: { name: e.name, message: e.message, stack: e.stack } },
+        "verify replay failed",
+      );
+    },
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
   });
 

@@ -4,10 +4,11 @@ import type { FastifyInstance } from "fastify";
 import { rawDigest } from "../core/secret.js";
 import type { VerifyResult } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
+import { bearerToken, mayCall } from "./auth.js";
+import { problem } from "./errors.js";
 import { readVerifyBody } from "./verify-body.js";
 import { sunset, verifyView } from "./views.js";
 
-const BEARER_RE = /^Bearer +(\S+) *$/i;
 /** Answers written at once at most: bounds what the first answer of a batch waits for. */
 const MAX_BATCH = 32;
 
@@ -39,6 +40,10 @@ export interface FastVerifyDeps {
   readonly bodyLimit: number;
   readonly nextRequestId: () => string;
   readonly observe: (seconds: number, code: string) => void;
+  /** Counts an answer the fast path sent itself (`keyroll_verify_path_total{path="fast"}`). */
+  readonly answered: () => void;
+  /** Reports a replay through Fastify that failed (answered 500 problem+json). */
+  readonly onReplayError: (err: unknown, requestId: string) => void;
   /** False while strict mode refuses to answer from a stale cache (Fastify then answers 503). */
   readonly mayAnswer: () => boolean;
 }
@@ -51,6 +56,9 @@ export interface FastVerifyDeps {
  * the Fastify route, before the body is read or, once read, through `inject` with the same body, so
  * every error answer stays exactly the registry's. See docs/decisions/0007-fast-verify-path.md; how
  * it reads bodies and writes answers: docs/decisions/0009-answers-written-per-loop-turn.md.
+ * Body and admin key are judged by the route's own code (verify-body.ts `validateVerifyBody`,
+ * auth.ts `mayCall`), and the admin key's use is counted only when the fast path answers: a request
+ * handed over is counted once, by Fastify's hook.
  */
 export function createFastVerify(deps: FastVerifyDeps) {
   const { verifier } = deps;
@@ -74,25 +82,28 @@ export function createFastVerify(deps: FastVerifyDeps) {
   }
 
   /**
-   * The caller's admin key, verified from memory. A connection that sends the same Authorization
-   * header again is checked by the digest it had, still against the current index (a revoked or
-   * expired admin key fails at once), without hashing the secret again.
+   * The caller's admin key when it may verify, checked from memory and not yet counted as a use;
+   * `undefined` hands the request to Fastify, which checks (and counts) it itself. A connection
+   * that sends the same Authorization header again is checked by the digest it had, still against
+   * the current index (a revoked or expired admin key fails at once), without hashing again.
    */
-  function adminOf(req: IncomingMessage): VerifyResult | undefined {
+  function adminOf(req: IncomingMessage): AdminMemo | undefined {
     const authorization = req.headers.authorization;
     if (authorization === undefined) return undefined;
     const memo = admins.get(req.socket);
     if (memo !== undefined && sameString(memo.authorization, authorization)) {
-      const r = verifier.verifyRawDigest(memo.digest);
-      if (r !== undefined) return r;
+      const r = verifier.peekRawDigest(memo.digest);
+      if (r !== undefined) return mayCall(r, "verify") ? memo : undefined;
     }
-    const m = BEARER_RE.exec(authorization);
-    if (m === null) return undefined;
-    // hashed once: an indexed key is answered by its digest; anything else takes the full check
-    const digest = rawDigest(m[1]!);
-    const r = verifier.verifyRawDigest(digest) ?? verifier.verifyCached(m[1]!);
-    if (r?.valid && r.admin) admins.set(req.socket, { authorization, digest });
-    return r;
+    const token = bearerToken(authorization);
+    if (token === undefined) return undefined;
+    // a key not in the index is no valid admin key: Fastify answers it (and reads through if need be)
+    const digest = rawDigest(token);
+    const r = verifier.peekRawDigest(digest);
+    if (r === undefined || !mayCall(r, "verify")) return undefined;
+    const m: AdminMemo = { authorization, digest };
+    admins.set(req.socket, m);
+    return m;
   }
 
   function replay(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
@@ -116,15 +127,30 @@ export function createFastVerify(deps: FastVerifyDeps) {
           res.writeHead(r.statusCode, out);
           res.end(r.rawPayload);
         },
-        () => {
-          res.statusCode = 500;
-          res.end();
+        (err: unknown) => {
+          // as Fastify's error handler answers a failure: problem+json, no detail
+          const id = deps.nextRequestId();
+          deps.onReplayError(err, id);
+          const body = JSON.stringify(problem("INTERNAL", undefined, { instance: id }));
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          res.writeHead(500, {
+            "x-request-id": id,
+            "cache-control": "no-store",
+            "content-type": "application/problem+json; charset=utf-8",
+            "content-length": Buffer.byteLength(body),
+          });
+          res.end(body);
         },
       );
   }
 
-  function answer(res: ServerResponse, v: VerifyResult, t0: number): void {
+  function answer(res: ServerResponse, v: VerifyResult, t0: number, admin: AdminMemo): void {
     deps.observe((performance.now() - t0) / 1000, v.code);
+    deps.answered();
+    verifier.countRawDigest(admin.digest, "VALID");
     const a = answerOf(v);
     // a flat [name, value, …] list: node:http walks it without a for…in over an object
     const headers = [
@@ -173,12 +199,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
   ) => {
     const h = req.headers;
     const length = Number(h["content-length"]);
-    const admin = adminOf(req);
     if (
-      admin === undefined ||
-      !admin.valid ||
-      !admin.admin ||
-      (!admin.scopes.includes("verify") && !admin.scopes.includes("admin")) ||
       (h["content-type"] !== "application/json" && h["content-type"] !== "application/json; charset=utf-8") ||
       !(length > 0 && length <= deps.bodyLimit) ||
       h["transfer-encoding"] !== undefined ||
@@ -188,15 +209,20 @@ export function createFastVerify(deps: FastVerifyDeps) {
       fastify(req, res);
       return;
     }
+    const admin = adminOf(req);
+    if (admin === undefined) {
+      fastify(req, res);
+      return;
+    }
     // node:http parses a body that came with its headers right after this handler returns, so it
     // is buffered in the request by the next tick
-    process.nextTick(readBody, req, res, length);
+    process.nextTick(readBody, req, res, length, admin);
   };
 
-  function readBody(req: IncomingMessage, res: ServerResponse, length: number): void {
+  function readBody(req: IncomingMessage, res: ServerResponse, length: number, admin: AdminMemo): void {
     if (req.readableLength === length) {
       // the whole body is buffered in the request: one read, no stream events
-      respond(req, res, req.read() as Buffer, length);
+      respond(req, res, req.read() as Buffer, length, admin);
       return;
     }
     // a body still on its way (several TCP segments): collect its chunks as they come
@@ -206,13 +232,19 @@ export function createFastVerify(deps: FastVerifyDeps) {
       size += c.length;
       if (size <= deps.bodyLimit) chunks.push(c);
     });
-    req.on("end", () => respond(req, res, Buffer.concat(chunks), length));
+    req.on("end", () => respond(req, res, Buffer.concat(chunks), length, admin));
     // no "error" listener: an aborted request just never ends (node:http destroys the socket), as for
     // any node:http handler that reads a body
   }
 
   /** Answers a request whose whole body has been read; `length` is what its header announced. */
-  function respond(req: IncomingMessage, res: ServerResponse, raw: Buffer, length: number): void {
+  function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    length: number,
+    admin: AdminMemo,
+  ): void {
     const body = raw.length === length ? readVerifyBody(raw) : undefined;
     if (body === undefined) {
       replay(req, res, raw);
@@ -222,9 +254,9 @@ export function createFastVerify(deps: FastVerifyDeps) {
     const r = verifier.verify(body.key, body.scopes, body.clientIp);
     if (r instanceof Promise) {
       r.then(
-        (v) => answer(res, v, t0),
+        (v) => answer(res, v, t0, admin),
         () => replay(req, res, raw),
       );
-    } else answer(res, r, t0);
+    } else answer(res, r, t0, admin);
   }
 }

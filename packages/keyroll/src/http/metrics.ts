@@ -93,6 +93,19 @@ export function createMetrics(deps: {
       });
     },
   });
+  // which path answered POST /v1/verify: the fast path (fast-verify.ts) or the Fastify route
+  const paths = [0, 0];
+  new Counter({
+    name: "keyroll_verify_path_total",
+    help: "Answers of POST /v1/verify by this node, by the path that sent them (fast or framework)",
+    labelNames: ["path"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ path: "fast" }, paths[0]!);
+      this.inc({ path: "framework" }, paths[1]!);
+    },
+  });
   const verifyDuration = hotHistogram(
     registry,
     "keyroll_verify_duration_seconds",
@@ -151,6 +164,14 @@ export function createMetrics(deps: {
 
   return {
     registry,
+    /** Counts an answer of POST /v1/verify sent by the fast path. */
+    answeredFast(): void {
+      paths[0]!++;
+    },
+    /** Counts an answer of POST /v1/verify sent by the Fastify route (any status). */
+    answeredByFramework(): void {
+      paths[1]!++;
+    },
     /** Records one verification's decision time, in seconds. */
     observeVerify(seconds: number, outcome: string): void {
       const i = outcomeIndex.get(outcome);

@@ -1,14 +1,55 @@
-import { isIP } from "node:net";
-import { SCOPE_PATTERN } from "../core/verify.js";
+import { AjvCompiler } from "@fastify/ajv-compiler";
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifySchemaCompiler } from "fastify";
+import { Scope } from "./schemas.js";
 
-const SCOPE_RE = new RegExp(SCOPE_PATTERN);
+/**
+ * Fastify's Ajv options (app.ts passes them to Fastify): the verify body's validator below is
+ * compiled with the same compiler and the same options as every other route's schema.
+ */
+export const AJV_OPTIONS = {
+  removeAdditional: false,
+  coerceTypes: false,
+  useDefaults: false,
+  allErrors: false,
+} as const;
 
-/** The body of `POST /v1/verify`, as the route's schema allows it. */
-export interface VerifyBody {
-  key: string;
-  scopes?: string[];
-  clientIp?: string;
-}
+/** The body of `POST /v1/verify`: the route's schema, the OpenAPI document's, and the fast path's. */
+export const VerifyBodySchema = Type.Object(
+  {
+    // no length cap: any string is answered (too long is MALFORMED); the body limit bounds it
+    key: Type.String(),
+    scopes: Type.Optional(Type.Array(Scope, { maxItems: 100 })),
+    clientIp: Type.Optional(
+      Type.Union([Type.String({ format: "ipv4" }), Type.String({ format: "ipv6" })], {
+        description:
+          "The address of the client that sent the key: counted per version (who still uses the old one)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The body of `POST /v1/verify`, as its schema allows it. */
+export type VerifyBody = Static<typeof VerifyBodySchema>;
+
+/**
+ * The one validator of verify bodies: `VerifyBodySchema` compiled once by Fastify's own compiler
+ * (@fastify/ajv-compiler, Ajv with ajv-formats) with Fastify's options. The route validates with it
+ * (its `validatorCompiler`) and so does the fast path, so the two cannot disagree on a body.
+ */
+export const validateVerifyBody = AjvCompiler()({}, { customOptions: { ...AJV_OPTIONS } })({
+  schema: VerifyBodySchema,
+  method: "POST",
+  url: "/v1/verify",
+  httpPart: "body",
+});
+
+/** The route's `validatorCompiler`: the shared validator for the body (the route has no other part). */
+export const verifyBodyCompiler: FastifySchemaCompiler<unknown> = ({ httpPart }) => {
+  if (httpPart !== "body") throw new Error(`POST /v1/verify has no ${httpPart} schema`);
+  return validateVerifyBody;
+};
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -104,48 +145,22 @@ export function scanVerifyBody(b: Buffer): VerifyBody | undefined {
   return body;
 }
 
-/** True when a parsed body has exactly the documented shape (what the route's schema accepts). */
-export function isVerifyBody(body: unknown): body is VerifyBody {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
-  let n = 0;
-  for (const k in body) {
-    if (!Object.hasOwn(body, k)) continue;
-    n++;
-    if (k !== "key" && k !== "scopes" && k !== "clientIp") return false;
-  }
-  const b = body as { key?: unknown; scopes?: unknown; clientIp?: unknown };
-  if (typeof b.key !== "string") return false;
-  if (
-    b.scopes !== undefined &&
-    (!Array.isArray(b.scopes) || b.scopes.length > 100 || b.scopes.some((s) => typeof s !== "string"))
-  )
-    return false;
-  if (b.clientIp !== undefined && typeof b.clientIp !== "string") return false;
-  return n <= 3 && hasValidValues(b as VerifyBody);
-}
-
-/** The schema's rules on values: at most 100 scopes, each a valid scope; `clientIp` an IP address. */
-function hasValidValues(b: VerifyBody): boolean {
-  if (b.scopes !== undefined) {
-    if (b.scopes.length > 100) return false;
-    for (const s of b.scopes) if (!SCOPE_RE.test(s)) return false;
-  }
-  return b.clientIp === undefined || isIP(b.clientIp) !== 0;
-}
-
 /**
- * A verify body of the documented shape, or `undefined` (invalid JSON, another shape): the fast
- * path's whole reading of a body, the scan for the common form and `JSON.parse` for the rest.
+ * A verify body the route's schema accepts, or `undefined` (invalid JSON, another shape, a bad
+ * value): the fast path's whole reading of a body, the scan for the common form and `JSON.parse`
+ * for the rest, then the route's compiled validator. Fastify parses with secure-json-parse, which
+ * refuses `__proto__` and `constructor` keys that `JSON.parse` keeps; the schema refuses every
+ * key but three, so the two parsers agree on every body the validator accepts.
  */
 export function readVerifyBody(raw: Buffer): VerifyBody | undefined {
-  // a scanned body has the documented shape already; only its values are left to check
-  const scanned = scanVerifyBody(raw);
-  if (scanned !== undefined) return hasValidValues(scanned) ? scanned : undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString("utf8"));
-  } catch {
-    return undefined;
+  let body: unknown = scanVerifyBody(raw);
+  if (body === undefined) {
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return undefined;
+    }
   }
-  return isVerifyBody(body) ? body : undefined;
+  // the route's own validator: what it accepts, the fast path accepts, and nothing else
+  return validateVerifyBody(body) === true ? (body as VerifyBody) : undefined;
 }

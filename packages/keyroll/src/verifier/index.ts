@@ -125,7 +125,7 @@ export function createVerifier(opts: VerifierOptions) {
     return d;
   }
 
-  /** An indexed version's answer: its last decision while no transition by time has passed. */
+  /** An indexed version's answer, counted as a use. */
   function hit(
     e: Entry,
     scopes: readonly string[] | undefined,
@@ -133,6 +133,13 @@ export function createVerifier(opts: VerifierOptions) {
     now: number,
   ): VerifyResult {
     stats.hits++;
+    const r = decision(e, scopes, now);
+    recorder.record(e, r.code, now, address);
+    return r;
+  }
+
+  /** An indexed version's decision: its last one while no transition by time has passed. */
+  function decision(e: Entry, scopes: readonly string[] | undefined, now: number): VerifyResult {
     let r = e.decision;
     if (r === null || now >= e.until || now < e.until - MAX_REUSE_MS) {
       r = decide(e.key, e.version, now);
@@ -142,7 +149,6 @@ export function createVerifier(opts: VerifierOptions) {
     if (r.valid && scopes !== undefined && scopes.length > 0 && !hasScopes(e.key.scopes, scopes)) {
       r = decide(e.key, e.version, now, scopes);
     }
-    recorder.record(e, r.code, now, address);
     return r;
   }
 
@@ -324,6 +330,24 @@ export function createVerifier(opts: VerifierOptions) {
     verifyRawDigest(raw: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
       const e = index.get(raw);
       return e === undefined ? undefined : hit(e, scopes, address, clock.now());
+    },
+
+    /**
+     * The decision for a raw digest, like `verifyRawDigest`, without counting a use: for a caller
+     * that may still hand the request on to one that verifies it again (the fast verify path and
+     * its admin key). `countRawDigest` counts the use once that caller answers itself.
+     */
+    peekRawDigest(raw: string): VerifyResult | undefined {
+      const e = index.get(raw);
+      return e === undefined ? undefined : decision(e, undefined, clock.now());
+    },
+
+    /** Counts one use, with outcome `code`, of the version whose raw digest this is (see `peekRawDigest`). */
+    countRawDigest(raw: string, code: VerifyResult["code"]): void {
+      const e = index.get(raw);
+      if (e === undefined) return;
+      stats.hits++;
+      recorder.record(e, code, clock.now(), undefined);
     },
 
     /**
