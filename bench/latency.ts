@@ -10,17 +10,9 @@ import { connect } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { onResponses } from "../packages/keyroll/test/raw-http.js";
-import { percentile } from "./propagation.js";
-import {
-  buildDist,
-  CPUS,
-  HOST,
-  pinToCpu,
-  type ServerChild,
-  type Source,
-  startChild,
-  validAnswer,
-} from "./verify.js";
+import { percentile } from "../packages/keyroll/test/support/stats.js";
+import { pinToCpu, type ServerChild, startChild, validAnswer } from "./verify-http.js";
+import { buildDist, CPUS, HOST, type Source } from "./verify-shared.js";
 
 /** Settings of the latency benchmark. */
 export interface LatencyOptions {

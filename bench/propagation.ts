@@ -9,21 +9,21 @@
 // Run: `npm run bench:propagation [-- --changes 500 --seed 1 …]` from the repo root (build first).
 // `-- --trace DIR` also runs the nodes under bench/propagation-trace.mjs (timestamps of LISTEN
 // notifications, queries, event-loop stalls), keeps their logs in DIR and prints where the time went.
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, startTestPostgres, type TestPostgres } from "../packages/keyroll/test/pg.js";
+import { spawnKeyroll } from "../packages/keyroll/test/support/keyroll-process.js";
+import { startTestPostgres, type TestPostgres } from "../packages/keyroll/test/support/postgres.js";
+import { percentile, type Stats, stats } from "../packages/keyroll/test/support/stats.js";
 
 const HOST = "127.0.0.1";
 const HERE = fileURLToPath(import.meta.url);
 const REPO_ROOT = dirname(dirname(HERE));
-/** The built `keyroll` bin (`npm run build` makes it). */
-const CLI = join(REPO_ROOT, "packages/keyroll/dist/cli/index.js");
 /** Preload of traced nodes (`--trace DIR`). */
 const TRACE_PRELOAD = pathToFileURL(join(REPO_ROOT, "bench/propagation-trace.mjs")).href;
 /** The bootstrap admin key of the benchmark's throwaway database. */
@@ -34,34 +34,6 @@ export const TARGET_P99_MS = 100;
 // ---- small helpers -------------------------------------------------------------------------------
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Summary of a list of durations (ms); percentiles by nearest rank. */
-export interface Stats {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-/** Nearest-rank percentile (q in 0..1) of a non-empty list. */
-export function percentile(xs: readonly number[], q: number): number {
-  if (xs.length === 0) throw new Error("percentile of nothing");
-  const s = [...xs].sort((a, b) => a - b);
-  const rank = Math.min(s.length, Math.max(1, Math.ceil(q * s.length)));
-  return s[rank - 1]!;
-}
-
-export function stats(xs: readonly number[]): Stats {
-  if (xs.length === 0) return { n: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
-  return {
-    n: xs.length,
-    p50: percentile(xs, 0.5),
-    p99: percentile(xs, 0.99),
-    max: Math.max(...xs),
-    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-  };
-}
 
 /** A small seeded PRNG (mulberry32), so a run's sequence of changes can be replayed. */
 function prng(seed: number): () => number {
@@ -162,8 +134,8 @@ async function expectStatus(c: NodeClient, status: number, method: string, path:
 
 // ---- the nodes: `keyroll serve` child processes ------------------------------------------------------
 
+/** Nodes of runs in progress, for the signal handler. */
 const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
 /** PostgreSQL servers of runs in progress, for the signal handler (finally blocks do not run then). */
 const livePostgres = new Set<TestPostgres>();
 
@@ -184,85 +156,27 @@ async function startNode(
   traceDir?: string,
   readyMs = 30_000,
 ): Promise<Node> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // a last resort if the run dies before its cleanup: no node outlives the benchmark
-    process.on("exit", () => {
-      for (const c of running) c.kill("SIGKILL");
-    });
-  }
-  const port = await freePort();
-  const env: Record<string, string> = {};
-  // a clean environment: no KEYROLL_* leaking in from the shell
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG"]) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
-  Object.assign(env, {
-    KEYROLL_HOST: HOST,
-    KEYROLL_PORT: String(port),
-    KEYROLL_DATABASE: database,
-    KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    KEYROLL_LOG_LEVEL: logLevel,
-  });
   // traced: the preload stamps notifications, queries and event-loop stalls; output goes to a file
-  const logFile = traceDir ? join(traceDir, `${name}.log`) : undefined;
-  const fd = logFile ? openSync(logFile, "w") : undefined;
-  const child = spawn(process.execPath, [...(traceDir ? ["--import", TRACE_PRELOAD] : []), CLI, "serve"], {
-    env,
-    stdio: fd === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", fd, fd],
-  });
-  if (fd !== undefined) closeSync(fd);
-  running.add(child);
-  let out = "";
-  const keep = (d: string) => {
-    out = (out + d).slice(-20_000);
-  };
-  child.stdout?.setEncoding("utf8").on("data", keep);
-  child.stderr?.setEncoding("utf8").on("data", keep);
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => {
-      running.delete(child);
-      resolve();
-    });
-  });
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const node: Node = {
+  const p = await spawnKeyroll({
     name,
-    port,
-    child,
-    output: () => (logFile ? readFileSync(logFile, "utf8").slice(-20_000) : out),
+    nodeArgs: traceDir ? ["--import", TRACE_PRELOAD] : [],
+    logFile: traceDir ? join(traceDir, `${name}.log`) : undefined,
+    env: { KEYROLL_DATABASE: database, KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, KEYROLL_LOG_LEVEL: logLevel },
+    // ready: index loaded and the change feed read
+    readyPath: "/readyz",
+    readyMs,
+  });
+  running.add(p.child);
+  void p.exited.then(() => running.delete(p.child));
+  return {
+    name,
+    port: p.port,
+    child: p.child,
+    output: () => p.output().slice(-20_000),
     async stop() {
-      if (!gone()) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await p.stop("SIGTERM", 5_000);
     },
   };
-  // ready: /readyz answers 200 (index loaded and the change feed read)
-  const deadline = Date.now() + readyMs;
-  const probe = new NodeClient(name, port);
-  try {
-    for (;;) {
-      if (gone())
-        throw new Error(`node ${name} exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
-      try {
-        const r = await probe.call("GET", "/readyz", undefined, 1_000);
-        if (r.status === 200) return node;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline)
-        throw new Error(`node ${name} did not become ready in ${readyMs} ms:\n${out}`);
-      await sleep(50);
-    }
-  } catch (err) {
-    await node.stop();
-    throw err;
-  } finally {
-    probe.close();
-  }
 }
 
 // ---- the benchmark -----------------------------------------------------------------------------------

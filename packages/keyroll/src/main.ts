@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import pinoPretty from "pino-pretty";
 import { type Config, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
@@ -37,6 +38,35 @@ export interface Keyroll {
   close(): Promise<void>;
 }
 
+/**
+ * The process's logger: pino, writing to stdout as JSON lines (for machines) or as pretty lines (for
+ * people: pino-pretty, in colour only on a terminal and without NO_COLOR). `auto` is pretty when
+ * stdout is a terminal. Redaction runs before either format, so neither can print what it cuts.
+ */
+export function createLogger(config: Config, terminal: boolean, noColor?: string): pino.Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    // belt and braces: nothing should ever put these in a log line, but if it does, they are cut
+    redact: {
+      paths: ["req.headers.authorization", "secret", "*.secret", "key", "*.digest", "digest"],
+      censor: "[redacted]",
+    },
+  };
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && terminal);
+  if (!pretty) return pino(options);
+  return pino(
+    options,
+    pinoPretty({
+      destination: 1,
+      // written before the process exits, as pino's own stdout destination does
+      sync: true,
+      colorize: terminal && (noColor ?? "") === "",
+      translateTime: "SYS:yyyy-mm-dd HH:MM:ss.l",
+      ignore: "pid,hostname",
+    }),
+  );
+}
+
 /** Opens the store the configuration names. */
 export function openStore(database: string): Store {
   if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
@@ -52,16 +82,7 @@ export async function createKeyroll(
   config: Config,
   opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
 ): Promise<Keyroll> {
-  const log =
-    opts.logger ??
-    pino({
-      level: config.logLevel,
-      // belt and braces: nothing should ever put these in a log line, but if it does, they are cut
-      redact: {
-        paths: ["req.headers.authorization", "secret", "*.secret", "key", "*.digest", "digest"],
-        censor: "[redacted]",
-      },
-    });
+  const log = opts.logger ?? createLogger(config, process.stdout.isTTY === true, process.env.NO_COLOR);
   const logger = log as unknown as Logger;
   const store = opts.store ?? openStore(config.database);
   await store.migrate();
@@ -137,6 +158,7 @@ export async function runServe(options: {
     port?: string | undefined;
     database?: string | undefined;
     strict?: boolean | undefined;
+    logFormat?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {

@@ -583,11 +583,11 @@ test("serve passes the raw flags and the environment to the server", async () =>
   const r = await run(["serve", "--port", "8081", "--database", "./x.db", "--strict"], { env, serve });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(calls, [
-    { flags: { host: undefined, port: "8081", database: "./x.db", strict: true }, env },
+    { flags: { host: undefined, port: "8081", database: "./x.db", logFormat: undefined, strict: true }, env },
   ]);
   const plain = await run(["serve"], { env, serve });
   assert.equal(plain.code, 0);
-  assert.deepEqual(calls[1]?.flags, { host: undefined, port: undefined, database: undefined });
+  assert.deepEqual(calls[1]?.flags, { host: undefined, port: undefined, database: undefined, logFormat: undefined });
   const failing = await run(["serve"], {
     env,
     serve: async () => {

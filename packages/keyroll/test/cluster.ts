@@ -1,19 +1,13 @@
 // A small cluster of real `keyroll serve` processes (the built bin) on one PostgreSQL database, for
 // the multi-node tests: spawn N nodes on 127.0.0.1, wait for /healthz, talk to them over HTTP,
 // read the database directly, and kill every child when the test ends (SIGKILL after a timeout).
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { freePort } from "./pg.js";
+import { spawnKeyroll } from "./support/keyroll-process.js";
+import { percentile } from "./support/stats.js";
 
-/** The built `keyroll` bin (`npm run build` makes it); KEYROLL_TEST_CLI runs another build. */
-export const CLI =
-  process.env.KEYROLL_TEST_CLI ?? fileURLToPath(new URL("../dist/cli/index.js", import.meta.url));
-
-/** Keep at most this much of each child's output (the tail). */
-const MAX_LOG_CHARS = 2_000_000;
+export { CLI } from "./support/keyroll-process.js";
 
 export interface ApiResponse {
   status: number;
@@ -63,12 +57,6 @@ export interface NodeOptions {
   readyMs?: number;
 }
 
-const children = new Set<ChildProcess>();
-process.on("exit", () => {
-  // the last resort if a test crashed before its after() hook
-  for (const c of children) c.kill("SIGKILL");
-});
-
 /** A random admin key of the accepted shape (≥ 32 printable characters). */
 export function randomAdminKey(): string {
   return `mn_admin_${randomBytes(24).toString("hex")}`;
@@ -100,78 +88,32 @@ export async function http(
   return { status: res.status, body, ms: performance.now() - t0 };
 }
 
-/**
- * Spawns one `keyroll serve` on a free port and waits until /healthz answers 200. Retries on
- * another port if the one picked was taken meanwhile.
- */
+/** Spawns one `keyroll serve` (support/keyroll-process.ts) on `database` and waits until /healthz answers 200. */
 export async function startNode(
   database: string,
   adminKey: string,
   opts: NodeOptions = {},
 ): Promise<ClusterNode> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  let lastError: Error | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await spawnNode(database, adminKey, opts);
-    } catch (err) {
-      lastError = err as Error;
-      if (!/EADDRINUSE/.test(lastError.message)) throw err;
-    }
-  }
-  throw lastError;
-}
-
-async function spawnNode(database: string, adminKey: string, opts: NodeOptions): Promise<ClusterNode> {
-  const port = await freePort();
-  const env: Record<string, string> = {};
-  // a clean environment: no KEYROLL_* from the shell that runs the tests
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG"]) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
-  Object.assign(
-    env,
-    { KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey, KEYROLL_LOG_LEVEL: "info", KEYROLL_DATABASE: database },
-    opts.env,
-  );
-  const child = spawn(
-    process.execPath,
-    [CLI, "serve", "--host", "127.0.0.1", "--port", String(port), ...(opts.args ?? [])],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.add(child);
-  let out = "";
-  const append = (d: string) => {
-    out += d;
-    if (out.length > MAX_LOG_CHARS) out = out.slice(-MAX_LOG_CHARS / 2);
-  };
-  child.stdout!.setEncoding("utf8").on("data", append);
-  child.stderr!.setEncoding("utf8").on("data", append);
-  const exited = new Promise<number | string>((resolve) => {
-    child.on("exit", (code, signal) => {
-      children.delete(child);
-      resolve(code ?? signal ?? "unknown");
-    });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const node: ClusterNode = {
-    name: opts.name ?? `node-${port}`,
-    url,
-    child,
-    output: () => out,
-    exited,
-    alive,
-    async stop(signal = "SIGTERM", timeoutMs = 5_000) {
-      if (alive()) child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
+  const p = await spawnKeyroll({
+    name: opts.name,
+    args: opts.args,
+    readyMs: opts.readyMs,
+    env: {
+      KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey,
+      KEYROLL_LOG_LEVEL: "info",
+      KEYROLL_DATABASE: database,
+      ...opts.env,
     },
+  });
+  const url = p.url;
+  return {
+    name: p.name,
+    url,
+    child: p.child,
+    output: p.output,
+    exited: p.exited,
+    alive: p.alive,
+    stop: (signal = "SIGTERM", timeoutMs = 5_000) => p.stop(signal, timeoutMs),
     call: (method, path, body, o) =>
       http(url, method, path, { body, auth: adminKey, timeoutMs: o?.timeoutMs }),
     verify: (secret, o) =>
@@ -185,16 +127,6 @@ async function spawnNode(database: string, adminKey: string, opts: NodeOptions):
       }
     },
   };
-  const deadline = Date.now() + (opts.readyMs ?? 20_000);
-  for (;;) {
-    if (!alive()) throw new Error(`keyroll serve (${node.name}) exited early (${await exited}):\n${out}`);
-    if (await node.health()) return node;
-    if (Date.now() > deadline) {
-      await node.stop("SIGKILL");
-      throw new Error(`keyroll serve (${node.name}) did not become healthy in time:\n${out}`);
-    }
-    await sleep(50);
-  }
 }
 
 /**
@@ -322,17 +254,11 @@ export async function terminateListeners(
   return picked.map((r) => r.pid);
 }
 
-/** Percentile (nearest rank) of a list of numbers. */
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-
 /** "p50 3.1 ms, max 9.0 ms (n=20)" */
 export function summary(xs: readonly number[]): string {
+  if (xs.length === 0) return "no samples";
   const f = (x: number) => `${x.toFixed(1)} ms`;
-  return `p50 ${f(percentile(xs, 50))}, p99 ${f(percentile(xs, 99))}, max ${f(Math.max(...xs))} (n=${xs.length})`;
+  return `p50 ${f(percentile(xs, 0.5))}, p99 ${f(percentile(xs, 0.99))}, max ${f(Math.max(...xs))} (n=${xs.length})`;
 }
 
 /** Creates a consumer and a key on `node`; returns the key id and its first secret. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
 import { chainHash, GENESIS_HASH } from "../src/core/audit.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { type KeyrollProcess, spawnKeyroll } from "./support/keyroll-process.js";
 
 const KEYS = 20;
 const WORKERS = 32;
@@ -20,7 +20,7 @@ const MAX_MS = 15_000;
 const dir = mkdtempSync(join(tmpdir(), "keyroll-crash-"));
 const database = join(dir, "keyroll.db");
 const ADMIN_KEY = `crash_admin_${randomBytes(24).toString("hex")}`;
-const servers: ServerProcess[] = [];
+const servers: KeyrollProcess[] = [];
 
 after(async () => {
   for (const s of servers) await s.stop("SIGKILL", 2000);
@@ -58,7 +58,7 @@ async function api(
 
 test("SIGKILL during concurrent rotations loses no acknowledged rotation and leaves no half-made one", async (t) => {
   const env = { KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, KEYROLL_LOG_LEVEL: "warn" };
-  const first = await startServerProcess({ database, env });
+  const first = await spawnKeyroll({ database, env });
   servers.push(first);
 
   const con = await api(first.url, "POST", "/v1/consumers", { name: "crash" });
@@ -125,7 +125,7 @@ test("SIGKILL during concurrent rotations loses no acknowledged rotation and lea
   );
 
   // ---- restart on the same file ---------------------------------------------------------------------
-  const second = await startServerProcess({ database, env });
+  const second = await spawnKeyroll({ database, env });
   servers.push(second);
   const base = second.url;
 

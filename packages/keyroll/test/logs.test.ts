@@ -1,5 +1,6 @@
 // No secret, and no digest of one, ever reaches the logs of a real `keyroll serve` process.
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { hash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,10 +8,11 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { generateSecret } from "../src/core/secret.js";
 import { idempotencyHash } from "../src/services/idempotency.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { CLI, type KeyrollProcess, spawnKeyroll } from "./support/keyroll-process.js";
+import { freePort } from "./support/ports.js";
 
 const dir = mkdtempSync(join(tmpdir(), "keyroll-logs-"));
-let srv: ServerProcess | undefined;
+let srv: KeyrollProcess | undefined;
 
 after(async () => {
   await srv?.stop("SIGKILL", 2000);
@@ -32,7 +34,7 @@ function forms(secret: string): Record<string, string> {
 }
 
 test("a full run over HTTP logs no secret, digest, idempotency key or Authorization value", async () => {
-  srv = await startServerProcess({
+  srv = await spawnKeyroll({
     database: join(dir, "keyroll.db"),
     // no KEYROLL_BOOTSTRAP_ADMIN_KEY: the server makes the first admin key and prints it once
     env: { KEYROLL_LOG_LEVEL: "trace" },
@@ -235,4 +237,119 @@ test("a full run over HTTP logs no secret, digest, idempotency key or Authorizat
     }
   }
   assert.deepEqual(leaks, [], `secrets in the logs:\n${leaks.join("\n")}`);
+});
+
+test("log lines are JSON when piped, pretty with --log-format pretty (colourless when piped), and carry no secret either way", async () => {
+  const adminKey = `logs_format_admin_${hash("sha256", "f", "hex").slice(0, 32)}`;
+  const run = async (how: { env?: Record<string, string>; args?: string[] }) => {
+    const p = await spawnKeyroll({
+      database: join(dir, `format-${Math.random().toString(36).slice(2)}.db`),
+      env: { KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey, KEYROLL_LOG_LEVEL: "info", ...how.env },
+      args: how.args,
+    });
+    const auth = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+    const c = await fetch(`${p.url}/v1/consumers`, { method: "POST", headers: auth, body: '{"name":"fmt"}' });
+    const consumer = (await c.json()) as { id: string };
+    const k = await fetch(`${p.url}/v1/keys`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ consumerId: consumer.id }),
+    });
+    const secret = ((await k.json()) as { secret: string }).secret;
+    assert.equal(await p.stop("SIGTERM"), 0, p.stderr());
+    const lines = p
+      .stdout()
+      .split("\n")
+      .filter((l) => l !== "");
+    assert.ok(
+      lines.some((l) => l.includes("keyroll listening")),
+      p.stdout(),
+    );
+    assert.ok(
+      lines.some((l) => l.includes("admin call")),
+      p.stdout(),
+    );
+    for (const v of [adminKey, ...Object.values(forms(secret))]) {
+      assert.ok(!p.stdout().includes(v) && !p.stderr().includes(v), "a secret or its digest in the logs");
+    }
+    return lines;
+  };
+  const isJson = (l: string) => {
+    try {
+      return typeof JSON.parse(l) === "object";
+    } catch {
+      return false;
+    }
+  };
+  // the default (auto) and an explicit json, on a pipe: JSON lines
+  for (const how of [{}, { args: ["--log-format", "json"] }]) {
+    const lines = await run(how);
+    assert.ok(lines.every(isJson), lines.join("\n"));
+  }
+  // pretty, by flag or environment, on a pipe: no JSON, no ANSI colour, the level and message readable
+  for (const how of [{ args: ["--log-format", "pretty"] }, { env: { KEYROLL_LOG_FORMAT: "pretty" } }]) {
+    const lines = await run(how);
+    assert.ok(!lines.some(isJson), lines.join("\n"));
+    assert.ok(!lines.some((l) => l.includes("\x1b[")), "colour codes on a pipe");
+    assert.ok(
+      lines.some((l) => /INFO.*keyroll listening/.test(l)),
+      lines.join("\n"),
+    );
+  }
+});
+
+test("an unknown log format is refused at start, naming the choices", async () => {
+  await assert.rejects(
+    spawnKeyroll({
+      database: join(dir, "bad-format.db"),
+      env: { KEYROLL_LOG_FORMAT: "xml" },
+      readyMs: 10_000,
+    }),
+    /log format must be one of auto, json, pretty/,
+  );
+});
+
+test("on a terminal the default is pretty and in colour; NO_COLOR keeps it pretty without colour", async (t) => {
+  // `script` (util-linux) gives the server a pseudo-terminal for its output
+  if (spawnSync("script", ["--version"]).error !== undefined) {
+    t.skip("script (util-linux) is not installed: no pseudo-terminal to test with");
+    return;
+  }
+  for (const noColor of [false, true]) {
+    const port = await freePort();
+    const db = join(dir, `tty-${noColor}.db`);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      KEYROLL_BOOTSTRAP_ADMIN_KEY: `tty_admin_${"k".repeat(32)}`,
+      ...(noColor && { NO_COLOR: "1" }),
+    };
+    const cmd = `exec ${process.execPath} ${CLI} serve --host 127.0.0.1 --port ${port} --database ${db}`;
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!out.includes("keyroll listening") && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(out.includes("keyroll listening"), `no listening line on the terminal:\n${out}`);
+      const line = out.split("\n").find((l) => l.includes("keyroll listening"))!;
+      assert.ok(!line.trimStart().startsWith("{"), `a JSON line on a terminal: ${line}`);
+      assert.match(line, /INFO/);
+      assert.equal(
+        line.includes("\x1b["),
+        !noColor,
+        `colour codes (NO_COLOR ${noColor}): ${JSON.stringify(line)}`,
+      );
+    } finally {
+      // the server is script's child (exec): stopped by its pid, then script ends with it
+      const pids = spawnSync("ps", ["--ppid", String(child.pid), "-o", "pid="], { encoding: "utf8" }).stdout;
+      for (const pid of pids.split(/\s+/).filter(Boolean)) process.kill(Number(pid), "SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)));
+      clearTimeout(timer);
+    }
+  }
 });

@@ -18,7 +18,7 @@ import {
   waitFor,
   waitForCode,
 } from "./cluster.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 /** No backstop poll within a test's lifetime: only NOTIFY and the read after a reconnect. */
 const NO_POLL = { KEYROLL_POLL_INTERVAL: "60s", KEYROLL_MAX_STALENESS: "120s" };

@@ -15,7 +15,7 @@ import {
   waitFor,
   waitForCode,
 } from "./cluster.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 const LOOPS = 20;
 const MAX_LOAD_MS = 20_000;

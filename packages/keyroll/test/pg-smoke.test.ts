@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createKeyroll, resolveConfig } from "../src/main.js";
 import { ADMIN_KEY } from "./helpers.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres;
 before(async () => {

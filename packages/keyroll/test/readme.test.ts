@@ -6,7 +6,7 @@ import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { freePort } from "./pg.js";
+import { freePort } from "./support/ports.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 

@@ -18,7 +18,7 @@ import { buildVersion } from "../src/core/version.js";
 import { openPostgresStore } from "../src/store/postgres/index.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
 import type { AuditInput, IdempotencyRecord, Store } from "../src/store/types.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 interface Dialect {
   readonly name: Store["dialect"];

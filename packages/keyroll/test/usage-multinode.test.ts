@@ -15,7 +15,7 @@ import {
   waitFor,
   waitForCode,
 } from "./cluster.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres;
 let cluster: Cluster;

@@ -7,6 +7,7 @@ export interface ServeFlags {
   port?: string;
   database?: string;
   strict?: boolean;
+  logFormat?: string;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -39,8 +40,17 @@ export function registerServe(program: Command, deps: CliDeps): void {
     .option("--port <port>", "port to listen on (default 8080)")
     .option("--database <path-or-url>", "SQLite file (default ./keyroll.db) or postgres:// URL")
     .option("--strict", "refuse to answer from a stale cache")
+    .option(
+      "--log-format <format>",
+      "json, pretty, or auto: pretty when logs go to a terminal (default auto; KEYROLL_LOG_FORMAT)",
+    )
     .action(async (options: ServeFlags) => {
-      const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
+      const flags: ServeFlags = {
+        host: options.host,
+        port: options.port,
+        database: options.database,
+        logFormat: options.logFormat,
+      };
       if (options.strict === true) flags.strict = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });

@@ -13,6 +13,8 @@ export interface Config {
   /** How often the change feed is read when nothing signals a change. */
   readonly pollMs: number;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Log lines as JSON (for machines), pretty (for people), or `auto`: pretty when they go to a terminal. */
+  readonly logFormat: "auto" | "json" | "pretty";
   /** The first admin key on an empty database (≥ 32 chars); never logged. */
   readonly bootstrapAdminKey: string | undefined;
   /** Largest accepted request body. */
@@ -44,6 +46,7 @@ const SETTINGS = {
   maxStaleness: { env: "KEYROLL_MAX_STALENESS" },
   poll: { env: "KEYROLL_POLL_INTERVAL" },
   logLevel: { env: "KEYROLL_LOG_LEVEL" },
+  logFormat: { env: "KEYROLL_LOG_FORMAT" },
   bootstrapAdminKey: { env: "KEYROLL_BOOTSTRAP_ADMIN_KEY" },
   bodyLimit: { env: "KEYROLL_BODY_LIMIT" },
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
@@ -53,6 +56,7 @@ const SETTINGS = {
 
 type SettingName = keyof typeof SETTINGS;
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const LOG_FORMATS = ["auto", "json", "pretty"] as const;
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === "object") {
@@ -129,6 +133,9 @@ export function resolveConfig(sources: {
   const logLevel = str("logLevel", "info");
   if (!(LEVELS as readonly string[]).includes(logLevel))
     problems.push(`log level must be one of ${LEVELS.join(", ")}`);
+  const logFormat = str("logFormat", "auto");
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat))
+    problems.push(`log format must be one of ${LOG_FORMATS.join(", ")}`);
   const bootstrap = raw("bootstrapAdminKey");
   if (bootstrap && (typeof bootstrap.value !== "string" || !/^[\x21-\x7e]{32,256}$/.test(bootstrap.value))) {
     // the value itself is never echoed
@@ -142,6 +149,7 @@ export function resolveConfig(sources: {
     maxStalenessMs: duration("maxStaleness", 5_000, 100, 3_600_000),
     pollMs: duration("poll", 250, 10, 60_000),
     logLevel: logLevel as Config["logLevel"],
+    logFormat: logFormat as Config["logFormat"],
     bootstrapAdminKey: typeof bootstrap?.value === "string" ? bootstrap.value : undefined,
     bodyLimitBytes: int("bodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
     usageRecording: bool("usageRecording", true),
