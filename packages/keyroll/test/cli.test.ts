@@ -587,7 +587,12 @@ test("serve passes the raw flags and the environment to the server", async () =>
   ]);
   const plain = await run(["serve"], { env, serve });
   assert.equal(plain.code, 0);
-  assert.deepEqual(calls[1]?.flags, { host: undefined, port: undefined, database: undefined, logFormat: undefined });
+  assert.deepEqual(calls[1]?.flags, {
+    host: undefined,
+    port: undefined,
+    database: undefined,
+    logFormat: undefined,
+  });
   const failing = await run(["serve"], {
     env,
     serve: async () => {
