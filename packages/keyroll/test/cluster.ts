@@ -132,7 +132,13 @@ async function spawnNode(database: string, adminKey: string, opts: NodeOptions):
   }
   Object.assign(
     env,
-    { KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey, KEYROLL_LOG_LEVEL: "info", KEYROLL_DATABASE: database },
+    // no drain unless a test asks for one: SIGTERM stops a node as fast as before drains existed
+    {
+      KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey,
+      KEYROLL_LOG_LEVEL: "info",
+      KEYROLL_DATABASE: database,
+      KEYROLL_DRAIN: "0",
+    },
     opts.env,
   );
   const child = spawn(

@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
+  readonly draining?: () => boolean;
 }
 
 function duration(input: string | number, field: string): number {
@@ -101,6 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // the hot route's happy path skips the framework (see fast-verify.ts); everything else is Fastify
     serverFactory: (handler) =>
       createServer((req, res) => {
+        // while draining, every answer (fast path included) closes its connection: the client's
+        // next request opens a new one, which the balancer sends elsewhere
+        if (deps.draining?.()) res.setHeader("connection", "close");
         if (fastVerify !== undefined && req.method === "POST" && req.url === "/v1/verify")
           fastVerify(req, res, handler);
         else handler(req, res);
@@ -652,7 +657,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     {
       schema: {
         tags: ["operations"],
-        summary: "Readiness: 503 while this node's view of the keys is stale",
+        summary: "Readiness: 503 while this node's view of the keys is stale, or while it drains to stop",
         security: [],
         response: {
           200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer() }),
@@ -663,6 +668,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (_req, reply) => {
       const s = verifier.status();
       const lag = s.started ? Math.max(0, clock.now() - s.lastSyncAt) : null;
+      if (deps.draining?.()) return reply.code(503).send({ status: "draining", feedLagMs: lag });
       const ready = verifier.isFresh(deps.maxStalenessMs ?? 5000);
       return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "stale", feedLagMs: lag });
     },
