@@ -61,6 +61,8 @@ export interface NodeOptions {
   /** Another database URL for this node (e.g. the same database as another role). */
   database?: string;
   readyMs?: number;
+  /** Listen on this port (a node restarted where a balancer expects it) instead of a free one. */
+  port?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -123,7 +125,7 @@ export async function startNode(
 }
 
 async function spawnNode(database: string, adminKey: string, opts: NodeOptions): Promise<ClusterNode> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {};
   // a clean environment: no KEYROLL_* from the shell that runs the tests
   for (const k of ["PATH", "HOME", "TMPDIR", "LANG"]) {

@@ -1,7 +1,13 @@
 import type { Server } from "node:http";
+import { Server as NetServer } from "node:net";
 
 /** How often connections that turned idle after the listener closed are looked for. */
 const SWEEP_MS = 25;
+/**
+ * How long a connection accepted just before the listener closed gets to have its first request
+ * read: until then it looks idle, and closing it would reset a request its client already sent.
+ */
+const FIRST_REQUEST_MS = 250;
 
 /**
  * Stops accepting connections and resolves once every open one is gone. Requests in flight are
@@ -17,15 +23,22 @@ export function closeConnections(server: Server, timeoutMs: number): Promise<boo
     const finish = (ok: boolean) => {
       if (done) return;
       done = true;
+      clearTimeout(first);
       clearInterval(sweep);
       clearTimeout(bound);
       resolve(ok);
     };
-    // closes the listener and, since Node 19, the connections idle at this moment; "close" comes
-    // once the last connection has ended
-    server.close(() => finish(true));
-    // a connection busy now turns idle later (an answer that went out kept-alive before the drain)
-    const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
+    // the listener only ("close" comes once the last connection has ended): http.Server#close would
+    // also close at once every connection without a request in progress, including one accepted a
+    // moment ago whose request is still unread
+    NetServer.prototype.close.call(server, () => finish(true));
+    // then idle connections, again and again: a busy one turns idle later (an answer that went out
+    // kept-alive before the drain); while draining, answers close their connections themselves
+    let sweep: NodeJS.Timeout | undefined;
+    const first = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
+    }, FIRST_REQUEST_MS);
     const bound = setTimeout(() => finish(false), timeoutMs);
   });
 }
