@@ -46,9 +46,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // the hot route's happy path skips the framework (see fast-verify.ts); everything else is Fastify
     serverFactory: (handler) =>
       createServer((req, res) => {
-        // while draining, every answer (fast path included) closes its connection: the client's
-        // next request opens a new one, which the balancer sends elsewhere
-        if (deps.draining?.()) res.setHeader("connection", "close");
         if (fastVerify !== undefined && req.method === "POST" && req.url === "/v1/verify")
           fastVerify(req, res, handler);
         else handler(req, res);
@@ -110,6 +107,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   app.addHook("onRequest", adminAuth(verifier));
+  // while draining, every answer closes its connection (decided when it is sent, so a request that
+  // came in before the drain began is answered so too): the client's next request opens a new
+  // connection, which the balancer sends elsewhere. The fast path does the same for its answers.
+  const draining = deps.draining;
+  if (draining) {
+    app.addHook("onSend", (_req, reply, payload, done) => {
+      if (draining()) reply.header("connection", "close");
+      done(null, payload);
+    });
+  }
   // one log line per admin change, attached only to those routes: verifications and reads are
   // counted, not logged, and pay nothing for it
   const logAdminCall = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -157,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     nextRequestId: () => `req_${(++reqSeq).toString(36)}`,
     observe: (s, code) => metrics.observeVerify(s, code),
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
+    closing: deps.draining,
   });
 
   return app as unknown as FastifyInstance;
