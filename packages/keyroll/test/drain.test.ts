@@ -177,8 +177,13 @@ test("SIGTERM: not ready at once, serving on with Connection: close, in-flight a
   }
 });
 
-test("a second SIGTERM during the drain exits at once, with code 1", { timeout: 30_000 }, async () => {
+test("a second SIGTERM during the drain exits at once, with code 1 (and a world-readable file is warned of)", {
+  timeout: 30_000,
+}, async () => {
   const dir = tempDir();
+  // a file made beforehand with the usual umask: Keyroll uses it, and says others can read it
+  writeFileSync(join(dir, "keyroll.db"), "");
+  chmodSync(join(dir, "keyroll.db"), 0o644);
   const srv = await startServerProcess({
     database: join(dir, "keyroll.db"),
     env: { KEYROLL_DRAIN: "60s", KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN },
@@ -192,6 +197,7 @@ test("a second SIGTERM during the drain exits at once, with code 1", { timeout: 
     assert.equal(await srv.exited, 1);
     assert.ok(performance.now() - t0 < 2_000);
     assert.match(srv.stdout(), /second signal: exiting now/);
+    assert.match(srv.stdout(), /"level":40,.*"mode":"0644".*readable by every user of this machine/);
   } finally {
     await srv.stop("SIGKILL");
   }
