@@ -239,7 +239,7 @@ async function drainAndClose(kr: Keyroll, drainMs: number): Promise<void> {
   log.info({}, "no longer accepting connections; answering requests in flight with Connection: close");
   const clean = await closeConnections(kr.app.server, IN_FLIGHT_MS);
   if (clean) log.info({}, "connections closed");
-  else log.warn({ waitedMs: IN_FLIGHT_MS }, "requests still in flight; closing their connections");
+  else log.warn({ waitedMs: IN_FLIGHT_MS }, "requests still in flight; their connections were closed");
   await kr.close();
   log.info({ ms: Math.round(performance.now() - t0) }, "stopped");
 }

@@ -14,7 +14,7 @@ const FIRST_REQUEST_MS = 250;
  * answered (with `Connection: close` while the node is draining, so the client opens its next
  * connection elsewhere); a kept-alive connection is closed as soon as it is idle, i.e. between two
  * requests, never with a request on it that this node has read. Resolves `false` if connections
- * are still open after `timeoutMs` (the caller then closes them anyway).
+ * are still open after `timeoutMs`, once they are closed.
  * @example kr.startDrain(); await sleep(config.drainMs); await closeConnections(kr.app.server, 10_000);
  */
 export function closeConnections(server: Server, timeoutMs: number): Promise<boolean> {
@@ -39,6 +39,10 @@ export function closeConnections(server: Server, timeoutMs: number): Promise<boo
       server.closeIdleConnections();
       sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
     }, FIRST_REQUEST_MS);
-    const bound = setTimeout(() => finish(false), timeoutMs);
+    const bound = setTimeout(() => {
+      // what is still open then has had its chance: the stop goes on without it
+      server.closeAllConnections();
+      finish(false);
+    }, timeoutMs);
   });
 }
