@@ -1,27 +1,21 @@
 // Issue 18, "restarts that drop nothing": three `keyroll serve` processes on one PostgreSQL, each
-// SIGTERMed and started again in turn on its port while clients verify without pause. Once behind
-// a real nginx (passive checks, retry on the next node after a connection error), once with a
-// client that retries a connection error once on another node and no balancer. Zero requests may
-// fail, and the usage counts must equal the requests answered: a clean stop drops nothing and a
+// SIGTERMed and started again in turn on its port while two kinds of clients verify without pause,
+// each with its own key: some through a real nginx (passive checks, retry on the next node after a
+// connection error), some straight to the nodes, retrying a connection error once on another node.
+// One rolling restart (run once, in `before`) serves both tests. Zero requests may fail, and each
+// key's usage counts must equal the requests answered with it: a clean stop drops nothing, and a
 // retried request was never also answered by the node that went away.
 // Needs `npm run build` (the nodes run the built bin).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { nginxOrSkip, startNginx } from "./balancer.js";
+import { findNginx, type Nginx, nginxOrSkip, startNginx } from "./balancer.js";
 import { type ClusterNode, createKey, randomAdminKey, sleep, startNode, waitFor } from "./cluster.js";
 import { freePort, startTestPostgres, type TestPostgres } from "./pg.js";
 
 /** Short enough for a quick test, longer than nginx's idle keep-alive (500 ms in balancer.ts). */
 const DRAIN = "1500ms";
-const WORKERS = 6;
-
-let pgs: TestPostgres;
-before(async () => {
-  pgs = await startTestPostgres();
-});
-after(async () => {
-  await pgs?.close();
-});
+/** Client loops of each kind. */
+const WORKERS = 4;
 
 interface Nodes {
   nodes: ClusterNode[];
@@ -160,81 +154,50 @@ async function assertUsage(node: ClusterNode, keyId: string, expected: number): 
   assert.equal(await validUsage(node, keyId), expected, "usage counts equal the requests answered");
 }
 
-test("rolling restart behind nginx: no request fails, usage counts every request once", {
-  timeout: 120_000,
-}, async (t) => {
-  const bin = nginxOrSkip(t);
-  if (!bin) return;
-  const c = await threeNodes();
-  const nginx = await startNginx({ bin, upstreams: c.ports.map((p) => `127.0.0.1:${p}`) }).catch(
-    async (err) => {
-      await c.stopAll();
-      throw err;
-    },
-  );
-  try {
-    const { keyId, secret } = await createKey(c.nodes[0]!);
-    const load = runLoad(async () => {
-      try {
-        return await judge(await verifyAt(nginx.url, c.adminKey, secret));
-      } catch (err) {
-        return `network: ${(err as Error).message} ${String((err as { cause?: Error }).cause?.message ?? "")}`;
-      }
-    });
-    let notes: string[];
-    try {
-      await sleep(500);
-      notes = await rollingRestart(c, () => sleep(500));
-    } finally {
-      await load.stop();
-    }
-    const retriedByNginx = nginx
-      .accessLog()
-      .split("\n")
-      .filter((l) => l.includes(", ")).length;
-    const errors = nginx.errorLog();
-    const refused = errors.match(/connect\(\) failed \(111/g)?.length ?? 0;
-    const reset = errors.match(/Connection reset by peer/g)?.length ?? 0;
-    t.diagnostic(
-      `${load.ok} verifications through nginx, ${load.failures.length} failed; ` +
-        `${retriedByNginx} passed to the next node by nginx (connections refused: ${refused}, reset: ${reset}); ` +
-        notes.join(", "),
-    );
-    assert.deepEqual(
-      load.failures.slice(0, 3),
-      [],
-      `failed requests (${load.failures.length}); nginx's error log:\n${nginx.errorLog().slice(-3000)}`,
-    );
-    assert.ok(load.ok > 200, `enough traffic to mean something (${load.ok})`);
-    const statuses = nginx
-      .accessLog()
-      .split("\n")
-      .filter((l) => l.length > 0 && !l.startsWith("200 "));
-    assert.deepEqual(statuses.slice(0, 10), [], "nginx answered every request 200");
-    await assertUsage(c.nodes[1]!, keyId, load.ok);
-  } finally {
-    await nginx.stop();
-    await c.stopAll();
-  }
-});
+interface Run {
+  viaNginx: { keyId: string; load: Load; errors: string; access: string } | undefined;
+  direct: { keyId: string; load: Load };
+  notes: string[];
+  c: Nodes;
+}
 
-test("rolling restart, no balancer: a client that retries a connection error once on another node loses nothing", {
-  timeout: 120_000,
-}, async (t) => {
-  const c = await threeNodes();
-  try {
-    const { keyId, secret } = await createKey(c.nodes[0]!);
-    const urls = c.nodes.map((n) => n.url);
-    const load = runLoad(async (w, seq) => {
+let pgs: TestPostgres;
+let c: Nodes | undefined;
+let nginx: Nginx | undefined;
+let run: Run;
+const bin = findNginx();
+
+before(
+  async () => {
+    pgs = await startTestPostgres();
+    c = await threeNodes();
+    const nodes = c;
+    if (bin) nginx = await startNginx({ bin, upstreams: nodes.ports.map((p) => `127.0.0.1:${p}`) });
+    const viaNginx = await createKey(nodes.nodes[0]!);
+    const direct = await createKey(nodes.nodes[0]!, viaNginx.consumerId);
+    const proxied = nginx;
+    const nginxLoad = proxied
+      ? runLoad(async () => {
+          try {
+            return await judge(await verifyAt(proxied.url, nodes.adminKey, viaNginx.secret));
+          } catch (err) {
+            return `network: ${(err as Error).message} ${String((err as { cause?: Error }).cause?.message ?? "")}`;
+          }
+        })
+      : undefined;
+    const urls = nodes.ports.map((p) => `http://127.0.0.1:${p}`);
+    const directLoad = runLoad(async (w, seq) => {
       // round robin; a connection error (refused, reset, closed) is retried once on the next node
       const first = (w + seq) % urls.length;
       try {
-        return await judge(await verifyAt(urls[first]!, c.adminKey, secret));
+        return await judge(await verifyAt(urls[first]!, nodes.adminKey, direct.secret));
       } catch (err) {
         if ((err as Error).name === "TimeoutError") return `timeout on ${urls[first]}`;
         const why = String((err as { cause?: Error }).cause?.message ?? (err as Error).message);
         try {
-          const r = await judge(await verifyAt(urls[(first + 1) % urls.length]!, c.adminKey, secret));
+          const r = await judge(
+            await verifyAt(urls[(first + 1) % urls.length]!, nodes.adminKey, direct.secret),
+          );
           return r === "ok" ? "retried-ok" : r;
         } catch (again) {
           return `after a retry (first: ${why}): ${(again as Error).message}`;
@@ -244,17 +207,62 @@ test("rolling restart, no balancer: a client that retries a connection error onc
     let notes: string[];
     try {
       await sleep(500);
-      notes = await rollingRestart(c, () => sleep(500));
+      notes = await rollingRestart(nodes, () => sleep(500));
     } finally {
-      await load.stop();
+      await Promise.all([nginxLoad?.stop(), directLoad.stop()]);
     }
-    t.diagnostic(
-      `${load.ok} verifications, ${load.failures.length} failed, ${load.retried} retried once on another node; ${notes.join(", ")}`,
-    );
-    assert.deepEqual(load.failures.slice(0, 10), [], `failed requests (${load.failures.length})`);
-    assert.ok(load.ok > 200, `enough traffic to mean something (${load.ok})`);
-    await assertUsage(c.nodes[2]!, keyId, load.ok);
-  } finally {
-    await c.stopAll();
-  }
+    run = {
+      viaNginx:
+        proxied && nginxLoad
+          ? {
+              keyId: viaNginx.keyId,
+              load: nginxLoad,
+              errors: proxied.errorLog(),
+              access: proxied.accessLog(),
+            }
+          : undefined,
+      direct: { keyId: direct.keyId, load: directLoad },
+      notes,
+      c: nodes,
+    };
+  },
+  { timeout: 150_000 },
+);
+after(async () => {
+  await nginx?.stop();
+  await c?.stopAll();
+  await pgs?.close();
+});
+
+test("rolling restart behind nginx: no request fails, usage counts every request once", async (t) => {
+  if (!nginxOrSkip(t)) return;
+  const r = run.viaNginx!;
+  const { load } = r;
+  const retriedByNginx = r.access.split("\n").filter((l) => l.includes(", ")).length;
+  const refused = r.errors.match(/connect\(\) failed \(111/g)?.length ?? 0;
+  const reset = r.errors.match(/Connection reset by peer/g)?.length ?? 0;
+  t.diagnostic(
+    `${load.ok} verifications through nginx, ${load.failures.length} failed; ` +
+      `${retriedByNginx} passed to the next node by nginx (connections refused: ${refused}, reset: ${reset}); ` +
+      run.notes.join(", "),
+  );
+  assert.deepEqual(
+    load.failures.slice(0, 3),
+    [],
+    `failed requests (${load.failures.length}); nginx's error log:\n${r.errors.slice(-3000)}`,
+  );
+  assert.ok(load.ok > 100, `enough traffic to mean something (${load.ok})`);
+  const statuses = r.access.split("\n").filter((l) => l.length > 0 && !l.startsWith("200 "));
+  assert.deepEqual(statuses.slice(0, 10), [], "nginx answered every request 200");
+  await assertUsage(run.c.nodes[1]!, r.keyId, load.ok);
+});
+
+test("rolling restart, no balancer: a client that retries a connection error once on another node loses nothing", async (t) => {
+  const { load, keyId } = run.direct;
+  t.diagnostic(
+    `${load.ok} verifications, ${load.failures.length} failed, ${load.retried} retried once on another node; ${run.notes.join(", ")}`,
+  );
+  assert.deepEqual(load.failures.slice(0, 10), [], `failed requests (${load.failures.length})`);
+  assert.ok(load.ok > 100, `enough traffic to mean something (${load.ok})`);
+  await assertUsage(run.c.nodes[2]!, keyId, load.ok);
 });
