@@ -38,9 +38,9 @@ export interface Keyroll {
 }
 
 /** Opens the store the configuration names. */
-export function openStore(database: string): Store {
-  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
-  return openSqliteStore(database);
+export function openStore(database: string, opts: { waitMs?: number } = {}): Store {
+  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database, opts);
+  return openSqliteStore(database, opts);
 }
 
 /**
@@ -63,7 +63,7 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
-  const store = opts.store ?? openStore(config.database);
+  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
@@ -105,6 +105,7 @@ export async function createKeyroll(
     maxStalenessMs: config.maxStalenessMs,
     bodyLimitBytes: config.bodyLimitBytes,
     isLeader: scheduler.isLeader,
+    storeStats: () => store.stats(),
   });
   let closed = false;
   return {

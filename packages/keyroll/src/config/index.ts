@@ -23,6 +23,11 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /**
+   * How long a request waits for the store (a connection, a row lock, its turn to commit) before
+   * it is answered 503 STORE_BUSY with Retry-After.
+   */
+  readonly storeWaitMs: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -49,6 +54,7 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  storeWait: { env: "KEYROLL_STORE_WAIT" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -147,6 +153,7 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

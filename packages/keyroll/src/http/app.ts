@@ -18,7 +18,7 @@ import type { Verifier } from "../verifier/index.js";
 import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
-import { createMetrics, registerMetricsRoute } from "./metrics.js";
+import { createMetrics, registerMetricsRoute, type StoreStatsSource } from "./metrics.js";
 import {
   Consumer,
   Duration,
@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** The store's wait time, queue length and pool use, for /metrics. */
+  readonly storeStats?: StoreStatsSource;
 }
 
 function duration(input: string | number, field: string): number {
@@ -145,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader });
+  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, storeStats: deps.storeStats });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
