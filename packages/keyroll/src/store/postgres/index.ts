@@ -95,7 +95,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
   linkPool.on("connect", (client) => {
     client.on("error", () => undefined);
   });
-  const linkDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: linkPool }) });
+
   // a client losing its server must not crash the process, idle (pool 'error') or checked out
   // for a transaction (the client's own 'error' between statements); the pool discards it on release
   pool.on("error", () => undefined);
@@ -120,7 +120,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
   let linking: Promise<void> | null = null;
   let nextLink: Promise<void> | null = null;
   const linkAll = async () => {
-    await linkOnce(linkDb, LOCK_LINK);
+    await linkOnce(linkPool, LOCK_LINK);
   };
   const link = (): Promise<void> => {
     if (linking) {
@@ -181,7 +181,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     async close() {
       await linking?.catch(() => undefined);
       await nextLink?.catch(() => undefined);
-      await linkDb.destroy();
+      await linkPool.end();
       await db.destroy();
     },
 

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import type pg from "pg";
 import { chainHash, GENESIS_HASH } from "../../core/audit.js";
 import { assertStorableText } from "../../core/metadata.js";
 import type { Database } from "../kysely/schema.js";
@@ -77,86 +78,111 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
  * transaction (one snapshot for both tables: a writer's change and its audit entry are linked
  * together) moves every committed pending change into `changes` (seq = the last seq + 1, 2, …
  * in (ticket, ord) order) and every pending audit entry onto the chain, and releases the lock
- * after its commit. Returns how many of each it moved.
+ * after its commit. Four round trips (three without audit entries), whatever the number of rows.
+ * Returns how many of each it moved.
  */
-export async function linkOnce(db: Db, lockId: number): Promise<{ changes: number; audit: number }> {
-  return db.connection().execute(async (c) => {
-    await sql`select pg_advisory_lock(${lockId})`.execute(c);
+export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes: number; audit: number }> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`select pg_advisory_lock(${lockId})`);
     try {
-      await sql`begin isolation level repeatable read`.execute(c);
-      try {
-        const out = await move(c);
-        await sql`commit`.execute(c);
-        return out;
-      } catch (err) {
-        await sql`rollback`.execute(c).catch(() => undefined);
-        throw err;
+      // one simple-protocol round trip: the statements run in order, in the transaction BEGIN opens
+      const results = (await client.query(`
+        begin isolation level repeatable read;
+        with picked as (
+          delete from pending_changes returning ticket, ord, op, key_id, consumer_id, created_at
+        ),
+        base as (select coalesce(max(seq), 0) as s from changes),
+        ins as (
+          insert into changes (seq, op, key_id, consumer_id, created_at)
+          select base.s + row_number() over (order by picked.ticket, picked.ord),
+                 op, key_id, consumer_id, created_at
+            from picked, base
+          returning seq
+        )
+        select count(*)::int as n from ins;
+        delete from pending_audit returning ticket, ord, audit_id, at, actor, action, target_id, data;
+        select seq, hash from audit_log order by seq desc limit 1;
+      `)) as unknown as pg.QueryResult[];
+      const changes = Number(results[1]!.rows[0]?.n ?? 0);
+      const pending = results[2]!.rows as Array<{
+        ticket: number;
+        ord: number;
+        audit_id: string;
+        at: number;
+        actor: string | null;
+        action: string;
+        target_id: string | null;
+        data: unknown;
+      }>;
+      if (pending.length > 0) {
+        const last = results[3]!.rows[0] as { seq: number; hash: string } | undefined;
+        await client.query(...auditInsert(pending, last));
       }
+      await client.query("commit");
+      return { changes, audit: pending.length };
+    } catch (err) {
+      broken = err as Error;
+      await client.query("rollback").catch(() => undefined);
+      throw err;
     } finally {
-      await sql`select pg_advisory_unlock(${lockId})`.execute(c).catch(() => undefined);
+      await client.query(`select pg_advisory_unlock(${lockId})`).catch((err: Error) => {
+        broken = err;
+      });
     }
-  });
+  } finally {
+    // a connection that failed mid-link is dropped (its session lock goes with it)
+    client.release(broken);
+  }
 }
 
-async function move(trx: Db): Promise<{ changes: number; audit: number }> {
-  const moved = await sql<{ n: number }>`
-    with picked as (
-      delete from pending_changes returning ticket, ord, op, key_id, consumer_id, created_at
-    ),
-    base as (select coalesce(max(seq), 0) as s from changes),
-    ins as (
-      insert into changes (seq, op, key_id, consumer_id, created_at)
-      select base.s + row_number() over (order by picked.ticket, picked.ord), op, key_id, consumer_id, created_at
-        from picked, base
-      returning seq
-    )
-    select count(*)::int as n from ins`.execute(trx);
-  const changes = Number(moved.rows[0]?.n ?? 0);
-
-  const pending = await trx
-    .deleteFrom("pending_audit")
-    .returning(["ticket", "ord", "audit_id", "at", "actor", "action", "target_id", "data"])
-    .execute();
-  if (pending.length > 0) {
-    pending.sort((a, b) => Number(a.ticket) - Number(b.ticket) || a.ord - b.ord);
-    const last = await trx
-      .selectFrom("audit_log")
-      .select(["seq", "hash"])
-      .orderBy("seq", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    let seq = Number(last?.seq ?? 0);
-    const rows = pending.map((r) => {
-      const entry = {
-        id: r.audit_id,
-        at: Number(r.at),
-        actor: r.actor,
-        action: r.action,
-        targetId: r.target_id,
-        data: r.data,
-      };
-      const hash = chainHash(prevHash, entry);
-      const row = {
-        seq: ++seq,
-        id: entry.id,
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action,
-        target_id: entry.targetId,
-        data: JSON.stringify(entry.data),
-        prev_hash: prevHash,
-        hash,
-      };
-      prevHash = hash;
-      return row;
-    });
-    for (let i = 0; i < rows.length; i += 500) {
-      await trx
-        .insertInto("audit_log")
-        .values(rows.slice(i, i + 500))
-        .execute();
-    }
-  }
-  return { changes, audit: pending.length };
+/** The INSERT of a batch of audit entries chained onto `last`, in (ticket, ord) order. */
+function auditInsert(
+  pending: Array<{
+    ticket: number;
+    ord: number;
+    audit_id: string;
+    at: number;
+    actor: string | null;
+    action: string;
+    target_id: string | null;
+    data: unknown;
+  }>,
+  last: { seq: number; hash: string } | undefined,
+): [string, unknown[]] {
+  pending.sort((a, b) => Number(a.ticket) - Number(b.ticket) || a.ord - b.ord);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let seq = Number(last?.seq ?? 0);
+  const rows = pending.map((r) => {
+    const entry = {
+      id: r.audit_id,
+      at: Number(r.at),
+      actor: r.actor,
+      action: r.action,
+      targetId: r.target_id,
+      data: r.data,
+    };
+    const hash = chainHash(prevHash, entry);
+    const row = {
+      seq: ++seq,
+      id: entry.id,
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      target_id: entry.targetId,
+      data: entry.data,
+      prev_hash: prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  return [
+    `insert into audit_log (seq, id, at, actor, action, target_id, data, prev_hash, hash)
+     select seq, id, at, actor, action, target_id, data, prev_hash, hash
+       from jsonb_to_recordset($1::jsonb) as x(seq bigint, id text, at bigint, actor text, action text,
+            target_id text, data jsonb, prev_hash text, hash text)`,
+    [JSON.stringify(rows)],
+  ];
 }
