@@ -13,7 +13,12 @@ export interface StoreStats {
   readonly size: number;
   /** Requests answered STORE_BUSY because their wait ran out, since start. */
   readonly busy: number;
-  /** Waits for a slot: count, sum (s), and a count per bucket of `STORE_WAIT_BUCKETS` (+Inf last). */
+  /** SQLite: COMMITs so far, each of one or more transactions (group commit). */
+  readonly commits?: number;
+  /**
+   * Waits for a slot, granted or run out: count, sum (s), and a count per bucket of
+   * `STORE_WAIT_BUCKETS` (+Inf last).
+   */
   readonly wait: { readonly count: number; readonly sum: number; readonly buckets: readonly number[] };
 }
 
@@ -86,6 +91,7 @@ export function createGate(size: number, waitMs: number) {
         const timer = setTimeout(() => {
           const i = queue.indexOf(entry);
           if (i >= 0) queue.splice(i, 1);
+          rec.observe(performance.now() - entry.at);
           rec.busy();
           reject(storeBusy(waitMs));
         }, waitMs);

@@ -57,6 +57,7 @@ export function openSqliteStore(file: string, opts: { waitMs?: number; maxBatch?
   const queue: Job[] = [];
   const rec = waitRecorder();
   let committing = false;
+  let commits = 0;
 
   const runBatch = (batch: Job[]) =>
     db.connection().execute(async (c) => {
@@ -81,6 +82,7 @@ export function openSqliteStore(file: string, opts: { waitMs?: number; maxBatch?
           }
         }
         await sql`commit`.execute(c);
+        commits++;
       } catch (err) {
         await sql`rollback`.execute(c).catch(() => undefined);
         // a single job's own failure is its answer; a failed COMMIT or savepoint fails them all
@@ -125,6 +127,7 @@ export function openSqliteStore(file: string, opts: { waitMs?: number; maxBatch?
           const i = queue.indexOf(job);
           if (i < 0) return;
           queue.splice(i, 1);
+          rec.observe(performance.now() - job.at);
           rec.busy();
           reject(storeBusy(waitMs));
         }, waitMs),
@@ -161,7 +164,7 @@ export function openSqliteStore(file: string, opts: { waitMs?: number; maxBatch?
       });
     },
     async link() {},
-    stats: () => ({ waiting: queue.length, inUse: committing ? 1 : 0, size: 1, ...rec.snapshot() }),
+    stats: () => ({ waiting: queue.length, inUse: committing ? 1 : 0, size: 1, commits, ...rec.snapshot() }),
     usage: {
       ...usageReads(db),
       flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),
