@@ -53,7 +53,9 @@ export class Client {
     readonly adminKey: string,
     sockets: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: sockets });
+    // idle sockets are dropped after 2 s, before the server's 5 s keep-alive timeout closes them
+    // (a socket reused just as the server closes it would fail the request with ECONNRESET)
+    this.agent = new Agent({ keepAlive: true, maxSockets: sockets, timeout: 2_000 });
     this.port = Number(new URL(node.url).port);
   }
 
@@ -68,7 +70,6 @@ export class Client {
           method,
           path,
           agent: this.agent,
-          timeout: 120_000,
           headers: {
             authorization: `Bearer ${this.adminKey}`,
             ...headers,
@@ -101,7 +102,7 @@ export class Client {
           });
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
+      req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
       req.on("error", reject);
       req.end(payload);
     });
@@ -141,7 +142,15 @@ export async function closedLoop(
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       for (let i = 0; performance.now() < deadline; i++) {
-        const a = await op(w, i);
+        const a = await op(w, i).catch(
+          (err: Error): Answer => ({
+            status: 0,
+            code: err.message,
+            retryAfter: undefined,
+            ms: 0,
+            body: undefined,
+          }),
+        );
         if (a.status === expect) lat.push(a.ms);
         else {
           const k = `${a.status} ${a.code ?? ""}`.trim();
@@ -177,7 +186,16 @@ export async function seedKeys(
       while (next < n) {
         const i = next++;
         for (;;) {
-          const r = await clients[i % clients.length]!.call("POST", "/v1/keys", { consumerId });
+          const r = await clients[i % clients.length]!.call("POST", "/v1/keys", { consumerId }).catch(
+            (err: Error): Answer => ({
+              status: 0,
+              code: err.message,
+              retryAfter: undefined,
+              ms: 0,
+              body: undefined,
+            }),
+          );
+          if (r.status === 0) continue; // a dropped connection: send it again
           if (r.status === 201) {
             keys.push(r.body.key.id);
             break;
