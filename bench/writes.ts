@@ -10,7 +10,7 @@
 // Run: `npm run bench:writes [-- --seconds 3 --concurrency 1,16,256 --burst 10000 --keys 2000]`
 // from the repo root (build first). `--only sqlite|postgres|burst` runs one part.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,6 +123,70 @@ export interface Cell {
   p99: number;
   /** Answers other than the expected one, by status and code. */
   other: Record<string, number>;
+  /** CPU time per expected answer (ms): Keyroll nodes, the database's processes, this load generator. */
+  cpu?: { nodes: number; db: number; client: number };
+}
+
+// ---- CPU accounting (Linux /proc): what bounds a cell when the CPUs are the limit ----------------------
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime + stime of a process, and with `children` also of its reaped children (ms). */
+function procCpuMs(pid: number, children = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields 14-17 of stat(5), counted from the state field (3) here
+    const [ut, st, cut, cst] = [f[11], f[12], f[13], f[14]].map(Number) as [number, number, number, number];
+    return (ut + st + (children ? cut + cst : 0)) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server listening on `port`: its postmaster and its live children, with reaped ones. */
+function postgresCpuMs(port: number): number {
+  let total = 0;
+  let postmaster = 0;
+  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  for (const d of all) {
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+      if (cmd.includes("postgres\0-D\0") && cmd.includes(`\0-p\0${port}\0`)) postmaster = Number(d);
+    } catch {
+      // gone
+    }
+  }
+  if (postmaster === 0) return Number.NaN;
+  total += procCpuMs(postmaster, true);
+  for (const d of all) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === postmaster) total += procCpuMs(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** Starts counting CPU; the returned function gives ms per `n` operations since. */
+export function cpuMeter(nodePids: number[], pgPort: number | undefined) {
+  const read = () => ({
+    nodes: nodePids.reduce((a, p) => a + procCpuMs(p), 0),
+    db: pgPort === undefined ? 0 : postgresCpuMs(pgPort),
+    client: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  });
+  const before = read();
+  return (n: number) => {
+    const after = read();
+    return {
+      nodes: (after.nodes - before.nodes) / n,
+      db: (after.db - before.db) / n,
+      client: (after.client - before.client) / n,
+    };
+  };
 }
 
 /**
@@ -219,21 +283,24 @@ export async function throughput(
   consumerId: string,
   concurrencies: readonly number[],
   seconds: number,
+  meter: () => (n: number) => Cell["cpu"] = () => () => undefined,
 ): Promise<Cell[]> {
   const cells: Cell[] = [];
   for (const c of concurrencies) {
+    const m = meter();
     const r = await closedLoop(
       c,
       seconds,
       (w) => clients[w % clients.length]!.call("POST", "/v1/keys", { consumerId }),
       201,
     );
-    cells.push({ op: "create", store, concurrency: c, ...r });
+    cells.push({ op: "create", store, concurrency: c, ...r, cpu: m(r.ok) });
   }
   for (const c of concurrencies) {
     if (keys.length < c) throw new Error(`need at least ${c} keys, have ${keys.length}`);
     // worker w rotates keys w, w + c, w + 2c, …: no two requests in flight on one key
     const mine = Math.floor(keys.length / c);
+    const m = meter();
     const r = await closedLoop(
       c,
       seconds,
@@ -246,7 +313,7 @@ export async function throughput(
         ),
       201,
     );
-    cells.push({ op: "rotate", store, concurrency: c, ...r });
+    cells.push({ op: "rotate", store, concurrency: c, ...r, cpu: m(r.ok) });
   }
   return cells;
 }
@@ -450,10 +517,14 @@ const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
 
 function printCells(cells: Cell[], bare: number, label: string): void {
   console.log(`\n${label} (bare commits/s on this machine: ${f0(bare)})`);
-  console.log("op      conc   per s    p50 ms   p99 ms   keyroll/bare   other answers");
+  console.log(
+    "op      conc   per s    p50 ms   p99 ms   keyroll/bare   CPU ms/op: nodes    db  client  (≙ max/s on all CPUs)   other answers",
+  );
   for (const c of cells) {
+    const cpu = c.cpu;
+    const total = cpu ? cpu.nodes + cpu.db + cpu.client : Number.NaN;
     console.log(
-      `${c.op.padEnd(7)} ${String(c.concurrency).padStart(4)} ${f0(c.perSecond).padStart(7)} ${f1(c.p50).padStart(9)} ${f1(c.p99).padStart(8)} ${(c.perSecond / bare).toFixed(2).padStart(14)}   ${JSON.stringify(c.other)}`,
+      `${c.op.padEnd(7)} ${String(c.concurrency).padStart(4)} ${f0(c.perSecond).padStart(7)} ${f1(c.p50).padStart(9)} ${f1(c.p99).padStart(8)} ${(c.perSecond / bare).toFixed(2).padStart(14)}   ${f1(cpu?.nodes ?? Number.NaN).padStart(16)} ${f1(cpu?.db ?? Number.NaN).padStart(5)} ${f1(cpu?.client ?? Number.NaN).padStart(7)}  ${f0((availableParallelism() * 1000) / total).padStart(20)}   ${JSON.stringify(c.other)}`,
     );
   }
 }
@@ -493,7 +564,10 @@ async function main(): Promise<void> {
       try {
         const clients = [new Client(node, adminKey, Math.max(...concurrencies))];
         const { consumerId, keys } = await seedKeys(clients, nKeys);
-        const cells = await throughput("sqlite", clients, keys, consumerId, concurrencies, seconds);
+        const pid = node.child.pid!;
+        const cells = await throughput("sqlite", clients, keys, consumerId, concurrencies, seconds, () =>
+          cpuMeter([pid], undefined),
+        );
         for (const c of clients) c.close();
         printCells(cells, bareSqlite(tmp, Math.min(seconds, 2)), "SQLite, one node");
         const top = cells.find((c) => c.op === "rotate" && c.concurrency === 256);
