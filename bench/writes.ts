@@ -431,7 +431,7 @@ export async function checkDatabase(url: string, burstKeys: readonly string[]) {
       prev_hash: string;
       hash: string;
     }>(
-      "select seq::text, id, at::text, actor, action, target_id, data, prev_hash, hash from audit_log order by seq",
+      "select seq::text, id, at::text, actor, action, target_id, data, prev_hash, hash from audit_log order by audit_log.seq",
     );
     let prev = GENESIS_HASH;
     let chainOk = true;
@@ -446,6 +446,10 @@ export async function checkDatabase(url: string, burstKeys: readonly string[]) {
       });
       if (r.prev_hash !== prev || r.hash !== h) {
         chainOk = false;
+        if (process.env.BENCH_DEBUG)
+          console.error(
+            JSON.stringify({ seq: r.seq, prevOk: r.prev_hash === prev, hashOk: r.hash === h, r }),
+          );
         break;
       }
       prev = r.hash;

@@ -235,6 +235,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 lockKeys,
                 lockConsumer,
                 serialize: async () => {
+                  // rare and short (first admin key at boot, last admin key): waited for however
+                  // long it takes, so that a node starting beside another does not fail its boot
+                  await sql`select set_config('lock_timeout', '0', true)`.execute(trx);
                   await sql`select pg_advisory_xact_lock(${LOCK_SERIAL})`.execute(trx);
                 },
                 appendChange: pending.appendChange,
