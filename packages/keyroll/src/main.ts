@@ -41,10 +41,16 @@ export interface Keyroll {
   close(): Promise<void>;
 }
 
-/** Opens the store the configuration names; `logger` hears about a database file others can read. */
-export function openStore(database: string, logger?: Logger): Store {
-  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
-  return openSqliteStore(database, { warn: (data, msg) => logger?.warn(data, msg) });
+/**
+ * Opens the store the configuration names; `logger` hears about a database file others can read,
+ * `waitMs` bounds how long a request waits for the store.
+ */
+export function openStore(database: string, opts: { waitMs?: number; logger?: Logger } = {}): Store {
+  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database, { waitMs: opts.waitMs });
+  return openSqliteStore(database, {
+    waitMs: opts.waitMs,
+    warn: (data, msg) => opts.logger?.warn(data, msg),
+  });
 }
 
 /**
@@ -67,7 +73,7 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
-  const store = opts.store ?? openStore(config.database, logger);
+  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
@@ -111,6 +117,7 @@ export async function createKeyroll(
     bodyLimitBytes: config.bodyLimitBytes,
     isLeader: scheduler.isLeader,
     draining: () => draining,
+    storeStats: () => store.stats(),
   });
   let closed = false;
   return {

@@ -28,6 +28,11 @@ export interface Config {
    * balancer takes it out before it stops accepting connections; 0 skips the wait.
    */
   readonly drainMs: number;
+  /**
+   * How long a request waits for the store (a connection, a row lock, its turn to commit) before
+   * it is answered 503 STORE_BUSY with Retry-After.
+   */
+  readonly storeWaitMs: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -55,6 +60,7 @@ const SETTINGS = {
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
   drain: { env: "KEYROLL_DRAIN" },
+  storeWait: { env: "KEYROLL_STORE_WAIT" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -154,6 +160,7 @@ export function resolveConfig(sources: {
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
     drainMs: duration("drain", 5_000, 0, 600_000),
+    storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

@@ -17,6 +17,9 @@ export function problem(code: ErrorCode, detail?: string, extra?: { instance?: s
   };
 }
 
+/** Seconds a client is told to wait (Retry-After) before retrying a STORE_BUSY answer. */
+export const STORE_BUSY_RETRY_AFTER_S = 1;
+
 /** Fastify's own error codes that a client causes, and ours for them. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_JSON",
@@ -64,13 +67,18 @@ export function errorHandler(logger: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const c = classify(err);
     const status = ERRORS[c.code].status;
-    if (status >= 500) {
+    if (c.code === "STORE_BUSY") {
+      // expected under a burst, and many at once: one short line each, no stack
+      logger.warn({ reqId: req.id, code: c.code }, "store busy; answered 503 with Retry-After");
+    } else if (status >= 500) {
       // message and stack only: a driver error's detail may quote row values
       logger.error(
         { reqId: req.id, err: { name: err.name, code: err.code, message: err.message, stack: err.stack } },
         "request failed",
       );
     }
+    // overload, not an outage: tell the client when to come back (docs/errors.md)
+    if (c.code === "STORE_BUSY") reply.header("retry-after", String(STORE_BUSY_RETRY_AFTER_S));
     reply
       .code(status)
       .type("application/problem+json")

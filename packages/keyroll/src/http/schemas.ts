@@ -110,6 +110,17 @@ export const VerifyResponse = Type.Object({
   expiresAt: NullableDateTime,
 });
 
-/** Error responses every authenticated route can give. */
+/** 503 of any route that reads or writes the store. */
+export const Unavailable = Type.Object(Problem.properties, {
+  description:
+    "`STORE_BUSY`: the store had no turn for this request within the configured wait (`KEYROLL_STORE_WAIT`); " +
+    "retry after the `Retry-After` header's seconds (a rotation with the same `Idempotency-Key` is safe to retry). " +
+    "`STORE_UNAVAILABLE`: the database cannot be reached. `STALE_CACHE` (verify, strict mode): this node is behind the feed.",
+});
+
+/** Error responses every authenticated route can give (503: see `Unavailable`). */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, Problem]));
+  Object.fromEntries([
+    ...[400, 401, 403, ...statuses.filter((s) => s !== 503)].map((s) => [s, Problem] as const),
+    [503, Unavailable] as const,
+  ]);
