@@ -172,8 +172,14 @@ export function planRollback(
     ]);
   }
   if (!active) throw new KeyrollError("ROLLBACK_NOT_POSSIBLE", "the key has no active version");
+  // rollback undoes the last switch, and only that: the version that was active before this one.
+  // If that one was revoked, the answer is 409, never a jump to an older secret that someone may
+  // be retiring on purpose. A scheduled version cancelled before it ever became active (revoked
+  // before its activatesAt) was never "the one before" and is passed over.
   const previous = states
-    .filter((c) => c.v.version < active.version && c.s !== "revoked")
+    .filter(
+      (c) => c.v.version < active.version && (c.v.revokedAt === null || c.v.revokedAt >= c.v.activatesAt),
+    )
     .sort((a, b) => b.v.version - a.v.version)[0];
   if (previous?.s !== "grace") {
     throw new KeyrollError(
