@@ -11,6 +11,7 @@ import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
+import { completeContract, finishDocument } from "./openapi.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
@@ -70,13 +71,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: "Keyroll",
         version: deps.version ?? "0.1.0",
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
         description:
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
+      servers: [{ url: "/", description: "The Keyroll node that serves this document" }],
       components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
       security: [{ adminKey: [] }],
     },
+    transformObject: finishDocument,
   });
+  // every route gets its common error statuses and headers, and must name its operation (openapi.ts)
+  app.addHook("onRoute", completeContract);
 
   // JSON only (anything else is 415), with prototype-poisoning protection; an empty body is no
   // body, so `curl -X POST` on rollback or revoke works with or without a Content-Type

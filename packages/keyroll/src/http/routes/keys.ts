@@ -32,6 +32,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
         body: Type.Object(
@@ -72,6 +73,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listKeys",
         tags: ["keys"],
         summary: "List keys with their versions, oldest first",
         querystring: Type.Object(
@@ -104,6 +106,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKey",
         tags: ["keys"],
         summary: "Read a key with its versions",
         params: KeyParams,
@@ -121,6 +124,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "updateKey",
         tags: ["keys"],
         summary: "Update a key's name, scopes or metadata",
         params: KeyParams,
@@ -139,6 +143,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "revokeKey",
         tags: ["keys"],
         summary: "Revoke a key: every version is rejected from now on",
         params: KeyParams,

@@ -98,6 +98,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKeyUsage",
         tags: ["usage"],
         summary:
           "Requests per version and minute (or hour), by outcome; buckets without traffic are left out",
@@ -138,6 +139,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listRotations",
         tags: ["usage"],
         summary: "Keys in rotation: how much traffic moved to the new version, who still sends the old one",
         querystring: Type.Object(
@@ -176,6 +178,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listAlerts",
         tags: ["usage"],
         summary:
           "Alerts: failed rollovers, rejection and request spikes, a previous version used from a new address",
@@ -218,6 +221,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "acknowledgeAlert",
         tags: ["usage"],
         summary: "Acknowledge an alert; a repeat of it then opens a new one",
         params: IdParam("alr"),
