@@ -15,7 +15,8 @@ import { Problem } from "./schemas.js";
 //     body / params / querystring / headers, // TypeBox, additionalProperties: false
 //     response: { 201: Thing, ...errorResponses(404, 409) }, // only the statuses YOUR route adds
 //   }
-//   config: { scope: "keys:write" }          // omit for a public route, and set `security: []`
+//   config: { scope: "keys:write" }          // the admin scope; shown as the role in `security`.
+//                                            // Omit for a public route, and set `security: []`
 // The hook below then adds, from what the route is: 400 (any input, or any body method: bad JSON),
 // 401 + 403 (a scope), 413 + 415 (a method that takes a body), 431 and 500 (every request),
 // 503 (admin routes: the store may be unreachable), and the headers of every answer. Response
@@ -131,7 +132,9 @@ export function completeContract(route: RouteOptions): void {
     e.headers = { ...Object.fromEntries(names.map((n) => [n, { type: "string" }])), ...e.headers };
     response[status] = e;
   }
-  route.schema = { ...schema, response };
+  // the scope the admin key needs, as the role of the bearer scheme (OpenAPI 3.1 allows roles)
+  const security = admin ? { security: [{ adminKey: [route.config!.scope!] }] } : {};
+  route.schema = { ...schema, ...security, response };
 }
 
 type Doc = {
