@@ -6,6 +6,8 @@ import { errorResponses, IdParam, Key, Metadata, Page, PageQuery, parsePage, Sco
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
+/** The answer of a create or import: the key, and its secret, shown this once. */
+export const CreatedKey = Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() });
 /** An optional `{reason}` body: absent, empty or null all mean no reason. */
 export const ReasonBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
@@ -54,7 +56,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() }),
+          201: CreatedKey,
           ...errorResponses(404, 409),
         },
       },

@@ -7,12 +7,12 @@ import { time } from "../input.js";
 import { errorResponses, IdParam, PageQuery, parsePage } from "../schemas.js";
 import { iso } from "../views.js";
 
-const Counts = Type.Record(Type.String(), Type.Integer(), {
+export const Counts = Type.Record(Type.String(), Type.Integer(), {
   description: "requests by outcome (VALID, EXPIRED, …)",
 });
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
-const UsageResponse = Type.Object({
+export const UsageResponse = Type.Object({
   keyId: Type.String(),
   granularity: Type.Union([Type.Literal("minute"), Type.Literal("hour")]),
   from: Type.String({ format: "date-time" }),
@@ -28,7 +28,7 @@ const UsageResponse = Type.Object({
   ),
 });
 
-const Rotation = Type.Object({
+export const Rotation = Type.Object({
   keyId: Type.String(),
   consumerId: Type.String(),
   startedAt: Type.String({ format: "date-time" }),
@@ -52,7 +52,7 @@ const Rotation = Type.Object({
   safeToRetire: Type.Boolean(),
 });
 
-const Alert = Type.Object({
+export const Alert = Type.Object({
   id: Type.String(),
   kind: Type.String(),
   keyId: Type.Union([Type.String(), Type.Null()]),
