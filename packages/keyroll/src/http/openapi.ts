@@ -18,8 +18,8 @@ import { Problem } from "./schemas.js";
 //   config: { scope: "keys:write" }          // the admin scope; shown as the role in `security`.
 //                                            // Omit for a public route, and set `security: []`
 // The hook below then adds, from what the route is: 400 (any input, or any body method: bad JSON),
-// 401 + 403 (a scope), 413 + 415 (a method that takes a body), 431 and 500 (every request),
-// 503 (admin routes: the store may be unreachable), and the headers of every answer. Response
+// 401 + 403 (a scope), 413 + 415 (a method that takes a body), 431, 500 and 503 (every request:
+// a node shutting down; admin routes: the store too), and the headers of every answer. Response
 // headers a route sends itself are declared with `withHeaders(schema, "Idempotent-Replayed")`
 // (add new ones to HEADERS). test/contract.test.ts then drives the route and fails on anything the
 // document does not say.
@@ -117,14 +117,24 @@ export function completeContract(route: RouteOptions): void {
     ...(takesBody ? [413, 415] : []),
     431,
     500,
-    ...(admin ? [503] : []),
+    503, // every route: a node that is shutting down (SHUTTING_DOWN); admin routes: the store too
   ];
   const response: Record<string, unknown> = { ...(schema.response as Record<string, unknown> | undefined) };
   for (const s of statuses) if (response[s] === undefined) response[s] = problemResponse(s);
   for (const [status, entry] of Object.entries(response)) {
     const code = Number(status);
     // a bare Problem schema (the older style of errorResponses) becomes the problem+json response
-    const e = (entry === Problem ? problemResponse(code) : { ...(entry as object) }) as ResponseEntry;
+    let e = (entry === Problem ? problemResponse(code) : { ...(entry as object) }) as ResponseEntry;
+    // a route's own body for an error status (readiness: 503 {status: "stale"}) may also come as a
+    // problem (503 SHUTTING_DOWN): the response then documents both media types
+    if (code >= 400 && e.content === undefined && statuses.includes(code)) {
+      const { headers, description, ...body } = e as ResponseEntry & Record<string, unknown>;
+      e = {
+        description: `${description ?? STATUS_CODES[code]}; or ${problemResponse(code).description}`,
+        ...(headers !== undefined && { headers }),
+        content: { "application/json": { schema: body }, [PROBLEM_JSON]: { schema: Problem } },
+      };
+    }
     // 431 is answered on the socket, before a request (and its id) exists
     const names: HeaderName[] = code === 431 ? ["Cache-Control"] : ["X-Request-Id", "Cache-Control"];
     if (code === 401) names.push("WWW-Authenticate");

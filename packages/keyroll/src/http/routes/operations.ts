@@ -30,7 +30,10 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
         security: [],
         response: {
           200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer() }),
-          503: Type.Object({ status: Type.String(), feedLagMs: Type.Union([Type.Integer(), Type.Null()]) }),
+          503: Type.Object(
+            { status: Type.String(), feedLagMs: Type.Union([Type.Integer(), Type.Null()]) },
+            { description: "Not ready: this node's view of the keys is stale" },
+          ),
         },
       },
     },
