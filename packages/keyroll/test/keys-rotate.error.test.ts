@@ -100,7 +100,7 @@ test("a malformed Idempotency-Key is 400 INVALID_IDEMPOTENCY_KEY", async (t) => 
     "POST",
     `/v1/keys/${keyId}/rotate`,
     { gracePeriod: "1h" },
-    { "idempotency-key": "short" },
+    { "idempotency-key": "has a space" },
   );
   assertProblem(r, 400, "INVALID_IDEMPOTENCY_KEY");
   assert.deepEqual(await versionStates(node, keyId), { 1: "active" });
