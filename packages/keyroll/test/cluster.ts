@@ -55,6 +55,8 @@ export interface NodeOptions {
   /** Another database URL for this node (e.g. the same database as another role). */
   database?: string;
   readyMs?: number;
+  /** Listen on this port (a node restarted where a balancer expects it) instead of a free one. */
+  port?: number;
 }
 
 /** A random admin key of the accepted shape (≥ 32 printable characters). */
@@ -98,6 +100,7 @@ export async function startNode(
     name: opts.name,
     args: opts.args,
     readyMs: opts.readyMs,
+    port: opts.port,
     env: {
       KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey,
       KEYROLL_LOG_LEVEL: "info",

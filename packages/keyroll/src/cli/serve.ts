@@ -8,6 +8,7 @@ export interface ServeFlags {
   database?: string;
   strict?: boolean;
   logFormat?: string;
+  drain?: string;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -44,6 +45,10 @@ export function registerServe(program: Command, deps: CliDeps): void {
       "--log-format <format>",
       "json, pretty, or auto: pretty when logs go to a terminal (default auto; KEYROLL_LOG_FORMAT)",
     )
+    .option(
+      "--drain <duration>",
+      "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
+    )
     .action(async (options: ServeFlags) => {
       const flags: ServeFlags = {
         host: options.host,
@@ -51,6 +56,7 @@ export function registerServe(program: Command, deps: CliDeps): void {
         database: options.database,
         logFormat: options.logFormat,
       };
+      if (options.drain !== undefined) flags.drain = options.drain;
       if (options.strict === true) flags.strict = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });

@@ -28,6 +28,8 @@ export interface KeyrollProcessOptions {
   /** Write stdout and stderr to this file instead of keeping them in memory. */
   logFile?: string;
   name?: string;
+  /** Listen on this port (a node restarted where a balancer expects it) instead of a free one. */
+  port?: number;
 }
 
 export interface KeyrollProcess {
@@ -71,20 +73,22 @@ export async function spawnKeyroll(opts: KeyrollProcessOptions = {}): Promise<Ke
       return await spawnOnce(opts);
     } catch (err) {
       lastError = err as Error;
-      if (!/EADDRINUSE/.test(lastError.message)) throw err;
+      if (!/EADDRINUSE/.test(lastError.message) || opts.port !== undefined) throw err;
     }
   }
   throw lastError;
 }
 
 async function spawnOnce(opts: KeyrollProcessOptions): Promise<KeyrollProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {};
   // a clean environment: no KEYROLL_* leaking in from the shell that runs the tests
   for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) {
     const v = process.env[k];
     if (v !== undefined) env[k] = v;
   }
+  // no drain unless a test asks for one: SIGTERM stops the server as fast as before drains existed
+  env.KEYROLL_DRAIN = "0";
   Object.assign(env, opts.env);
   const args = [
     ...(opts.nodeArgs ?? []),

@@ -23,6 +23,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
         done();
       },
       schema: {
+        operationId: "verifyKey",
         tags: ["verify"],
         summary: "Verify a secret: is it valid now, for these scopes?",
         body: VerifyBodySchema,
