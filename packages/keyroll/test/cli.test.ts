@@ -586,7 +586,17 @@ test("serve passes the raw flags and the environment to the server", async () =>
   });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(calls, [
-    { flags: { host: undefined, port: "8081", database: "./x.db", logFormat: undefined, strict: true, drain: "2s" }, env },
+    {
+      flags: {
+        host: undefined,
+        port: "8081",
+        database: "./x.db",
+        logFormat: undefined,
+        strict: true,
+        drain: "2s",
+      },
+      env,
+    },
   ]);
   const plain = await run(["serve"], { env, serve });
   assert.equal(plain.code, 0);

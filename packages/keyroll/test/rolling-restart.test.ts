@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { findNginx, type Nginx, nginxOrSkip, startNginx } from "./balancer.js";
 import { type ClusterNode, createKey, randomAdminKey, sleep, startNode, waitFor } from "./cluster.js";
-import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 import { freePort } from "./support/ports.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 /** Short enough for a quick test, longer than nginx's idle keep-alive (500 ms in balancer.ts). */
 const DRAIN = "1500ms";
