@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
+  readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
 }

@@ -79,6 +79,8 @@ export function errorHandler(logger: Logger) {
     }
     // overload, not an outage: tell the client when to come back (docs/errors.md)
     if (c.code === "STORE_BUSY") reply.header("retry-after", String(STORE_BUSY_RETRY_AFTER_S));
+    // RFC 9110: every 401 says how to authenticate
+    if (status === 401) reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
     reply
       .code(status)
       .type("application/problem+json")
@@ -109,6 +111,6 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const status = ERRORS[code].status;
   const reason = code === "HEADERS_TOO_LARGE" ? "Request Header Fields Too Large" : "Bad Request";
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

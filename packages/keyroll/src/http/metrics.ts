@@ -244,8 +244,25 @@ export function createMetrics(deps: {
 
 /** `GET /metrics`: the Prometheus text exposition. */
 export function registerMetricsRoute(app: FastifyInstance, metrics: ReturnType<typeof createMetrics>): void {
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+  app.get(
+    "/metrics",
+    {
+      schema: {
+        operationId: "getMetrics",
+        tags: ["operations"],
+        summary: "Prometheus metrics (text exposition format 0.0.4)",
+        security: [],
+        response: {
+          200: {
+            description: "The Prometheus text exposition",
+            content: { "text/plain; version=0.0.4": { schema: { type: "string" } } },
+          },
+        },
+      },
+    },
+    async (_req, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    },
+  );
 }

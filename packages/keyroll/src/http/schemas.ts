@@ -110,17 +110,9 @@ export const VerifyResponse = Type.Object({
   expiresAt: NullableDateTime,
 });
 
-/** 503 of any route that reads or writes the store. */
-export const Unavailable = Type.Object(Problem.properties, {
-  description:
-    "`STORE_BUSY`: the store had no turn for this request within the configured wait (`KEYROLL_STORE_WAIT`); " +
-    "retry after the `Retry-After` header's seconds (a rotation with the same `Idempotency-Key` is safe to retry). " +
-    "`STORE_UNAVAILABLE`: the database cannot be reached. `STALE_CACHE` (verify, strict mode): this node is behind the feed.",
-});
-
-/** Error responses every authenticated route can give (503: see `Unavailable`). */
+/**
+ * The error statuses a route adds itself (404, 409, 422 …), as problem+json. The ones every route
+ * of its kind gives (400, 401, 403, 413, 415, 431, 500, 503) are added by http/openapi.ts.
+ */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([
-    ...[400, 401, 403, ...statuses.filter((s) => s !== 503)].map((s) => [s, Problem] as const),
-    [503, Unavailable] as const,
-  ]);
+  Object.fromEntries(statuses.map((s) => [s, Problem]));

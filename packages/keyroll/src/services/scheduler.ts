@@ -84,6 +84,11 @@ export function createScheduler(
   return {
     /** Starts ticking; the first tick runs at once, so a single node is leader from the start. */
     start(): void {
+      // a leader that stops cleanly says so: try at once (after a tick in progress, which may have
+      // tried just before the release) rather than up to an interval later
+      deps.lock.onReleased?.(() => {
+        void (running ?? Promise.resolve()).then(() => (stopped ? undefined : runOnce()));
+      });
       void runOnce().finally(loop);
     },
     /** Runs one tick now (tests drive the scheduler with an injected clock this way). */

@@ -42,7 +42,13 @@ export interface AuditInput {
 export interface LeaderLock {
   /** Takes the lock if free; true while this node holds it. Safe to call repeatedly. */
   tryAcquire(): Promise<boolean>;
+  /** Gives the lock up (a clean stop) and tells the nodes waiting for it. */
   release(): Promise<void>;
+  /**
+   * Calls `fn` when another node releases the lock on a clean stop, so that this one tries at once
+   * instead of at its next tick. Absent where there is only ever one leader (SQLite).
+   */
+  onReleased?(fn: () => void): void;
 }
 
 /** Reads shared by the store and its transactions. */

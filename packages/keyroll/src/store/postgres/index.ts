@@ -24,6 +24,8 @@ const LOCK_SERIAL = 0x6b72_0004;
 const READ_RESERVE = 3;
 
 const CHANNEL = "keyroll_changes";
+/** A node that releases leadership on a clean stop says so here, so a waiting node takes it at once. */
+const LEADER_CHANNEL = "keyroll_leader_released";
 
 function translate(err: unknown, poolFull: () => boolean = () => false, waitMs = 5_000): unknown {
   if (err instanceof KeyrollError) return err;
@@ -353,6 +355,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       // does, the server releases the lock and another node's next try takes it
       let client: pg.Client | undefined;
       let held = false;
+      let onReleased: (() => void) | undefined;
       const drop = () => {
         held = false;
         const c = client;
@@ -375,8 +378,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 held = false;
                 if (client === c) client = undefined;
               });
+              c.on("notification", (msg) => {
+                if (msg.channel === LEADER_CHANNEL && !held) onReleased?.();
+              });
               client = c;
               await c.connect();
+              await c.query(`listen ${LEADER_CHANNEL}`);
             }
             if (held) {
               await client.query("select 1");
@@ -394,9 +401,18 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
           }
         },
         async release() {
-          if (client && held)
-            await client.query("select pg_advisory_unlock($1)", [LOCK_LEADER]).catch(() => undefined);
+          if (client && held) {
+            // unlocked first: whoever hears the notification finds the lock free
+            const c = client;
+            await c
+              .query("select pg_advisory_unlock($1)", [LOCK_LEADER])
+              .then(() => c.query(`select pg_notify('${LEADER_CHANNEL}', '')`))
+              .catch(() => undefined);
+          }
           drop();
+        },
+        onReleased(fn) {
+          onReleased = fn;
         },
       };
     },

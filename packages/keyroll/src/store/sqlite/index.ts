@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
@@ -25,14 +25,48 @@ function translate(err: unknown): unknown {
 }
 
 /**
+ * Makes sure `file` exists with mode 0600 when it is new (SQLite gives its -wal and -shm files the
+ * database file's mode), in a directory created 0700 when Keyroll creates it. An existing file is
+ * left as it is; `warn` hears when other users of the machine can read it.
+ */
+function prepareFile(file: string, warn: (data: Record<string, unknown>, msg: string) => void): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let fd: number | undefined;
+  try {
+    // wx: created here, or not at all; the mode is given at creation, so no moment with wider access
+    fd = openSync(file, "wx", 0o600);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EEXIST") throw err;
+  }
+  if (fd !== undefined) {
+    closeSync(fd);
+    return;
+  }
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o004) {
+    warn(
+      { file, mode: `0${mode.toString(8)}` },
+      "the database file is readable by every user of this machine; restrict it with chmod 600",
+    );
+  }
+}
+
+/**
  * The embedded default store: one SQLite file (WAL, fully synced commits) that other processes
- * on the same machine may share.
+ * on the same machine may share. A new file is created with mode 0600.
  * @example const store = openSqliteStore("./keyroll.db"); await store.migrate();
  */
-export function openSqliteStore(file: string, opts: { waitMs?: number; maxBatch?: number } = {}): Store {
+export function openSqliteStore(
+  file: string,
+  opts: {
+    waitMs?: number | undefined;
+    maxBatch?: number | undefined;
+    warn?: ((data: Record<string, unknown>, msg: string) => void) | undefined;
+  } = {},
+): Store {
   const waitMs = opts.waitMs ?? 5_000;
   const maxBatch = opts.maxBatch ?? 256;
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:" && file !== "") prepareFile(file, opts.warn ?? (() => undefined));
   const conn = new SQLite(file);
   conn.pragma("journal_mode = WAL");
   // FULL: a commit that was acknowledged survives a crash of the process and of the machine
