@@ -45,7 +45,7 @@ export function createScheduler(
     if (leader !== was)
       deps.logger.info({ leader }, leader ? "this node is the leader" : "this node is no longer the leader");
     if (!leader) return;
-    // feed and audit rows of a writer that died between its commit and its link (decision 0011)
+    // feed and audit rows of a writer that died between its commit and its link (decision 0012)
     await deps.store.link();
     const now = deps.clock.now();
     for (const id of await deps.store.dueKeyIds(now, 500)) await deps.keys.settleKey(id);

@@ -116,7 +116,7 @@ export interface StoreTx extends StoreReads {
   /**
    * Takes, until commit, a lock that orders the writers that take it (where writers can run
    * concurrently): a read-then-write decision across keys made after it (the first admin key, the
-   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0011).
+   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0012).
    */
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */

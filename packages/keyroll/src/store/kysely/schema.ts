@@ -55,7 +55,7 @@ export interface ChangesTable {
   created_at: number;
 }
 
-/** PostgreSQL only: a change committed but not yet given its feed position (decision 0011). */
+/** PostgreSQL only: a change committed but not yet given its feed position (decision 0012). */
 export interface PendingChangesTable {
   id: Generated<number>;
   ticket: number;
@@ -66,7 +66,7 @@ export interface PendingChangesTable {
   created_at: number;
 }
 
-/** PostgreSQL only: an audit entry committed but not yet chained (decision 0011). */
+/** PostgreSQL only: an audit entry committed but not yet chained (decision 0012). */
 export interface PendingAuditTable {
   id: Generated<number>;
   ticket: number;

@@ -14,7 +14,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Advisory lock ids (arbitrary constants, "kr" + purpose). */
 const LOCK_MIGRATE = 0x6b72_0001;
-/** Was the writers' lock of decision 0006; since 0011 only the linker takes it, for a few statements. */
+/** Was the writers' lock of decision 0006; since 0012 only the linker takes it, for a few statements. */
 const LOCK_LINK = 0x6b72_0002;
 const LOCK_LEADER = 0x6b72_0003;
 /** `StoreTx.serialize`: the rare writes that decide across keys (first admin key, last admin key). */
@@ -195,7 +195,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       try {
         out = await inSlot(() =>
           db.transaction().execute(async (trx) => {
-            // No lock across writers here (decision 0011): writers of one key order themselves by
+            // No lock across writers here (decision 0012): writers of one key order themselves by
             // its row lock; feed and audit rows are queued and linked after commit, below.
             const lockKey: StoreTx["lockKey"] = async (id) => {
               const k = await trx
@@ -246,7 +246,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 appendAudit: pending.appendAudit,
               }),
             );
-            // queued last, after every lock this transaction took (decision 0011)
+            // queued last, after every lock this transaction took (decision 0012)
             await pending.flush();
             return result;
           }),
