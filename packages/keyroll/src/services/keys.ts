@@ -6,6 +6,7 @@ import { assertMetadata } from "../core/metadata.js";
 import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
+import { sealSuccessor } from "../core/successor.js";
 import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
 import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
@@ -25,6 +26,8 @@ export interface CreateKeyInput {
   metadata?: Record<string, unknown> | undefined;
   /** An existing secret to import instead of generating one. */
   secret?: string | undefined;
+  /** Holders of a previous secret may fetch its successor (default true). */
+  allowSuccessorPickup?: boolean | undefined;
 }
 
 /** Input of `rotate`. */
@@ -36,6 +39,12 @@ export interface RotateInput {
   retireWhenUnusedMs?: Millis | undefined;
   /** Extend the previous version's grace while in use, by `stepMs`, up to `maxMs` after the switch. */
   extendWhileInUse?: { maxMs: Millis; stepMs: Millis } | undefined;
+  /**
+   * Seal the new secret for holders of the previous one (successor pickup, decision 0011), when the
+   * key allows it. Default true; an emergency rotation passes false: a leaked secret must not
+   * yield its successor.
+   */
+  sealForPickup?: boolean | undefined;
 }
 
 /** A freshly made secret and the key it belongs to; the secret exists nowhere else. */
@@ -139,6 +148,7 @@ export function createKeyService(deps: ServiceDeps) {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           admin: consumer.system,
+          allowSuccessorPickup: input.allowSuccessorPickup ?? true,
         };
         const v = newVersion(key.id, 1, secret, imported, now, now, "active");
         if (await tx.digestExists(v.digest)) {
@@ -180,6 +190,7 @@ export function createKeyService(deps: ServiceDeps) {
         name?: string | null | undefined;
         scopes?: string[] | undefined;
         metadata?: Record<string, unknown> | undefined;
+        allowSuccessorPickup?: boolean | undefined;
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
@@ -275,6 +286,29 @@ export function createKeyService(deps: ServiceDeps) {
         );
         await tx.patchVersions(id, plan.patches);
         await tx.insertVersion(v);
+        const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
+        const sealed =
+          input.sealForPickup !== false &&
+          k.key.allowSuccessorPickup &&
+          recipient !== null &&
+          recipient !== undefined &&
+          recipient.publicKey !== null;
+        if (sealed) {
+          const box = sealSuccessor({
+            publicKey: recipient.publicKey!,
+            keyId: id,
+            from: recipient.version,
+            to: v.version,
+            secret,
+          });
+          await tx.putSealedSuccessor({
+            keyId: id,
+            version: recipient.version,
+            successorVersion: v.version,
+            ...box,
+            createdAt: now,
+          });
+        }
         if (idemHash !== undefined) {
           // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
           await tx.putIdempotency(id, idemHash, {
@@ -293,6 +327,7 @@ export function createKeyService(deps: ServiceDeps) {
           reason: input.reason ?? null,
           retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
           extendWhileInUse: input.extendWhileInUse ?? null,
+          sealedForPickup: sealed,
         });
         return {
           key: (await tx.getKey(id))!,
@@ -341,6 +376,7 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = planVersionRevoke(k.key, k.versions, version, now);
         if (patches.length > 0) {
           await tx.patchVersions(id, patches);
+          await tx.deleteSealedSuccessors(id, [version]);
           await keyChanged(tx, k.key, "version.revoked", now);
           await audit(tx, now, actor, "version.revoked", id, { version, reason: reason ?? null });
         }
@@ -365,6 +401,7 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.updateKey(id, { revokedAt: now }, now);
         await tx.patchVersions(id, planKeyRevoke(k.versions, now));
+        await tx.deleteSealedSuccessors(id);
         await keyChanged(tx, k.key, "key.revoked", now);
         await audit(tx, now, actor, "key.revoked", id, { reason: reason ?? null });
         return (await tx.getKey(id))!;
@@ -423,6 +460,11 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = settle(k.versions, now);
         if (patches.length === 0) return false;
         await tx.patchVersions(id, patches);
+        // a version past its grace can open nothing useful any more: drop what was sealed for it
+        await tx.deleteSealedSuccessors(
+          id,
+          patches.filter((p) => p.storedState === "expired" || p.storedState === "revoked").map((p) => p.version),
+        );
         await keyChanged(tx, k.key, "key.settled", now);
         const transitions = patches.map((p) => ({
           version: p.version,

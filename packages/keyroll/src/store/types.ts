@@ -1,5 +1,6 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
+import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
 
 /** One row of the change feed: something about this key (or consumer) changed at `seq`. */
@@ -43,7 +44,7 @@ export interface LeaderLock {
 }
 
 /** Reads shared by the store and its transactions. */
-export interface StoreReads {
+export interface StoreReads extends SuccessorReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
   listConsumers(q: PageQuery): Promise<ConsumerRecord[]>;
   getKey(id: string): Promise<KeyWithVersions | undefined>;
@@ -56,7 +57,7 @@ export interface StoreReads {
 }
 
 /** Writes, only ever inside `Store.transaction`, so each call's rows commit together. */
-export interface StoreTx extends StoreReads {
+export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Reads a key and its versions and, where the dialect can, locks the key row until commit. */
   lockKey(id: string): Promise<KeyWithVersions | undefined>;
   findConsumerByExternalId(externalId: string): Promise<ConsumerRecord | undefined>;
@@ -70,7 +71,7 @@ export interface StoreTx extends StoreReads {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt">>,
+    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "allowSuccessorPickup">>,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;
