@@ -11,6 +11,7 @@ import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createSelfService } from "./services/self.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
@@ -97,6 +98,7 @@ export async function createKeyroll(
     consumers,
     keys,
     usage,
+    self: createSelfService({ ...deps, keys }),
     verifier,
     clock,
     logger,

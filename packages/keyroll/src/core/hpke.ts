@@ -1,10 +1,10 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHmac,
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  createHmac,
   type KeyObject,
   randomBytes,
 } from "node:crypto";

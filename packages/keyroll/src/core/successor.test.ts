@@ -6,12 +6,21 @@ import { openSuccessor, sealSuccessor, successorPublicKey } from "./successor.js
 describe("sealed successors", () => {
   const prev = generateSecret();
   const next = generateSecret();
-  const sealed = sealSuccessor({ publicKey: successorPublicKey(prev), keyId: "key_a", from: 1, to: 2, secret: next });
+  const sealed = sealSuccessor({
+    publicKey: successorPublicKey(prev),
+    keyId: "key_a",
+    from: 1,
+    to: 2,
+    secret: next,
+  });
 
   it("open with the previous secret only", () => {
     assert.equal(openSuccessor({ secret: prev, keyId: "key_a", from: 1, to: 2, sealed }), next);
     assert.equal(openSuccessor({ secret: next, keyId: "key_a", from: 1, to: 2, sealed }), undefined);
-    assert.equal(openSuccessor({ secret: generateSecret(), keyId: "key_a", from: 1, to: 2, sealed }), undefined);
+    assert.equal(
+      openSuccessor({ secret: generateSecret(), keyId: "key_a", from: 1, to: 2, sealed }),
+      undefined,
+    );
   });
 
   it("are bound to their key and versions", () => {

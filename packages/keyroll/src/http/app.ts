@@ -13,13 +13,16 @@ import { KeyrollError } from "../core/errors.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
+import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
 import type { Verifier } from "../verifier/index.js";
 import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics, registerMetricsRoute } from "./metrics.js";
+import { registerSelfRoutes } from "./routes/self.js";
 import {
+  AllowSuccessorPickup,
   Consumer,
   Duration,
   errorResponses,
@@ -54,6 +57,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** The `/v1/self` calls of client keys (successor pickup). */
+  readonly self?: SelfService;
 }
 
 function duration(input: string | number, field: string): number {
@@ -128,7 +133,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
-      components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          adminKey: { type: "http", scheme: "bearer" },
+          clientKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A client key's own secret (the /v1/self calls)",
+          },
+        },
+      },
       security: [{ adminKey: [] }],
     },
   });
@@ -307,6 +321,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       expiresAt?: string | null;
       metadata?: Record<string, unknown>;
       secret?: string;
+      allowSuccessorPickup?: boolean;
     };
   }>(
     "/v1/keys",
@@ -330,6 +345,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
                 description: "An existing secret to import (≥ 20 chars)",
               }),
             ),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
         ),
@@ -399,7 +415,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.patch<{
     Params: { id: string };
-    Body: { name?: string | null; scopes?: string[]; metadata?: Record<string, unknown> };
+    Body: {
+      name?: string | null;
+      scopes?: string[];
+      metadata?: Record<string, unknown>;
+      allowSuccessorPickup?: boolean;
+    };
   }>(
     "/v1/keys/:id",
     {
@@ -413,6 +434,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
             scopes: Type.Optional(Scopes),
             metadata: Type.Optional(Metadata),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
         ),
@@ -679,6 +701,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerMetricsRoute(app as unknown as FastifyInstance, metrics);
   if (deps.usage) registerUsageRoutes(app as unknown as FastifyInstance, deps.usage);
+  if (deps.self) registerSelfRoutes(app as unknown as FastifyInstance, { self: deps.self, verifier, clock });
 
   return app as unknown as FastifyInstance;
 }

@@ -463,7 +463,9 @@ export function createKeyService(deps: ServiceDeps) {
         // a version past its grace can open nothing useful any more: drop what was sealed for it
         await tx.deleteSealedSuccessors(
           id,
-          patches.filter((p) => p.storedState === "expired" || p.storedState === "revoked").map((p) => p.version),
+          patches
+            .filter((p) => p.storedState === "expired" || p.storedState === "revoked")
+            .map((p) => p.version),
         );
         await keyChanged(tx, k.key, "key.settled", now);
         const transitions = patches.map((p) => ({

@@ -7,7 +7,10 @@ import * as m0006 from "./0006-successor-pickup.js";
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "0001-init": m0001, "0002-change-notify": m0002, "0003-usage": m0003,
+    return {
+      "0001-init": m0001,
+      "0002-change-notify": m0002,
+      "0003-usage": m0003,
       "0006-successor-pickup": m0006,
     };
   },
