@@ -7,6 +7,12 @@ import { StaticKeyProvider } from "./provider.js";
 import { type RotatingKeyOptions, type RotatingKeyProvider, rotatingKey } from "./rotating.js";
 
 export * from "./index.js";
+export {
+  createVerifier,
+  type InProcessVerifier,
+  StaleIndexError,
+  type VerifierOptions,
+} from "./verifier.js";
 
 const TOKEN_RE = /^[\x21-\x7e]{1,4096}$/;
 

@@ -9,6 +9,7 @@ import { buildApp } from "./http/app.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
+import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createSelfService } from "./services/self.js";
@@ -51,7 +52,14 @@ export function openStore(database: string): Store {
  */
 export async function createKeyroll(
   config: Config,
-  opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
+  opts: {
+    clock?: Clock;
+    logger?: pino.Logger;
+    store?: Store;
+    schedulerIntervalMs?: number;
+    /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
+    changesHeartbeatMs?: number;
+  } = {},
 ): Promise<Keyroll> {
   const log =
     opts.logger ??
@@ -99,6 +107,8 @@ export async function createKeyroll(
     keys,
     usage,
     self: createSelfService({ ...deps, keys }),
+    feed: createFeedService(deps),
+    changesHeartbeatMs: opts.changesHeartbeatMs,
     verifier,
     clock,
     logger,

@@ -12,6 +12,7 @@ import { parseDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
+import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
@@ -20,6 +21,7 @@ import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics, registerMetricsRoute } from "./metrics.js";
+import { registerChangesRoutes } from "./routes/changes.js";
 import { registerSelfRoutes } from "./routes/self.js";
 import {
   AllowSuccessorPickup,
@@ -59,6 +61,10 @@ export interface AppDeps {
   readonly usage?: UsageService;
   /** The `/v1/self` calls of client keys (successor pickup). */
   readonly self?: SelfService;
+  /** The snapshot, change stream and usage intake of in-process verifiers. */
+  readonly feed?: FeedService;
+  /** Heartbeat of idle change streams (default 5 s). */
+  readonly changesHeartbeatMs?: number;
 }
 
 function duration(input: string | number, field: string): number {
@@ -701,6 +707,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerMetricsRoute(app as unknown as FastifyInstance, metrics);
   if (deps.usage) registerUsageRoutes(app as unknown as FastifyInstance, deps.usage);
+  if (deps.feed)
+    registerChangesRoutes(app as unknown as FastifyInstance, {
+      feed: deps.feed,
+      verifier,
+      heartbeatMs: deps.changesHeartbeatMs,
+    });
   if (deps.self) registerSelfRoutes(app as unknown as FastifyInstance, { self: deps.self, verifier, clock });
 
   return app as unknown as FastifyInstance;
