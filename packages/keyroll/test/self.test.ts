@@ -133,12 +133,20 @@ test("pickup is refused for revoked and expired secrets, emergency rotations, pr
   assert.equal((await node.call("POST", `/v1/keys/${a.keyId}/versions/1/revoke`, {})).status, 200);
   assertProblem(await pickup(node, a.secret), 401, "SECRET_REVOKED");
   assertProblem(await asClient(node, "GET", "/v1/self", a.secret), 401, "SECRET_REVOKED");
+  assert.deepEqual(
+    await node.kr.store.sealedSuccessors(a.keyId, 1),
+    [],
+    "revoking drops what was sealed for it",
+  );
 
   // expired: grace over
   const b = await createKey(node);
   await rotate(node, b.keyId, { gracePeriod: "10m" });
   clock.set(T0 + 10 * MINUTE);
   assertProblem(await pickup(node, b.secret), 401, "SECRET_EXPIRED");
+  assert.equal((await node.kr.store.sealedSuccessors(b.keyId, 1)).length, 1);
+  await node.kr.services.keys.settleKey(b.keyId);
+  assert.deepEqual(await node.kr.store.sealedSuccessors(b.keyId, 1), [], "the leader drops it at expiry");
 
   // emergency rotation seals nothing
   const c = await createKey(node);
