@@ -72,6 +72,9 @@ interface Entry {
   answer: VerifyAnswer | null;
   until: number;
   counts: Map<string, number> | null;
+  /** VALID answers of the minute `validMinute`, kept apart from `counts`: the hot path's only write. */
+  validMinute: number;
+  validCount: number;
   addresses: Map<string, { firstAt: number; lastAt: number; count: number }> | null;
 }
 
@@ -221,6 +224,8 @@ export function createVerifier(opts: VerifierOptions): InProcessVerifier {
         until: 0,
         // usage counted but not yet sent survives a change of the key
         counts: prev?.counts ?? null,
+        validMinute: prev?.validMinute ?? 0,
+        validCount: prev?.validCount ?? 0,
         addresses: prev?.addresses ?? null,
       };
       const raw = Buffer.from(v.digest, "hex").toString("latin1");
@@ -266,11 +271,29 @@ export function createVerifier(opts: VerifierOptions): InProcessVerifier {
     return next;
   }
 
+  function spill(e: Entry): void {
+    if (e.validCount === 0) return;
+    const bucket = `${e.validMinute}:VALID`;
+    e.counts ??= new Map();
+    e.counts.set(bucket, (e.counts.get(bucket) ?? 0) + e.validCount);
+    e.validCount = 0;
+  }
+
   function count(e: Entry, code: string, t: number, ip: string | undefined): void {
     if (!counting) return;
-    const bucket = `${minuteOf(t)}:${code}`;
-    e.counts ??= new Map();
-    e.counts.set(bucket, (e.counts.get(bucket) ?? 0) + 1);
+    const minute = minuteOf(t);
+    if (code === "VALID") {
+      // a number compare and an increment: no string, no map, until the minute changes
+      if (minute !== e.validMinute) {
+        spill(e);
+        e.validMinute = minute;
+      }
+      e.validCount++;
+    } else {
+      const bucket = `${minute}:${code}`;
+      e.counts ??= new Map();
+      e.counts.set(bucket, (e.counts.get(bucket) ?? 0) + 1);
+    }
     if (ip !== undefined) {
       e.addresses ??= new Map();
       const a = e.addresses.get(ip);
@@ -322,6 +345,7 @@ export function createVerifier(opts: VerifierOptions): InProcessVerifier {
     }> = [];
     const taken: Entry[] = [];
     for (const e of index.values()) {
+      spill(e);
       if (e.counts === null && e.addresses === null) continue;
       for (const [bucket, n] of e.counts ?? []) {
         const [minute, outcome] = bucket.split(":") as [string, string];
