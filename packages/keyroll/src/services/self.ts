@@ -1,5 +1,4 @@
 import { KeyrollError } from "../core/errors.js";
-import { newId } from "../core/ids.js";
 import {
   type KeyRecord,
   type KeyWithVersions,
@@ -10,6 +9,7 @@ import {
   versionState,
 } from "../core/model.js";
 import { openSuccessor } from "../core/successor.js";
+import { createCommit } from "./commit.js";
 import type { ServiceDeps } from "./deps.js";
 import type { KeyService } from "./keys.js";
 
@@ -55,6 +55,7 @@ const stopsAt = (k: KeyRecord, v: VersionRecord): Millis | null => {
  */
 export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
   const { store, clock, logger } = deps;
+  const commit = createCommit(deps);
 
   /** The key and version as the store has them now, refused when the secret no longer works. */
   async function live(keyId: string, version: number, now: Millis) {
@@ -146,16 +147,9 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
         throw new KeyrollError("SUCCESSOR_NOT_AVAILABLE", why);
       }
       const successor = found.successor;
-      await store.transaction(async (tx) => {
-        await tx.recordPickup(keyId, version, address, now);
-        await tx.appendAudit({
-          id: newId("aud", now),
-          at: now,
-          actor: keyId,
-          action: "key.successor_picked_up",
-          targetId: keyId,
-          data: { version, successorVersion: successor.version, address },
-        });
+      await commit({ keyId, scopes: [] }, async (w) => {
+        await w.tx.recordPickup(keyId, version, address, w.now);
+        w.audit("key.successor_picked_up", keyId, { version, successorVersion: successor.version, address });
       });
       logger.info({ keyId, version, successorVersion: successor.version }, "successor picked up");
       return {

@@ -3,19 +3,10 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { KeyWithVersions } from "../../core/model.js";
 import { type FeedService, MAX_USAGE_BATCH } from "../../services/feed.js";
-import type { Verifier } from "../../verifier/index.js";
+import type { RouteDeps } from "../deps.js";
 import { errorResponses } from "../schemas.js";
 import { iso } from "../views.js";
 
-/** What the change-stream routes are built from. */
-export interface ChangesRouteDeps {
-  readonly feed: FeedService;
-  readonly verifier: Verifier;
-  /** How often an idle stream says it is alive (default 5 s): the client's staleness clock. */
-  readonly heartbeatMs?: number;
-  /** How often a stream looks for new changes this node has applied (default 100 ms). */
-  readonly wakeMs?: number;
-}
 
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
@@ -104,10 +95,14 @@ const SEQ_RE = /^(0|[1-9][0-9]{0,15})$/;
  * change feed as Server-Sent Events resumable by `Last-Event-ID`, and usage sent back in batches.
  * All need an admin key with scope `verify`.
  */
-export function registerChangesRoutes(app: FastifyInstance, deps: ChangesRouteDeps): void {
-  const { feed, verifier } = deps;
-  const heartbeatMs = deps.heartbeatMs ?? 5000;
-  const wakeMs = deps.wakeMs ?? 100;
+export function registerChangesRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { verifier } = deps;
+  if (!deps.feed) return;
+  const feed: FeedService = deps.feed;
+  // an idle stream says it is alive this often: the client's staleness clock
+  const heartbeatMs = deps.changesHeartbeatMs ?? 5000;
+  // how often a stream looks for changes this node has applied
+  const wakeMs = 100;
   const streams = new Set<ServerResponse>();
   app.addHook("preClose", (done) => {
     for (const s of streams) s.end();

@@ -1,19 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Clock } from "../../core/clock.js";
 import { parseDuration } from "../../core/duration.js";
 import { KeyrollError } from "../../core/errors.js";
 import type { SelfService } from "../../services/self.js";
-import type { Verifier } from "../../verifier/index.js";
+import type { RouteDeps } from "../deps.js";
 import { Duration, errorResponses, VersionState } from "../schemas.js";
 import { iso, sunset } from "../views.js";
 
-/** What the `/v1/self` routes are built from. */
-export interface SelfRouteDeps {
-  readonly self: SelfService;
-  readonly verifier: Verifier;
-  readonly clock: Clock;
-}
 
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
@@ -76,8 +69,10 @@ function bearer(req: FastifyRequest, reply: FastifyReply): string {
  * picks up its successor after a rotation, or rotates itself. The secret is checked through the
  * verifier (shape, checksum, digest lookup), without counting it as traffic.
  */
-export function registerSelfRoutes(app: FastifyInstance, deps: SelfRouteDeps): void {
-  const { self, verifier, clock } = deps;
+export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { verifier, clock } = deps;
+  if (!deps.self) return;
+  const self: SelfService = deps.self;
 
   async function authenticate(req: FastifyRequest, reply: FastifyReply) {
     const secret = bearer(req, reply);

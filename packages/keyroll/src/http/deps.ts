@@ -1,0 +1,43 @@
+import type { Clock } from "../core/clock.js";
+import type { KeyWithVersions } from "../core/model.js";
+import type { ConsumerService } from "../services/consumers.js";
+import type { Logger } from "../services/deps.js";
+import type { FeedService } from "../services/feed.js";
+import type { KeyService } from "../services/keys.js";
+import type { SelfService } from "../services/self.js";
+import type { UsageService } from "../services/usage.js";
+import type { Verifier } from "../verifier/index.js";
+import type { createMetrics } from "./metrics.js";
+import type { keyView } from "./views.js";
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  readonly consumers: ConsumerService;
+  readonly keys: KeyService;
+  readonly verifier: Verifier;
+  readonly clock: Clock;
+  readonly logger: Logger & { child?: unknown };
+  /** A pino instance for Fastify's own logging, or false. */
+  readonly fastifyLogger?: unknown;
+  readonly strict?: boolean;
+  readonly maxStalenessMs?: number;
+  readonly bodyLimitBytes?: number;
+  readonly version?: string;
+  /** True while this node holds the leader lock for background work. */
+  readonly isLeader?: () => boolean;
+  /** Usage reads and alerts. */
+  readonly usage?: UsageService;
+  /** The `/v1/self` calls of client keys (successor pickup). */
+  readonly self?: SelfService;
+  /** The snapshot, change stream and usage intake of in-process verifiers. */
+  readonly feed?: FeedService;
+  /** Heartbeat of idle change streams (default 5 s). */
+  readonly changesHeartbeatMs?: number;
+}
+
+/** What every route module gets: the app's deps and the pieces the app builds once. */
+export interface RouteDeps extends AppDeps {
+  readonly metrics: ReturnType<typeof createMetrics>;
+  /** A key as the API shows it, with its versions' states at the current time. */
+  readonly keyView: (k: KeyWithVersions) => ReturnType<typeof keyView>;
+}
