@@ -468,7 +468,9 @@ export function createKeyService(deps: ServiceDeps) {
 
 /** Versions a plan ends (expired or revoked): what was sealed for their holders is dropped. */
 function endedVersions(patches: readonly VersionPatch[]): number[] {
-  return patches.filter((p) => p.storedState === "expired" || p.storedState === "revoked").map((p) => p.version);
+  return patches
+    .filter((p) => p.storedState === "expired" || p.storedState === "revoked")
+    .map((p) => p.version);
 }
 
 /** The key service's interface. */

@@ -7,7 +7,6 @@ import type { RouteDeps } from "../deps.js";
 import { errorResponses } from "../schemas.js";
 import { iso } from "../views.js";
 
-
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
 const IndexedVersion = Type.Object({

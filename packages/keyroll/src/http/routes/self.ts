@@ -7,7 +7,6 @@ import type { RouteDeps } from "../deps.js";
 import { Duration, errorResponses, VersionState } from "../schemas.js";
 import { iso, sunset } from "../views.js";
 
-
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
 const SelfResponse = Type.Object({
