@@ -15,7 +15,7 @@ import { after, before, test } from "node:test";
 import { type KeyProvider, keyrollFetch, rotatingKey } from "@keyroll/client";
 import { fileKey, writeKeyFile } from "@keyroll/client/node";
 import { type ProviderApi, startProviderApi } from "./client-fixtures.js";
-import { CLI, type Cluster, createKey, sleep, startCluster, waitFor } from "./cluster.js";
+import { CLI, type Cluster, sleep, startCluster, waitFor } from "./cluster.js";
 import { startTestPostgres, type TestPostgres } from "./pg.js";
 
 let pgs: TestPostgres;
@@ -41,6 +41,14 @@ after(async () => {
 
 // a shared CI machine can be slow: admin calls get a long timeout (the bounds that matter are below)
 const SLOW = { timeoutMs: 20_000 };
+
+async function newKey(): Promise<{ keyId: string; secret: string }> {
+  const node = cluster.nodes[0]!;
+  const c = await node.call("POST", "/v1/consumers", { name: "e2e client" }, SLOW);
+  const k = await node.call("POST", "/v1/keys", { consumerId: c.body.id }, SLOW);
+  if (k.status !== 201) throw new Error(`create key: ${k.status} ${JSON.stringify(k.body)}`);
+  return { keyId: k.body.key.id, secret: k.body.secret };
+}
 
 interface Client {
   name: string;
@@ -81,7 +89,7 @@ test("50 clients under load: every key rotated, every client moves by pickup in 
   // SDK clients: 10 keys shared by 3 replicas each, 15 keys with one client each
   const sdk = { intervalMs: 2000, noticeDelayMs: 100, checkOnStart: false };
   for (let k = 0; k < 25; k++) {
-    const { keyId, secret } = await createKey(node);
+    const { keyId, secret } = await newKey();
     const replicas = k < 10 ? 3 : 1;
     keys.push({ keyId, secret, clients: replicas, kind: replicas === 3 ? "shared" : "single" });
     for (let r = 0; r < replicas; r++) {
@@ -91,7 +99,7 @@ test("50 clients under load: every key rotated, every client moves by pickup in 
   }
   // agent clients: a key file each, kept current by a `keyroll agent` process
   for (let k = 0; k < 5; k++) {
-    const { keyId, secret } = await createKey(node);
+    const { keyId, secret } = await newKey();
     keys.push({ keyId, secret, clients: 1, kind: "agent" });
     const path = join(dir, `agent-${k}.key`);
     await writeKeyFile(path, secret);
@@ -127,7 +135,7 @@ test("50 clients under load: every key rotated, every client moves by pickup in 
         ? true
         : undefined,
     {
-      timeoutMs: 15_000,
+      timeoutMs: 30_000,
       intervalMs: 50,
     },
   );
