@@ -124,6 +124,8 @@ export interface Rotation {
     addresses: SeenAddress[];
     retireWhenUnusedFor: string | null;
     extendUntil: string | null;
+    /** Successor pickups by holders of this version (absent from servers before issue 12). */
+    pickups?: { count: number; addresses: Array<{ address: string; lastAt: string; count: number }> };
   };
   /** Share (0…1) of the last 15 minutes' valid traffic on the current version; null without traffic. */
   currentShare: number | null;
