@@ -16,6 +16,8 @@ import {
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
+/** The answer of a create or import: the key, and its secret, shown this once. */
+export const CreatedKey = Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() });
 /** An optional `{reason}` body: absent, empty or null all mean no reason. */
 export const ReasonBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
@@ -43,6 +45,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
         body: Type.Object(
@@ -65,7 +68,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() }),
+          201: CreatedKey,
           ...errorResponses(404, 409),
         },
       },
@@ -84,6 +87,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listKeys",
         tags: ["keys"],
         summary: "List keys with their versions, oldest first",
         querystring: Type.Object(
@@ -116,6 +120,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKey",
         tags: ["keys"],
         summary: "Read a key with its versions",
         params: KeyParams,
@@ -138,6 +143,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "updateKey",
         tags: ["keys"],
         summary: "Update a key's name, scopes or metadata",
         params: KeyParams,
@@ -161,6 +167,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "revokeKey",
         tags: ["keys"],
         summary: "Revoke a key: every version is rejected from now on",
         params: KeyParams,
