@@ -4,6 +4,7 @@ import { parseDuration } from "../../core/duration.js";
 import { KeyrollError } from "../../core/errors.js";
 import type { SelfService } from "../../services/self.js";
 import type { RouteDeps } from "../deps.js";
+import { withHeaders } from "../openapi.js";
 import { Duration, errorResponses, VersionState } from "../schemas.js";
 import { iso, sunset } from "../views.js";
 
@@ -91,7 +92,7 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
         operationId: "getSelf",
         summary: "The presenting secret's key, version and state, and whether a successor is waiting",
         security,
-        response: { 200: SelfResponse, ...errorResponses() },
+        response: { 200: withHeaders(SelfResponse, "Deprecation", "Sunset"), ...errorResponses(401) },
       },
     },
     async (req, reply) => {
@@ -114,7 +115,7 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
         summary:
           "Fetch the secret that replaced the presenting one (during its grace period); repeatable, so every replica gets it",
         security,
-        response: { 200: SuccessorResponse, ...errorResponses(404) },
+        response: { 200: SuccessorResponse, ...errorResponses(401, 403, 404) },
       },
     },
     async (req, reply) => {
@@ -138,7 +139,7 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
         summary: 'Rotate the presenting key (scope "self:rotate", active secret only)',
         security,
         body: SelfRotateBody,
-        response: { 201: SelfRotateResponse, ...errorResponses(409) },
+        response: { 201: SelfRotateResponse, ...errorResponses(401, 403, 409) },
       },
     },
     async (req, reply) => {
