@@ -10,8 +10,10 @@ import { closeConnections } from "./http/drain.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
+import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createSelfService } from "./services/self.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
@@ -60,7 +62,14 @@ export function openStore(database: string, opts: { waitMs?: number; logger?: Lo
  */
 export async function createKeyroll(
   config: Config,
-  opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
+  opts: {
+    clock?: Clock;
+    logger?: pino.Logger;
+    store?: Store;
+    schedulerIntervalMs?: number;
+    /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
+    changesHeartbeatMs?: number;
+  } = {},
 ): Promise<Keyroll> {
   const log =
     opts.logger ??
@@ -108,6 +117,9 @@ export async function createKeyroll(
     consumers,
     keys,
     usage,
+    self: createSelfService({ ...deps, keys }),
+    feed: createFeedService(deps),
+    changesHeartbeatMs: opts.changesHeartbeatMs,
     verifier,
     clock,
     logger,

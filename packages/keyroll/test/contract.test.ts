@@ -36,6 +36,19 @@ interface Req {
   headers?: Record<string, string>;
 }
 
+// Issue 12's operations (client-key routes and the in-process verifier's feed) are driven by
+// test/self.test.ts, client-verifier.test.ts and openapi.test.ts, not yet by this harness: the
+// /v1/self routes take a client key (their 401 is CLIENT_UNAUTHORIZED, no admin scope), and
+// /v1/changes is an endless event stream. They stay in the served-vs-documented check.
+const DRIVEN_ELSEWHERE = new Set([
+  "getSelf",
+  "pickUpSuccessor",
+  "rotateSelf",
+  "getVerifierSnapshot",
+  "streamChanges",
+  "reportUsage",
+]);
+
 let node: TestNode;
 let clock: ManualClock;
 let base: URL;
@@ -402,6 +415,7 @@ test("every operation's success and its own errors, checked against the document
 /** 400, 401, 403, 413, 415 and 431 for every operation, derived from what the document says of it. */
 async function genericErrors(keys: { verifyOnly: string; readOnly: string; ordinary: string }) {
   for (const [opId, { method, path, op }] of ops) {
+    if (DRIVEN_ELSEWHERE.has(opId)) continue;
     const g = good.get(opId);
     assert.ok(g, `${opId}: add its success case to test/contract.test.ts`);
     const { url, body } = g;
@@ -458,6 +472,7 @@ test("every documented status of every operation was driven (500 and 503 excepte
   // drive those on real clusters; here they are documented, not driven (SHUTTING_DOWN is, below).
   const missing: string[] = [];
   for (const [opId, { op }] of ops) {
+    if (DRIVEN_ELSEWHERE.has(opId)) continue;
     for (const s of Object.keys(op.responses).map(Number)) {
       if (s === 500 || s === 503) continue;
       if (!covered.get(opId)!.has(s)) missing.push(`${opId} ${s}`);

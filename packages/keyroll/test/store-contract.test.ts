@@ -174,6 +174,7 @@ function keyRecord(consumerId: string, over: Partial<KeyRecord> = {}): KeyRecord
     prefix: "kr_test",
     metadata: {},
     admin: false,
+    allowSuccessorPickup: true,
     createdAt: T0,
     expiresAt: null,
     revokedAt: null,

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAgent } from "./agent.js";
 import { registerAlerts } from "./alerts.js";
 import type { CommandContext } from "./command-kit.js";
 import { registerConsumers } from "./consumers.js";
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerUsage(program, ctx);
   registerAlerts(program, ctx);
+  registerAgent(program, ctx.deps);
   return program;
 }
 

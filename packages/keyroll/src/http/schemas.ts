@@ -81,6 +81,11 @@ export const Version = Type.Object({
   lastUsedAt: NullableDateTime,
 });
 
+export const AllowSuccessorPickup = Type.Boolean({
+  description:
+    "Holders of a previous secret may fetch its successor during grace (POST /v1/self/successor); default true",
+});
+
 export const Key = Type.Object({
   id: Type.String(),
   consumerId: Type.String(),
@@ -91,6 +96,7 @@ export const Key = Type.Object({
   state: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
   expiresAt: NullableDateTime,
   createdAt: DateTime,
+  allowSuccessorPickup: Type.Boolean(),
   versions: Type.Array(Version),
 });
 

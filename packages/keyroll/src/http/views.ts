@@ -48,6 +48,7 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
     state: k.key.revokedAt === null ? ("active" as const) : ("revoked" as const),
     expiresAt: iso(k.key.expiresAt),
     createdAt: iso(k.key.createdAt),
+    allowSuccessorPickup: k.key.allowSuccessorPickup,
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
   };
 }

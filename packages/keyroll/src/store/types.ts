@@ -1,6 +1,7 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
 
 export type { StoreStats } from "./gate.js";
@@ -52,7 +53,7 @@ export interface LeaderLock {
 }
 
 /** Reads shared by the store and its transactions. */
-export interface StoreReads {
+export interface StoreReads extends SuccessorReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
   listConsumers(q: PageQuery): Promise<ConsumerRecord[]>;
   getKey(id: string): Promise<KeyWithVersions | undefined>;
@@ -79,7 +80,7 @@ export interface StoreReads {
  *   }
  * });
  */
-export interface StoreTx extends StoreReads {
+export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Reads a key and its versions and, where the dialect can, locks the key row until commit. */
   lockKey(id: string): Promise<KeyWithVersions | undefined>;
   /**
@@ -104,7 +105,7 @@ export interface StoreTx extends StoreReads {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt">>,
+    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "allowSuccessorPickup">>,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;

@@ -25,6 +25,7 @@ export interface KeysTable {
   updated_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  allow_successor_pickup: number;
 }
 
 export interface KeyVersionsTable {
@@ -45,6 +46,7 @@ export interface KeyVersionsTable {
   extend_max_at: number | null;
   extend_step_ms: number | null;
   retired_reason: string | null;
+  public_key: string | null;
 }
 
 export interface ChangesTable {
@@ -142,6 +144,24 @@ export interface AlertsTable {
   acknowledged_by: string | null;
 }
 
+export interface SealedSuccessorsTable {
+  key_id: string;
+  version: number;
+  successor_version: number;
+  enc: string;
+  ciphertext: string;
+  created_at: number;
+}
+
+export interface SuccessorPickupsTable {
+  key_id: string;
+  version: number;
+  address: string;
+  count: number;
+  first_at: number;
+  last_at: number;
+}
+
 export interface Database {
   consumers: ConsumersTable;
   keys: KeysTable;
@@ -155,4 +175,6 @@ export interface Database {
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;
   alerts: AlertsTable;
+  sealed_successors: SealedSuccessorsTable;
+  successor_pickups: SuccessorPickupsTable;
 }

@@ -158,6 +158,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
+    sealedSuccessors: wrap(r.sealedSuccessors),
+    pickups: wrap(r.pickups),
 
     async migrate() {
       // a session lock on one connection: nodes starting together migrate one after another
