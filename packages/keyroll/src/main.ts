@@ -10,8 +10,11 @@ import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
+import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createUrlGuard } from "./services/url-guard.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
+import { createWebhookService, type WebhookService } from "./services/webhooks.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
@@ -31,7 +34,10 @@ export interface Keyroll {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
+    webhooks: WebhookService;
   };
+  /** Reminders, notices and webhook delivery (run by the leader). */
+  readonly notifier: Notifier;
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
   close(): Promise<void>;
@@ -77,13 +83,31 @@ export async function createKeyroll(
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
   });
-  const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
+  let notifier: Notifier | undefined;
+  let scheduler: Scheduler | undefined;
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    logger,
+    afterCommit: () => verifier.sync(),
+    eventsCommitted: () => notifier?.wake(),
+  };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
-  const scheduler: Scheduler = createScheduler({
+  const guard = createUrlGuard(config.webhookAllowedHosts);
+  notifier = createNotifier({
+    ...deps,
+    guard,
+    timeoutMs: config.webhookTimeoutMs,
+    reminderOffsetsMs: config.reminderOffsetsMs,
+    disableAfterMs: config.webhookDisableAfterMs,
+    isLeader: () => scheduler?.isLeader() ?? false,
+  });
+  const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
+  scheduler = createScheduler({
     ...deps,
     keys,
     usage,
@@ -91,12 +115,14 @@ export async function createKeyroll(
     lastUsedAt: verifier.lastUsedAt,
     intervalMs: opts.schedulerIntervalMs,
     retentionMs: config.usageRetentionMs,
+    notifier,
   });
   scheduler.start();
   const app = await buildApp({
     consumers,
     keys,
     usage,
+    webhooks,
     verifier,
     clock,
     logger,
@@ -113,12 +139,14 @@ export async function createKeyroll(
     verifier,
     scheduler,
     app,
-    services: { consumers, keys, usage },
+    services: { consumers, keys, usage, webhooks },
+    notifier,
     generatedAdminKey: boot?.generatedSecret,
     async close() {
       if (closed) return;
       closed = true;
-      await scheduler.stop();
+      await scheduler!.stop();
+      await notifier!.stop();
       await app.close();
       await verifier.stop();
       dbClock?.stop();

@@ -23,6 +23,14 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /** Hosts (names or addresses) webhooks may reach although they are local or private. */
+  readonly webhookAllowedHosts: readonly string[];
+  /** Per-request timeout of a webhook delivery. */
+  readonly webhookTimeoutMs: number;
+  /** An endpoint failing without a success this long is disabled. */
+  readonly webhookDisableAfterMs: number;
+  /** When `key.version.expiring` reminders go out, before a grace end. */
+  readonly reminderOffsetsMs: readonly number[];
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -49,6 +57,10 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  webhookAllowedHosts: { env: "KEYROLL_WEBHOOK_ALLOWED_HOSTS" },
+  webhookTimeout: { env: "KEYROLL_WEBHOOK_TIMEOUT" },
+  webhookDisableAfter: { env: "KEYROLL_WEBHOOK_DISABLE_AFTER" },
+  reminderOffsets: { env: "KEYROLL_REMINDER_OFFSETS" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -134,6 +146,26 @@ export function resolveConfig(sources: {
     // the value itself is never echoed
     problems.push(`${bootstrap.from}: must be 32-256 printable characters without spaces`);
   }
+  const list = (name: SettingName): string[] => {
+    const r = raw(name);
+    if (!r) return [];
+    const items = Array.isArray(r.value) ? r.value : String(r.value).split(",");
+    return items.map((s) => String(s).trim()).filter((s) => s.length > 0);
+  };
+  const offsets = (): number[] => {
+    const r = raw("reminderOffsets");
+    if (!r) return [24 * 3_600_000, 3_600_000];
+    const out: number[] = [];
+    for (const item of list("reminderOffsets")) {
+      const ms = parseDuration(item);
+      if (ms === undefined || ms <= 0 || ms > 30 * 86_400_000) {
+        problems.push(
+          `${r.from}: each offset must be a duration like "24h" up to 30d, got ${JSON.stringify(item)}`,
+        );
+      } else out.push(ms);
+    }
+    return out;
+  };
   const cfg: Config = {
     host: str("host", "127.0.0.1"),
     port: int("port", 8080, 0, 65535),
@@ -147,6 +179,10 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    webhookAllowedHosts: list("webhookAllowedHosts"),
+    webhookTimeoutMs: duration("webhookTimeout", 15_000, 100, 120_000),
+    webhookDisableAfterMs: duration("webhookDisableAfter", 5 * 86_400_000, 60_000, 90 * 86_400_000),
+    reminderOffsetsMs: offsets(),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

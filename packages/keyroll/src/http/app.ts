@@ -17,6 +17,7 @@ import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
+  registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({

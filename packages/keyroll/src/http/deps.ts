@@ -4,6 +4,7 @@ import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
 import type { UsageService } from "../services/usage.js";
+import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
 import type { createMetrics } from "./metrics.js";
 import type { keyView } from "./views.js";
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** Webhook endpoints and deliveries. */
+  readonly webhooks?: WebhookService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -6,6 +6,7 @@ import { planKeyRevoke } from "../core/rotation.js";
 import type { StoreTx } from "../store/types.js";
 import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
+import { iso, keyEvent } from "./events.js";
 
 /** Input of `create`. */
 export interface CreateConsumerInput {
@@ -94,7 +95,8 @@ export function createConsumerService(deps: ServiceDeps) {
 
     /** Deletes a consumer and revokes every version of every key it has, in one transaction. */
     async remove(id: string, actor: Actor): Promise<{ id: string; deleted: true; revokedKeys: number }> {
-      const revoked = await commit(actor, async ({ tx, now, changed, audit }) => {
+      const revoked = await commit(actor, async (w) => {
+        const { tx, now, changed, audit } = w;
         const c = await mustGet(tx, id);
         if (c.system) throw new KeyrollError("CONSUMER_RESERVED", "the admin consumer cannot be deleted");
         let n = 0;
@@ -104,6 +106,7 @@ export function createConsumerService(deps: ServiceDeps) {
           const patches = planKeyRevoke(k.versions, now);
           if (k.key.revokedAt === null) {
             await tx.updateKey(keyId, { revokedAt: now }, now);
+            keyEvent(w, "key.revoked", k.key, { revokedAt: iso(now), reason: "consumer deleted" });
             n++;
           }
           await tx.patchVersions(keyId, patches);

@@ -1,6 +1,7 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { UsageStore } from "./kysely/usage.js";
+import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 /** One row of the change feed: something about this key (or consumer) changed at `seq`. */
 export interface Change {
@@ -86,6 +87,8 @@ export interface StoreTx extends StoreReads {
   serialize(): Promise<void>;
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
   appendAudit(entry: AuditInput): Promise<void>;
+  /** Webhook endpoints and the notification outbox, written in the same transaction. */
+  readonly webhooks: WebhookTx;
 }
 
 /**
@@ -121,6 +124,8 @@ export interface Store extends StoreReads {
   leaderLock(): LeaderLock;
   /** Usage per version and minute, client addresses per version, alerts. */
   readonly usage: UsageStore;
+  /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
+  readonly webhooks: WebhookStore;
   /** The audit chain in order, for verification. */
   listAudit(
     afterSeq: number,

@@ -11,6 +11,7 @@ import type {
 import type { VersionPatch } from "../../core/rotation.js";
 import type { AuditInput, Change, IdempotencyRecord, PageQuery, StoreReads, StoreTx } from "../types.js";
 import type { ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
+import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -144,6 +145,7 @@ export function reads(db: Db): StoreReads {
  */
 export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () => Promise<void>): StoreTx {
   return {
+    webhooks: webhookWrites(db),
     ...reads(db),
     lockKey,
     async serialize() {

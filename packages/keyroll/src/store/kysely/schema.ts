@@ -118,7 +118,7 @@ export interface AlertsTable {
   acknowledged_by: string | null;
 }
 
-export interface Database {
+export interface Database extends WebhookTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;
@@ -129,4 +129,59 @@ export interface Database {
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;
   alerts: AlertsTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: unknown;
+  consumer_id: string | null;
+  enabled: number;
+  description: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  disabled_reason: string | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  order_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface NotificationMarksTable {
+  subject: string;
+  at: number;
+}
+
+/** The notification tables (migration 0005), kept apart from `Database` so that edit stays one line. */
+export interface WebhookTables {
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_marks: NotificationMarksTable;
 }

@@ -4,6 +4,7 @@ import { KeyrollError } from "../../core/errors.js";
 import { feed, reads, toKey, toVersion, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
+import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
 
@@ -163,6 +164,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
           ) => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed)),
         ),
       };
+    })(),
+    webhooks: (() => {
+      const w = webhookStore(db);
+      return Object.fromEntries(
+        Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
+      ) as typeof w;
     })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
