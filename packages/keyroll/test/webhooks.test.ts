@@ -254,6 +254,13 @@ describe("delivery", () => {
     assert.equal(rcv.received.length, 2, "nothing goes to a disabled endpoint");
     const d = await node.call("GET", `/v1/webhooks/${w.body.webhook.id}/deliveries?status=failed`);
     assert.equal(d.body.data[0].lastResponseStatus, 410);
+    const m = await node.kr.app.inject({ method: "GET", url: "/metrics" });
+    assert.match(m.body, /^keyroll_webhook_deliveries\{status="failed"\} 1$/m);
+    assert.match(
+      m.body,
+      /^keyroll_webhook_deliveries\{status="pending"\} 0$/m,
+      "a disabled endpoint gets no new deliveries",
+    );
   });
 
   test("a hanging, resetting or garbage receiver is a failed attempt and does not hold up another endpoint", async (t) => {

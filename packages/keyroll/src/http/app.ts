@@ -91,7 +91,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader });
+  const metrics = createMetrics({
+    verifier,
+    clock,
+    isLeader: deps.isLeader,
+    deliveryCounts: deps.webhooks?.deliveryCounts,
+  });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply

@@ -180,6 +180,9 @@ export function createWebhookService(deps: ServiceDeps & { guard: UrlGuard; wake
       return store.webhooks.listDeliveries(id, q);
     },
 
+    /** Deliveries pending and failed, over all endpoints (for /metrics). */
+    deliveryCounts: () => store.webhooks.deliveryCounts(),
+
     /** Sends a delivery again (pending, due now, a fresh retry schedule), whatever its state. */
     async retry(id: string, deliveryId: string, actor: Actor): Promise<DeliveryRecord> {
       await mustGet(id);
