@@ -10,6 +10,7 @@ import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
+import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createUrlGuard } from "./services/url-guard.js";
@@ -91,6 +92,7 @@ export async function createKeyroll(
     logger,
     afterCommit: () => verifier.sync(),
     eventsCommitted: () => notifier?.wake(),
+    mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
   };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
@@ -105,6 +107,10 @@ export async function createKeyroll(
     reminderOffsetsMs: config.reminderOffsetsMs,
     disableAfterMs: config.webhookDisableAfterMs,
     isLeader: () => scheduler?.isLeader() ?? false,
+    sendMail:
+      config.smtpUrl && config.mailFrom
+        ? createMailer(config.smtpUrl, config.mailFrom, config.webhookTimeoutMs)
+        : undefined,
   });
   const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
   scheduler = createScheduler({

@@ -31,6 +31,10 @@ export interface Config {
   readonly webhookDisableAfterMs: number;
   /** When `key.version.expiring` reminders go out, before a grace end. */
   readonly reminderOffsetsMs: readonly number[];
+  /** SMTP server for mail to consumers' contacts (`smtp://…`, `smtps://…`); may hold a password, never logged. */
+  readonly smtpUrl: string | undefined;
+  /** The sender of that mail. */
+  readonly mailFrom: string | undefined;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -61,6 +65,8 @@ const SETTINGS = {
   webhookTimeout: { env: "KEYROLL_WEBHOOK_TIMEOUT" },
   webhookDisableAfter: { env: "KEYROLL_WEBHOOK_DISABLE_AFTER" },
   reminderOffsets: { env: "KEYROLL_REMINDER_OFFSETS" },
+  smtpUrl: { env: "KEYROLL_SMTP_URL" },
+  mailFrom: { env: "KEYROLL_MAIL_FROM" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -183,6 +189,8 @@ export function resolveConfig(sources: {
     webhookTimeoutMs: duration("webhookTimeout", 15_000, 100, 120_000),
     webhookDisableAfterMs: duration("webhookDisableAfter", 5 * 86_400_000, 60_000, 90 * 86_400_000),
     reminderOffsetsMs: offsets(),
+    smtpUrl: raw("smtpUrl") ? str("smtpUrl", "") : undefined,
+    mailFrom: raw("mailFrom") ? str("mailFrom", "") : undefined,
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would
@@ -191,6 +199,11 @@ export function resolveConfig(sources: {
       `the poll interval (${cfg.pollMs}ms) must be at most half the staleness bound (${cfg.maxStalenessMs}ms)`,
     );
   }
+  if ((cfg.smtpUrl === undefined) !== (cfg.mailFrom === undefined))
+    problems.push("KEYROLL_SMTP_URL and KEYROLL_MAIL_FROM go together: set both or neither");
+  if (cfg.smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(cfg.smtpUrl))
+    // the value is not echoed: it may carry a password
+    problems.push("KEYROLL_SMTP_URL must be an smtp:// or smtps:// URL");
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(cfg);
 }

@@ -45,7 +45,7 @@ export type Commit = <T>(actor: Actor, fn: (w: Write) => Promise<T>) => Promise<
  * });
  */
 export function createCommit(
-  deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit" | "eventsCommitted">,
+  deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit" | "eventsCommitted" | "mailEvents">,
 ): Commit {
   return async <T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> => {
     let recorded = false;
@@ -84,7 +84,7 @@ export function createCommit(
       });
       for (const c of changes) await tx.appendChange(c);
       for (const a of audits) await tx.appendAudit(a);
-      for (const e of events) await tx.webhooks.appendEvent(e);
+      for (const e of events) await tx.webhooks.appendEvent(e, { mail: deps.mailEvents?.includes(e.type) });
       evented = events.length > 0;
       recorded = changes.length > 0 || audits.length > 0;
       return result;

@@ -14,6 +14,8 @@ export interface ServiceDeps {
   readonly afterCommit: () => Promise<void>;
   /** Called after a commit that put notifications in the outbox, so the leader delivers promptly. */
   readonly eventsCommitted?: (() => void) | undefined;
+  /** Event types also mailed to the consumer's contacts (empty or absent: mail is not set up). */
+  readonly mailEvents?: readonly string[] | undefined;
 }
 
 /** Who asks: the admin key behind a call, and what it may do. */

@@ -7,7 +7,11 @@ import type { DueDelivery } from "../store/kysely/webhooks.js";
 import { createCommit } from "./commit.js";
 import { type ServiceDeps, SYSTEM_ACTOR } from "./deps.js";
 import { iso, keyEvent } from "./events.js";
+import { type RenderedMail, renderMail } from "./mail.js";
 import type { UrlGuard } from "./url-guard.js";
+
+/** Sends one mail; rejects when the SMTP server does not accept it. */
+export type SendMail = (to: { address: string; name: string | null }, mail: RenderedMail) => Promise<void>;
 
 /** Reminder offsets before a grace end, by default. */
 export const DEFAULT_REMINDER_OFFSETS_MS: readonly Millis[] = [24 * 3_600_000, 3_600_000];
@@ -39,6 +43,8 @@ export function createNotifier(
     /** True while this node is the leader; only the leader delivers. */
     isLeader: () => boolean;
     random?: (() => number) | undefined;
+    /** Mail to consumers' contacts; absent when SMTP is not configured. */
+    sendMail?: SendMail | undefined;
   },
 ) {
   const { store, clock, logger, guard } = deps;
@@ -263,8 +269,45 @@ export function createNotifier(
     }
   }
 
+  async function deliverMail(m: Awaited<ReturnType<typeof store.webhooks.dueMails>>[number]): Promise<void> {
+    const rendered = renderMail(m.body, m.recipientName);
+    const attempts = m.attempts + 1;
+    let error: string | null = null;
+    if (rendered) {
+      try {
+        await deps.sendMail!({ address: m.recipient, name: m.recipientName }, rendered);
+      } catch (err) {
+        error = (err as Error).message.slice(0, 200);
+      }
+    }
+    const now = clock.now();
+    const next = error === null ? null : nextAttemptAt(attempts, now, null, random());
+    await store.webhooks.recordMailAttempt(m.id, {
+      at: now,
+      status: error === null ? "delivered" : next === null ? "failed" : "pending",
+      attempts,
+      nextAttemptAt: next,
+      lastError: error,
+    });
+    // the address is the contact's own: logged by consumer and mail id only
+    if (error !== null)
+      logger.warn({ consumerId: m.consumerId, mailId: m.id, attempts, error }, "mail failed");
+  }
+
   async function dispatchOnce(): Promise<void> {
     if (stopped || !deps.isLeader()) return;
+    if (deps.sendMail) {
+      for (const m of await store.webhooks.dueMails(clock.now(), 50)) {
+        if (inFlight.size >= TOTAL_CONCURRENCY) break;
+        if (inFlight.has(m.id)) continue;
+        const p = deliverMail(m)
+          .catch((err: Error) => logger.warn({ mailId: m.id, err: err.message }, "recording a mail failed"))
+          .finally(() => {
+            inFlight.delete(m.id);
+          });
+        inFlight.set(m.id, p);
+      }
+    }
     const due = await store.webhooks.dueDeliveries(clock.now(), 200);
     for (const d of due) {
       if (inFlight.size >= TOTAL_CONCURRENCY) break;

@@ -173,6 +173,27 @@ export interface WebhookDeliveriesTable {
   delivered_at: number | null;
 }
 
+export interface ConsumerContactsTable {
+  consumer_id: string;
+  contacts: unknown;
+  updated_at: number;
+}
+
+export interface MailDeliveriesTable {
+  id: string;
+  event_id: string;
+  consumer_id: string;
+  recipient: string;
+  recipient_name: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface NotificationMarksTable {
   subject: string;
   at: number;
@@ -184,4 +205,6 @@ export interface WebhookTables {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   notification_marks: NotificationMarksTable;
+  consumer_contacts: ConsumerContactsTable;
+  mail_deliveries: MailDeliveriesTable;
 }

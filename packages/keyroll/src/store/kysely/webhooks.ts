@@ -43,6 +43,23 @@ export type WebhookPatch = Partial<
   >
 >;
 
+/** Someone at a consumer who hears about its keys by mail. */
+export interface Contact {
+  readonly email: string;
+  readonly name?: string | undefined;
+}
+
+/** A mail due now: the event it tells of and whom it goes to. */
+export interface DueMail {
+  readonly id: string;
+  readonly eventId: string;
+  readonly consumerId: string;
+  readonly recipient: string;
+  readonly recipientName: string | null;
+  readonly attempts: number;
+  readonly body: string;
+}
+
 /** An event to put in the outbox: its body is the exact JSON every endpoint receives. */
 export interface EventInput {
   readonly id: string;
@@ -191,7 +208,7 @@ export function webhookWrites(db: Db) {
      * Puts an event in the outbox with one pending delivery per enabled endpoint that subscribes to
      * its type (and, for a consumer's endpoint, concerns that consumer). Returns how many.
      */
-    async appendEvent(e: EventInput): Promise<number> {
+    async appendEvent(e: EventInput, opts: { mail?: boolean } = {}): Promise<number> {
       await db
         .insertInto("webhook_events")
         .values({
@@ -238,7 +255,44 @@ export function webhookWrites(db: Db) {
           })
           .execute();
       }
-      return hooks.length;
+      let mails = 0;
+      if (opts.mail && e.consumerId) {
+        const row = await db
+          .selectFrom("consumer_contacts")
+          .select("contacts")
+          .where("consumer_id", "=", e.consumerId)
+          .executeTakeFirst();
+        for (const c of row ? (json(row.contacts) as Contact[]) : []) {
+          await db
+            .insertInto("mail_deliveries")
+            .values({
+              id: `mal_${e.id.slice(4)}${(mails++).toString(36).padStart(2, "0")}`,
+              event_id: e.id,
+              consumer_id: e.consumerId,
+              recipient: c.email,
+              recipient_name: c.name ?? null,
+              status: "pending",
+              attempts: 0,
+              next_attempt_at: e.at,
+              last_attempt_at: null,
+              last_error: null,
+              created_at: e.at,
+              delivered_at: null,
+            })
+            .execute();
+        }
+      }
+      return hooks.length + mails;
+    },
+    /** Replaces a consumer's contacts. */
+    async setContacts(consumerId: string, contacts: readonly Contact[], now: number): Promise<void> {
+      await db
+        .insertInto("consumer_contacts")
+        .values({ consumer_id: consumerId, contacts: JSON.stringify(contacts), updated_at: now })
+        .onConflict((oc) =>
+          oc.column("consumer_id").doUpdateSet({ contacts: JSON.stringify(contacts), updated_at: now }),
+        )
+        .execute();
     },
     /** Records `subject` once; true when this call recorded it (false: it was already there). */
     async markOnce(subject: string, at: number): Promise<boolean> {
@@ -399,8 +453,69 @@ export function webhookStore(db: Db) {
         .where("status", "in", ["pending", "failed"])
         .groupBy("status")
         .execute();
-      const get = (s: string) => num(rows.find((r) => r.status === s)?.n ?? 0);
+      const mails = await db
+        .selectFrom("mail_deliveries")
+        .select(["status", sql<number>`count(*)`.as("n")])
+        .where("status", "in", ["pending", "failed"])
+        .groupBy("status")
+        .execute();
+      const get = (s: string) =>
+        num(rows.find((r) => r.status === s)?.n ?? 0) + num(mails.find((r) => r.status === s)?.n ?? 0);
       return { pending: get("pending"), failed: get("failed") };
+    },
+    /** The contacts of each of these consumers that has some. */
+    async contactsOf(consumerIds: readonly string[]): Promise<Map<string, Contact[]>> {
+      if (consumerIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom("consumer_contacts")
+        .selectAll()
+        .where("consumer_id", "in", [...consumerIds])
+        .execute();
+      return new Map(rows.map((r) => [r.consumer_id, json(r.contacts) as Contact[]]));
+    },
+    /** Mails due at `now`, oldest first. */
+    async dueMails(now: number, limit: number): Promise<DueMail[]> {
+      const rows = await db
+        .selectFrom("mail_deliveries as m")
+        .innerJoin("webhook_events as e", "e.id", "m.event_id")
+        .select([
+          "m.id",
+          "m.event_id",
+          "m.consumer_id",
+          "m.recipient",
+          "m.recipient_name",
+          "m.attempts",
+          "e.body",
+        ])
+        .where("m.status", "=", "pending")
+        .where("m.next_attempt_at", "<=", now)
+        .orderBy("m.created_at")
+        .orderBy("m.id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        eventId: r.event_id,
+        consumerId: r.consumer_id,
+        recipient: r.recipient,
+        recipientName: r.recipient_name,
+        attempts: num(r.attempts),
+        body: r.body,
+      }));
+    },
+    async recordMailAttempt(id: string, r: Omit<AttemptResult, "lastStatus">): Promise<void> {
+      await db
+        .updateTable("mail_deliveries")
+        .set({
+          status: r.status,
+          attempts: r.attempts,
+          next_attempt_at: r.nextAttemptAt,
+          last_attempt_at: r.at,
+          last_error: r.lastError,
+          delivered_at: r.status === "delivered" ? r.at : null,
+        })
+        .where("id", "=", id)
+        .execute();
     },
     /** The stamps of those of `subjects` that are recorded. */
     async marks(subjects: readonly string[]): Promise<Map<string, number>> {

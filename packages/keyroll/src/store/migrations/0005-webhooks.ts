@@ -66,6 +66,35 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["status", "next_attempt_at"])
     .execute();
 
+  // a consumer's contacts, for mail; kept beside the consumer row, which stays as it was
+  await db.schema
+    .createTable("consumer_contacts")
+    .addColumn("consumer_id", "text", (c) => c.primaryKey())
+    .addColumn("contacts", sql.raw(json), (c) => c.notNull())
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable("mail_deliveries")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("event_id", "text", (c) => c.notNull())
+    .addColumn("consumer_id", "text", (c) => c.notNull())
+    .addColumn("recipient", "text", (c) => c.notNull())
+    .addColumn("recipient_name", "text")
+    .addColumn("status", "text", (c) => c.notNull())
+    .addColumn("attempts", "integer", (c) => c.notNull())
+    .addColumn("next_attempt_at", "bigint")
+    .addColumn("last_attempt_at", "bigint")
+    .addColumn("last_error", "text")
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addColumn("delivered_at", "bigint")
+    .execute();
+  await db.schema
+    .createIndex("mail_deliveries_due")
+    .on("mail_deliveries")
+    .columns(["status", "next_attempt_at"])
+    .execute();
+
   await db.schema
     .createTable("notification_marks")
     .addColumn("subject", "text", (c) => c.primaryKey())
@@ -75,6 +104,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["notification_marks", "webhook_deliveries", "webhook_events", "webhooks"])
+  for (const t of [
+    "notification_marks",
+    "mail_deliveries",
+    "consumer_contacts",
+    "webhook_deliveries",
+    "webhook_events",
+    "webhooks",
+  ])
     await db.schema.dropTable(t).execute();
 }
