@@ -9,6 +9,7 @@ import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
 import { registerVerify } from "./verify.js";
+import { registerWebhooks } from "./webhooks.js";
 
 export type { CliDeps, Env, FetchFn, Output } from "./context.js";
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerUsage(program, ctx);
   registerAlerts(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 
