@@ -1298,6 +1298,10 @@ for (const d of DIALECTS) {
         assert.deepEqual(await store.webhooks.deliveryCounts(), { pending: 3, failed: 0 });
         await store.webhooks.disableWebhook(h.id, "gone", T0);
         assert.deepEqual(await store.webhooks.dueDeliveries(T0 + 10_000, 100), []);
+        // only what was delivered before the cut is purged
+        assert.equal(await store.webhooks.purgeDelivered(T0), 0);
+        assert.equal(await store.webhooks.purgeDelivered(T0 + 1), 1);
+        assert.equal((await store.webhooks.listDeliveries(h.id, { limit: 10 })).length, 3);
       });
 
       it("record marks once, or at most every so often", async (t) => {

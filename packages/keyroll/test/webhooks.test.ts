@@ -113,12 +113,73 @@ describe("webhook endpoints API", () => {
     for (const a of [
       "127.0.0.1",
       "::ffff:10.0.0.1",
+      "::ffff:7f00:1",
+      "2002:7f00:1::",
       "fd00:ec2::254",
       "100.100.100.200",
       "0.0.0.0",
       "fe80::1",
     ])
       assert.equal(isForbiddenAddress(a), true, a);
+  });
+});
+
+describe("SSRF guard at delivery", () => {
+  test("an endpoint allowed when it was made is refused at delivery once the allow-list no longer opens it", async (t) => {
+    const rcv = await startReceiver();
+    t.after(() => rcv.close());
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createKeyroll, resolveConfig } = await import("../src/main.js");
+    const { ADMIN_KEY } = await import("./helpers.js");
+    const dir = mkdtempSync(join(tmpdir(), "keyroll-ssrf-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const config = (env: Record<string, string>) =>
+      resolveConfig({
+        env: {
+          KEYROLL_DATABASE: join(dir, "k.db"),
+          KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+          KEYROLL_LOG_LEVEL: "silent",
+          ...env,
+        },
+      });
+    const call = async (
+      kr: Awaited<ReturnType<typeof createKeyroll>>,
+      method: string,
+      url: string,
+      body?: object,
+    ) =>
+      JSON.parse(
+        (
+          await kr.app.inject({
+            method: method as "POST",
+            url,
+            headers: { authorization: `Bearer ${ADMIN_KEY}` },
+            ...(body && { payload: body }),
+          })
+        ).body,
+      );
+    let kr = await createKeyroll(config({ KEYROLL_WEBHOOK_ALLOWED_HOSTS: "localhost,127.0.0.1" }));
+    // one by name (resolved at connection), one by address (checked before connecting)
+    const byName = await call(kr, "POST", "/v1/webhooks", {
+      url: rcv.url.replace("127.0.0.1", "localhost"),
+      events: ["key.created"],
+    });
+    const byAddress = await call(kr, "POST", "/v1/webhooks", { url: rcv.url, events: ["key.created"] });
+    await kr.close();
+    kr = await createKeyroll(config({}));
+    t.after(() => kr.close());
+    const c = await call(kr, "POST", "/v1/consumers", { name: "c" });
+    await call(kr, "POST", "/v1/keys", { consumerId: c.id });
+    await kr.scheduler.runOnce();
+    await kr.notifier.idle();
+    assert.equal(rcv.received.length, 0, "nothing reached the loopback receiver");
+    for (const w of [byName, byAddress]) {
+      const d = await call(kr, "GET", `/v1/webhooks/${w.webhook.id}/deliveries`);
+      assert.equal(d.data[0].attempts, 1);
+      assert.match(d.data[0].lastError, /forbidden|private|loopback/);
+    }
   });
 });
 

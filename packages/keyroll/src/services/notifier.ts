@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
 import { newId } from "../core/ids.js";
-import { type Millis, type VersionRecord, versionState } from "../core/model.js";
+import { type KeyWithVersions, type Millis, type VersionRecord, versionState } from "../core/model.js";
 import { nextAttemptAt, parseRetryAfter, signatureHeader } from "../core/webhooks.js";
 import type { DueDelivery } from "../store/kysely/webhooks.js";
 import { createCommit } from "./commit.js";
@@ -20,6 +21,8 @@ export const STILL_IN_USE_EVERY_MS: Millis = 3_600_000;
 /** Deliveries in flight at once, per endpoint and in all: one slow endpoint cannot hold up the others. */
 export const PER_ENDPOINT_CONCURRENCY = 4;
 export const TOTAL_CONCURRENCY = 32;
+/** How long delivered notifications stay listed before they are purged. */
+export const DELIVERED_RETENTION_MS: Millis = 7 * 86_400_000;
 /** Bytes of a receiver's answer read (and then dropped); more is not waited for. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -58,11 +61,13 @@ export function createNotifier(
   let dispatching: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let lastPurge = Number.NEGATIVE_INFINITY;
+  /** Requests in flight, so a shutdown can cut them (they stay pending and are sent again). */
+  const requests = new Set<{ destroy(): void }>();
 
   /** `key.version.expiring` at each offset before a grace end, once each (marks survive restarts). */
-  async function reminders(now: Millis): Promise<void> {
+  async function reminders(now: Millis, keys: readonly KeyWithVersions[]): Promise<void> {
     if (offsets.length === 0) return;
-    const keys = await store.getKeys(await store.usage.keyIdsInGrace(now));
     for (const k of keys) {
       if (k.key.revokedAt !== null) continue;
       for (const v of k.versions) {
@@ -93,8 +98,11 @@ export function createNotifier(
   }
 
   /** `key.version.still_in_use`: a version in grace used since its rotation, at most once an hour. */
-  async function stillInUse(now: Millis, lastUsed: (v: VersionRecord) => Millis | null): Promise<void> {
-    const keys = await store.getKeys(await store.usage.keyIdsInGrace(now));
+  async function stillInUse(
+    now: Millis,
+    keys: readonly KeyWithVersions[],
+    lastUsed: (v: VersionRecord) => Millis | null,
+  ): Promise<void> {
     for (const k of keys) {
       if (k.key.revokedAt !== null) continue;
       for (const v of k.versions) {
@@ -141,7 +149,16 @@ export function createNotifier(
     });
   }
 
-  function send(d: DueDelivery): Promise<Outcome> {
+  async function send(d: DueDelivery): Promise<Outcome> {
+    const target = new URL(d.webhook.url);
+    // a literal address is never looked up, so the guard's lookup does not see it: check it here
+    if (isIP(target.hostname.replace(/^\[|\]$/g, "")) !== 0) {
+      try {
+        await guard.check(target);
+      } catch (err) {
+        return { ok: false, status: null, error: (err as Error).message, retryAfterMs: null, gone: false };
+      }
+    }
     const now = clock.now();
     const ts = Math.floor(now / 1000);
     const secrets = [d.webhook.secret];
@@ -155,6 +172,7 @@ export function createNotifier(
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        requests.delete(req);
         resolve(o);
       };
       const fail = (error: string, status: number | null = null) =>
@@ -173,6 +191,7 @@ export function createNotifier(
         // no keep-alive: each attempt stands alone, and a dead connection is never reused
         agent: false,
       });
+      requests.add(req);
       const timer = setTimeout(() => {
         fail(`no answer within ${timeoutMs}ms`);
         req.destroy();
@@ -212,6 +231,8 @@ export function createNotifier(
     } catch (err) {
       outcome = { ok: false, status: null, error: (err as Error).message, retryAfterMs: null, gone: false };
     }
+    // cut by a shutdown: not an attempt of the receiver's, so nothing is recorded and it is sent again
+    if (stopped && !outcome.ok) return;
     const now = clock.now();
     const attempts = d.attempts + 1;
     if (outcome.ok) {
@@ -352,9 +373,15 @@ export function createNotifier(
     /** Leader, every scheduler tick: reminders, still-in-use and alert notices, then deliveries. */
     async tick(lastUsed: (v: VersionRecord) => Millis | null): Promise<void> {
       const now = clock.now();
-      await reminders(now);
-      await stillInUse(now, lastUsed);
+      const inGrace = await store.getKeys(await store.usage.keyIdsInGrace(now));
+      await reminders(now, inGrace);
+      await stillInUse(now, inGrace, lastUsed);
       await alertNotices(now);
+      if (now - lastPurge >= 3_600_000) {
+        lastPurge = now;
+        const purged = await store.webhooks.purgeDelivered(now - DELIVERED_RETENTION_MS);
+        if (purged > 0) logger.info({ deliveries: purged }, "delivered notifications purged");
+      }
       await dispatch();
     },
     /** After a commit that added events: deliver them now when this node is the leader. */
@@ -369,9 +396,10 @@ export function createNotifier(
         await Promise.all([...inFlight.values()]);
       }
     },
-    /** Stops starting deliveries and waits for those in flight (each bounded by the timeout). */
+    /** Stops starting deliveries, cuts those in flight (they stay pending) and waits for them to settle. */
     async stop(): Promise<void> {
       stopped = true;
+      for (const r of requests) r.destroy();
       await this.idle();
     },
   };

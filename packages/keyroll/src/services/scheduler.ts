@@ -53,7 +53,10 @@ export function createScheduler(
     for (const id of await deps.store.usage.trafficPolicyKeyIds(now, 500)) {
       await deps.keys.applyTrafficPolicies(id, lastUsed, Math.max(EXTENSION_LOOKAHEAD_MS, 2 * intervalMs));
     }
-    await deps.notifier?.tick(lastUsed);
+    // notifications fail on their own: the work around them goes on
+    await deps.notifier
+      ?.tick(lastUsed)
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, "notification work failed; retrying"));
     if (now - lastSlow >= SLOW_TASK_INTERVAL_MS) {
       lastSlow = now;
       await deps.usage.detectSpikes();

@@ -29,6 +29,9 @@ for (const [net, prefix] of [
   ["::", 128],
   ["::1", 128],
   ["64:ff9b::", 96],
+  // 6to4 and Teredo addresses embed an IPv4 address: none is a webhook's (IPv4-mapped ones BlockList checks as IPv4)
+  ["2002::", 16],
+  ["2001::", 32],
   ["100::", 64],
   ["2001:db8::", 32],
   ["fc00::", 7],
@@ -41,12 +44,7 @@ for (const [net, prefix] of [
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, "ipv4");
-    return blocked.check(address, "ipv6");
-  }
-  return blocked.check(address, "ipv4");
+  return blocked.check(address, family === 6 ? "ipv6" : "ipv4");
 }
 
 type LookupFn = (

@@ -226,14 +226,16 @@ export function webhookWrites(db: Db) {
           .selectAll()
           .where("deleted_at", "is", null)
           .where("enabled", "=", 1)
+          .where((eb) =>
+            e.consumerId === null
+              ? eb("consumer_id", "is", null)
+              : eb.or([eb("consumer_id", "is", null), eb("consumer_id", "=", e.consumerId)]),
+          )
           .orderBy("id")
           .execute()
       )
         .map(toWebhook)
-        .filter(
-          (w) =>
-            w.events.includes(e.type) && (w.consumerId === null || w.consumerId === (e.consumerId ?? "")),
-        );
+        .filter((w) => w.events.includes(e.type));
       let i = 0;
       for (const w of hooks) {
         await db
@@ -516,6 +518,42 @@ export function webhookStore(db: Db) {
         })
         .where("id", "=", id)
         .execute();
+    },
+    /** Deletes deliveries and mails delivered before `before`, and events nothing refers to any more. */
+    async purgeDelivered(before: number): Promise<number> {
+      const a = await db
+        .deleteFrom("webhook_deliveries")
+        .where("status", "=", "delivered")
+        .where("delivered_at", "<", before)
+        .executeTakeFirst();
+      const b = await db
+        .deleteFrom("mail_deliveries")
+        .where("status", "=", "delivered")
+        .where("delivered_at", "<", before)
+        .executeTakeFirst();
+      await db
+        .deleteFrom("webhook_events")
+        .where("created_at", "<", before)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("webhook_deliveries as d")
+                .select("d.seq")
+                .whereRef("d.event_id", "=", "webhook_events.id"),
+            ),
+          ),
+        )
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("mail_deliveries as m")
+                .select("m.id")
+                .whereRef("m.event_id", "=", "webhook_events.id"),
+            ),
+          ),
+        )
+        .execute();
+      return Number(a.numDeletedRows) + Number(b.numDeletedRows);
     },
     /** The stamps of those of `subjects` that are recorded. */
     async marks(subjects: readonly string[]): Promise<Map<string, number>> {
