@@ -84,8 +84,10 @@ export function createCommit(
       });
       for (const c of changes) await tx.appendChange(c);
       for (const a of audits) await tx.appendAudit(a);
-      for (const e of events) await tx.webhooks.appendEvent(e, { mail: deps.mailEvents?.includes(e.type) });
-      evented = events.length > 0;
+      let deliveries = 0;
+      for (const e of events)
+        deliveries += await tx.webhooks.appendEvent(e, { mail: deps.mailEvents?.includes(e.type) });
+      evented = deliveries > 0;
       recorded = changes.length > 0 || audits.length > 0;
       return result;
     });

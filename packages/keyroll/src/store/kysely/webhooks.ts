@@ -206,20 +206,10 @@ export function webhookWrites(db: Db) {
     },
     /**
      * Puts an event in the outbox with one pending delivery per enabled endpoint that subscribes to
-     * its type (and, for a consumer's endpoint, concerns that consumer). Returns how many.
+     * its type (and, for a consumer's endpoint, concerns that consumer), and one mail per contact
+     * when `mail`. Returns how many; an event with none is not stored.
      */
     async appendEvent(e: EventInput, opts: { mail?: boolean } = {}): Promise<number> {
-      await db
-        .insertInto("webhook_events")
-        .values({
-          id: e.id,
-          type: e.type,
-          key_id: e.keyId,
-          consumer_id: e.consumerId,
-          body: e.body,
-          created_at: e.at,
-        })
-        .execute();
       const hooks = (
         await db
           .selectFrom("webhooks")
@@ -236,6 +226,28 @@ export function webhookWrites(db: Db) {
       )
         .map(toWebhook)
         .filter((w) => w.events.includes(e.type));
+      let contacts: Contact[] = [];
+      if (opts.mail && e.consumerId) {
+        const row = await db
+          .selectFrom("consumer_contacts")
+          .select("contacts")
+          .where("consumer_id", "=", e.consumerId)
+          .executeTakeFirst();
+        contacts = row ? (json(row.contacts) as Contact[]) : [];
+      }
+      // an event nobody subscribes to is not kept: there is nothing to deliver or replay
+      if (hooks.length === 0 && contacts.length === 0) return 0;
+      await db
+        .insertInto("webhook_events")
+        .values({
+          id: e.id,
+          type: e.type,
+          key_id: e.keyId,
+          consumer_id: e.consumerId,
+          body: e.body,
+          created_at: e.at,
+        })
+        .execute();
       let i = 0;
       for (const w of hooks) {
         await db
@@ -257,34 +269,27 @@ export function webhookWrites(db: Db) {
           })
           .execute();
       }
-      let mails = 0;
-      if (opts.mail && e.consumerId) {
-        const row = await db
-          .selectFrom("consumer_contacts")
-          .select("contacts")
-          .where("consumer_id", "=", e.consumerId)
-          .executeTakeFirst();
-        for (const c of row ? (json(row.contacts) as Contact[]) : []) {
-          await db
-            .insertInto("mail_deliveries")
-            .values({
-              id: `mal_${e.id.slice(4)}${(mails++).toString(36).padStart(2, "0")}`,
-              event_id: e.id,
-              consumer_id: e.consumerId,
-              recipient: c.email,
-              recipient_name: c.name ?? null,
-              status: "pending",
-              attempts: 0,
-              next_attempt_at: e.at,
-              last_attempt_at: null,
-              last_error: null,
-              created_at: e.at,
-              delivered_at: null,
-            })
-            .execute();
-        }
+      let n = 0;
+      for (const c of contacts) {
+        await db
+          .insertInto("mail_deliveries")
+          .values({
+            id: `mal_${e.id.slice(4)}${(n++).toString(36).padStart(2, "0")}`,
+            event_id: e.id,
+            consumer_id: e.consumerId!,
+            recipient: c.email,
+            recipient_name: c.name ?? null,
+            status: "pending",
+            attempts: 0,
+            next_attempt_at: e.at,
+            last_attempt_at: null,
+            last_error: null,
+            created_at: e.at,
+            delivered_at: null,
+          })
+          .execute();
       }
-      return hooks.length + mails;
+      return hooks.length + contacts.length;
     },
     /** Replaces a consumer's contacts. */
     async setContacts(consumerId: string, contacts: readonly Contact[], now: number): Promise<void> {
