@@ -324,6 +324,42 @@ describe("delivery", () => {
     );
   });
 
+  test("an endpoint failing for longer than the limit is disabled and an alert.raised reaches another endpoint", async (t) => {
+    const down = await startReceiver((_r, res) => res.writeHead(500).end());
+    t.after(() => down.close());
+    const ops = await startReceiver();
+    t.after(() => ops.close());
+    const clock = manualClock(T0);
+    const node = await startTestNode({ clock, env: { ...ALLOW, KEYROLL_WEBHOOK_DISABLE_AFTER: "10m" } });
+    t.after(() => node.close());
+    const w = await node.call("POST", "/v1/webhooks", { url: down.url, events: ["key.created"] });
+    await node.call("POST", "/v1/webhooks", { url: ops.url, events: ["alert.raised"] });
+    await consumerAndKey(node);
+    await tick(node);
+    for (const at of [6_000, 6 * 60_000, 40 * 60_000]) {
+      clock.set(T0 + at);
+      await tick(node);
+    }
+    assert.equal(down.received.length, 4);
+    const hook = await node.call("GET", `/v1/webhooks/${w.body.webhook.id}`);
+    assert.equal(hook.body.enabled, false);
+    assert.match(hook.body.disabledReason, /failing without a success/);
+    assert.ok(hook.body.failingSince);
+    const alerts = await node.call("GET", "/v1/alerts");
+    assert.equal(alerts.body.data[0].kind, "webhook_disabled");
+    await tick(node);
+    await ops.waitFor(1);
+    assert.equal(ops.received[0]!.json.type, "alert.raised");
+    assert.equal(ops.received[0]!.json.data.kind, "webhook_disabled");
+    await tick(node);
+    assert.equal(ops.received.length, 1, "one notice per alert");
+    // enabled again, it starts afresh
+    const on = await node.call("PATCH", `/v1/webhooks/${w.body.webhook.id}`, { enabled: true });
+    assert.equal(on.body.enabled, true);
+    assert.equal(on.body.disabledReason, null);
+    assert.equal(on.body.failingSince, null);
+  });
+
   test("a hanging, resetting or garbage receiver is a failed attempt and does not hold up another endpoint", async (t) => {
     const sockets = new Set<import("node:net").Socket>();
     const hang = createServer(() => undefined);
