@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { manualClock } from "../src/core/clock.js";
+import { digestSecret } from "../src/core/secret.js";
 import { RETRY_JITTER, RETRY_SCHEDULE_MS } from "../src/core/webhooks.js";
 import { isForbiddenAddress } from "../src/services/url-guard.js";
 import { startTestNode, type TestNode } from "./helpers.js";
@@ -401,6 +402,40 @@ describe("delivery", () => {
       assert.equal(d.body.data[0].attempts, 1, id);
       assert.ok(d.body.data[0].lastError, id);
       assert.ok(Date.parse(d.body.data[0].nextAttemptAt) > Date.now(), id);
+    }
+  });
+
+  test("revoking a version in grace: key.version.revoked and key.version.retired (manual); no secret or digest in any payload", async (t) => {
+    const rcv = await startReceiver();
+    t.after(() => rcv.close());
+    const node = await startTestNode({ env: ALLOW });
+    t.after(() => node.close());
+    await node.call("POST", "/v1/webhooks", {
+      url: rcv.url,
+      events: ["key.created", "key.rotated", "key.version.revoked", "key.version.retired"],
+    });
+    const { keyId, secret } = await consumerAndKey(node);
+    const r = await node.call("POST", `/v1/keys/${keyId}/rotate`, { gracePeriod: "1h", reason: "yearly" });
+    const rv = await node.call("POST", `/v1/keys/${keyId}/versions/1/revoke`, { reason: "leaked" });
+    assert.equal(rv.status, 200);
+    await tick(node);
+    await rcv.waitFor(4);
+    await node.kr.notifier.idle();
+    assert.deepEqual(
+      rcv.received.map((x) => [x.json.type, x.json.data.reason ?? null]),
+      [
+        ["key.created", null],
+        ["key.rotated", "yearly"],
+        ["key.version.revoked", "leaked"],
+        ["key.version.retired", "manual"],
+      ],
+    );
+    for (const s of [secret, r.body.secret as string]) {
+      for (const x of rcv.received) {
+        assert.equal(x.body.includes(s), false, "no secret");
+        assert.equal(x.body.includes(digestSecret(s)), false, "no digest");
+        assert.equal(x.body.includes(s.slice(-12)), false, "no part of a secret");
+      }
     }
   });
 
