@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { type Config, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
+import { closeConnections } from "./http/drain.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -41,13 +42,22 @@ export interface Keyroll {
   readonly notifier: Notifier;
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
+  /** From now on `/readyz` answers 503 and every answer carries `Connection: close`; serving goes on. */
+  startDrain(): void;
+  /** Closes the app (and its connections), flushes usage counts, releases leadership, closes the store. */
   close(): Promise<void>;
 }
 
-/** Opens the store the configuration names. */
-export function openStore(database: string): Store {
-  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
-  return openSqliteStore(database);
+/**
+ * Opens the store the configuration names; `logger` hears about a database file others can read,
+ * `waitMs` bounds how long a request waits for the store.
+ */
+export function openStore(database: string, opts: { waitMs?: number; logger?: Logger } = {}): Store {
+  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database, { waitMs: opts.waitMs });
+  return openSqliteStore(database, {
+    waitMs: opts.waitMs,
+    warn: (data, msg) => opts.logger?.warn(data, msg),
+  });
 }
 
 /**
@@ -70,7 +80,7 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
-  const store = opts.store ?? openStore(config.database);
+  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
@@ -124,6 +134,7 @@ export async function createKeyroll(
     notifier,
   });
   scheduler.start();
+  let draining = false;
   const app = await buildApp({
     consumers,
     keys,
@@ -137,6 +148,8 @@ export async function createKeyroll(
     maxStalenessMs: config.maxStalenessMs,
     bodyLimitBytes: config.bodyLimitBytes,
     isLeader: scheduler.isLeader,
+    draining: () => draining,
+    storeStats: () => store.stats(),
   });
   let closed = false;
   return {
@@ -148,13 +161,21 @@ export async function createKeyroll(
     services: { consumers, keys, usage, webhooks },
     notifier,
     generatedAdminKey: boot?.generatedSecret,
+    startDrain() {
+      draining = true;
+    },
     async close() {
       if (closed) return;
       closed = true;
-      await scheduler!.stop();
-      await notifier!.stop();
       await app.close();
+      // no new deliveries; those in flight are cut and stay pending for the next leader
+      await notifier!.stop();
+      // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
+      logger.info({}, "usage counts flushed");
+      const wasLeader = scheduler!.isLeader();
+      await scheduler!.stop();
+      if (wasLeader) logger.info({}, "leadership released");
       dbClock?.stop();
       await store.close();
     },
@@ -171,6 +192,7 @@ export async function runServe(options: {
     port?: string | undefined;
     database?: string | undefined;
     strict?: boolean | undefined;
+    drain?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {
@@ -215,14 +237,51 @@ export async function runServe(options: {
   );
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      kr.app.log.warn({ signal }, "second signal: exiting now, without finishing the stop");
+      process.exit(1);
+    }
     stopping = true;
-    kr.app.log.info({ signal }, "shutting down");
-    kr.close().then(
+    // SIGINT (Ctrl-C at a terminal) stops at once; SIGTERM (systemd, Kubernetes, a deploy) drains
+    const drainMs = signal === "SIGTERM" ? config.drainMs : 0;
+    const bound = setTimeout(() => {
+      kr.app.log.error({ boundMs: drainMs + STOP_BOUND_MS }, "the stop took too long: exiting now");
+      process.exit(1);
+    }, drainMs + STOP_BOUND_MS);
+    bound.unref();
+    void drainAndClose(kr, drainMs).then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: Error) => {
+        kr.app.log.error({ err: err.message }, "the stop failed");
+        process.exit(1);
+      },
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** How long a stop may take past the drain (requests in flight, flush, hand-over) before it is forced. */
+const STOP_BOUND_MS = 15_000;
+/** Of that, how long requests in flight get to finish once the listener is closed. */
+const IN_FLIGHT_MS = 10_000;
+
+/**
+ * A clean stop: not ready but serving for `drainMs`, then no new connections, requests in flight
+ * answered with `Connection: close`, idle connections closed, usage flushed, leadership released.
+ */
+async function drainAndClose(kr: Keyroll, drainMs: number): Promise<void> {
+  const log = kr.app.log;
+  const t0 = performance.now();
+  kr.startDrain();
+  if (drainMs > 0) {
+    log.info({ drainMs }, "draining: /readyz answers 503, still serving");
+    await new Promise((r) => setTimeout(r, drainMs));
+  }
+  log.info({}, "no longer accepting connections; answering requests in flight with Connection: close");
+  const clean = await closeConnections(kr.app.server, IN_FLIGHT_MS);
+  if (clean) log.info({}, "connections closed");
+  else log.warn({ waitedMs: IN_FLIGHT_MS }, "requests still in flight; their connections were closed");
+  await kr.close();
+  log.info({ ms: Math.round(performance.now() - t0) }, "stopped");
 }

@@ -7,6 +7,7 @@ export interface ServeFlags {
   port?: string;
   database?: string;
   strict?: boolean;
+  drain?: string;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -39,8 +40,13 @@ export function registerServe(program: Command, deps: CliDeps): void {
     .option("--port <port>", "port to listen on (default 8080)")
     .option("--database <path-or-url>", "SQLite file (default ./keyroll.db) or postgres:// URL")
     .option("--strict", "refuse to answer from a stale cache")
+    .option(
+      "--drain <duration>",
+      "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
+    )
     .action(async (options: ServeFlags) => {
       const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
+      if (options.drain !== undefined) flags.drain = options.drain;
       if (options.strict === true) flags.strict = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });

@@ -23,6 +23,16 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /**
+   * After SIGTERM, how long the node keeps serving while `/readyz` answers 503, so that a load
+   * balancer takes it out before it stops accepting connections; 0 skips the wait.
+   */
+  readonly drainMs: number;
+  /**
+   * How long a request waits for the store (a connection, a row lock, its turn to commit) before
+   * it is answered 503 STORE_BUSY with Retry-After.
+   */
+  readonly storeWaitMs: number;
   /** Hosts (names or addresses) webhooks may reach although they are local or private. */
   readonly webhookAllowedHosts: readonly string[];
   /** Per-request timeout of a webhook delivery. */
@@ -61,6 +71,8 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  drain: { env: "KEYROLL_DRAIN" },
+  storeWait: { env: "KEYROLL_STORE_WAIT" },
   webhookAllowedHosts: { env: "KEYROLL_WEBHOOK_ALLOWED_HOSTS" },
   webhookTimeout: { env: "KEYROLL_WEBHOOK_TIMEOUT" },
   webhookDisableAfter: { env: "KEYROLL_WEBHOOK_DISABLE_AFTER" },
@@ -185,6 +197,8 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    drainMs: duration("drain", 5_000, 0, 600_000),
+    storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
     webhookAllowedHosts: list("webhookAllowedHosts"),
     webhookTimeoutMs: duration("webhookTimeout", 15_000, 100, 120_000),
     webhookDisableAfterMs: duration("webhookDisableAfter", 5 * 86_400_000, 60_000, 90 * 86_400_000),

@@ -37,7 +37,9 @@ export const ERRORS = {
   HEADERS_TOO_LARGE: { status: 431, title: "The request headers are too large" },
   INTERNAL: { status: 500, title: "Internal error" },
   STORE_UNAVAILABLE: { status: 503, title: "The database is not reachable" },
+  STORE_BUSY: { status: 503, title: "The database is busy; retry after the time in Retry-After" },
   STALE_CACHE: { status: 503, title: "This node is behind the change feed and runs in strict mode" },
+  SHUTTING_DOWN: { status: 503, title: "This node is shutting down" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** One of the stable UPPER_SNAKE error codes of `ERRORS`. */

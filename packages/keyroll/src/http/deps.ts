@@ -6,7 +6,7 @@ import type { KeyService } from "../services/keys.js";
 import type { UsageService } from "../services/usage.js";
 import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
-import type { createMetrics } from "./metrics.js";
+import type { createMetrics, StoreStatsSource } from "./metrics.js";
 import type { keyView } from "./views.js";
 
 /** What the HTTP app is built from. */
@@ -26,6 +26,10 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
+  readonly draining?: () => boolean;
+  /** The store's wait time, queue length and pool use, for /metrics. */
+  readonly storeStats?: StoreStatsSource;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
 }

@@ -6,6 +6,8 @@ import { errorResponses, IdParam, Key, Metadata, Page, PageQuery, parsePage, Sco
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
+/** The answer of a create or import: the key, and its secret, shown this once. */
+export const CreatedKey = Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() });
 /** An optional `{reason}` body: absent, empty or null all mean no reason. */
 export const ReasonBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
@@ -32,6 +34,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
         body: Type.Object(
@@ -53,7 +56,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() }),
+          201: CreatedKey,
           ...errorResponses(404, 409),
         },
       },
@@ -72,6 +75,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listKeys",
         tags: ["keys"],
         summary: "List keys with their versions, oldest first",
         querystring: Type.Object(
@@ -104,6 +108,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKey",
         tags: ["keys"],
         summary: "Read a key with its versions",
         params: KeyParams,
@@ -121,6 +126,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "updateKey",
         tags: ["keys"],
         summary: "Update a key's name, scopes or metadata",
         params: KeyParams,
@@ -139,6 +145,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "revokeKey",
         tags: ["keys"],
         summary: "Revoke a key: every version is rejected from now on",
         params: KeyParams,
