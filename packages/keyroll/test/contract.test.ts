@@ -392,6 +392,49 @@ test("every operation's success and its own errors, checked against the document
     "KEY_REVOKED",
   );
 
+  // webhooks (a public literal address: no DNS, and the guard lets it through)
+  const noWhk = "whk_00000000000000000000000000";
+  const wh = await expect("createWebhook", 201, "POST", "/v1/webhooks", {
+    body: { url: "http://8.8.8.8:9/hook", events: ["key.created"], consumerId: con },
+  });
+  const whk = wh.body.webhook.id as string;
+  problemCode(
+    await expect("createWebhook", 404, "POST", "/v1/webhooks", {
+      body: { url: "http://8.8.8.8:9/hook", events: ["key.created"], consumerId: noCon },
+    }),
+    "CONSUMER_NOT_FOUND",
+  );
+  await expect("listWebhooks", 200, "GET", "/v1/webhooks");
+  await expect("getWebhook", 200, "GET", `/v1/webhooks/${whk}`);
+  problemCode(await expect("getWebhook", 404, "GET", `/v1/webhooks/${noWhk}`), "WEBHOOK_NOT_FOUND");
+  await expect("updateWebhook", 200, "PATCH", `/v1/webhooks/${whk}`, { body: { description: "ops" } });
+  await expect("updateWebhook", 404, "PATCH", `/v1/webhooks/${noWhk}`, { body: { description: "ops" } });
+  await expect("rotateWebhookSecret", 200, "POST", `/v1/webhooks/${whk}/rotate-secret`, {
+    body: { overlap: "1h" },
+  });
+  await expect("rotateWebhookSecret", 404, "POST", `/v1/webhooks/${noWhk}/rotate-secret`, { body: {} });
+  await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: con } });
+  const dl = await expect("listWebhookDeliveries", 200, "GET", `/v1/webhooks/${whk}/deliveries`);
+  const dlv = dl.body.data[0].id as string;
+  await expect("listWebhookDeliveries", 404, "GET", `/v1/webhooks/${noWhk}/deliveries`);
+  await expect("retryWebhookDelivery", 202, "POST", `/v1/webhooks/${whk}/deliveries/${dlv}/retry`);
+  problemCode(
+    await expect(
+      "retryWebhookDelivery",
+      404,
+      "POST",
+      `/v1/webhooks/${whk}/deliveries/dlv_0000000000000000000000000000/retry`,
+    ),
+    "DELIVERY_NOT_FOUND",
+  );
+  await expect("deleteWebhook", 404, "DELETE", `/v1/webhooks/${noWhk}`);
+  const spare = (
+    await expect("createWebhook", 201, "POST", "/v1/webhooks", {
+      body: { url: "http://8.8.8.8:9/other", events: ["key.revoked"] },
+    })
+  ).body.webhook.id as string;
+  await expect("deleteWebhook", 200, "DELETE", `/v1/webhooks/${spare}`);
+
   // consumers: delete one (revoking its keys); the reserved admin consumer is 409
   const del = await expect("deleteConsumer", 200, "DELETE", `/v1/consumers/${con}`);
   assert.equal(del.body.deleted, true);

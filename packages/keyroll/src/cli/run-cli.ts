@@ -10,6 +10,7 @@ import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
 import { registerVerify } from "./verify.js";
+import { registerWebhooks } from "./webhooks.js";
 
 export type { CliDeps, Env, FetchFn, Output } from "./context.js";
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerUsage(program, ctx);
   registerAlerts(program, ctx);
   registerAgent(program, ctx.deps);
+  registerWebhooks(program, ctx);
   return program;
 }
 

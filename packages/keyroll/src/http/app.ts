@@ -21,6 +21,7 @@ import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -111,7 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, storeStats: deps.storeStats });
+  const metrics = createMetrics({
+    verifier,
+    clock,
+    isLeader: deps.isLeader,
+    storeStats: deps.storeStats,
+    deliveryCounts: deps.webhooks?.deliveryCounts,
+  });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -186,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
+  registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);

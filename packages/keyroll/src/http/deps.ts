@@ -6,6 +6,7 @@ import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
+import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
 import type { createMetrics, StoreStatsSource } from "./metrics.js";
 import type { keyView } from "./views.js";
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
+  /** Webhook endpoints and deliveries. */
+  readonly webhooks?: WebhookService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -35,6 +35,7 @@ export const TAGS: Record<string, string> = {
   usage: "Traffic per version, rotations in progress, alerts",
   operations: "Liveness, readiness, metrics and this document",
   self: "A client, by its own secret: its key's state, its successor after a rotation, self-rotation",
+  webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */

@@ -57,11 +57,24 @@ export const Problem = Type.Object(
   { description: "RFC 9457 problem details" },
 );
 
+/** Who at a consumer hears about its keys by mail (when SMTP is set up). */
+export const Contacts = Type.Array(
+  Type.Object(
+    {
+      email: Type.String({ pattern: "^[^\\s@<>,;]+@[^\\s@<>,;]+\\.[^\\s@<>,;]+$", maxLength: 254 }),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 20 },
+);
+
 export const Consumer = Type.Object({
   id: Type.String(),
   name: Type.String(),
   externalId: Nullable(Type.String()),
   metadata: Metadata,
+  contacts: Contacts,
   createdAt: DateTime,
 });
 

@@ -7,12 +7,15 @@ import type { VerifyResult } from "../core/verify.js";
 export const iso = (t: Millis | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** `Consumer` as the API shows it. */
-export function consumerView(c: ConsumerRecord) {
+export function consumerView(
+  c: ConsumerRecord & { contacts?: ReadonlyArray<{ email: string; name?: string }> },
+) {
   return {
     id: c.id,
     name: c.name,
     externalId: c.externalId,
     metadata: c.metadata,
+    contacts: c.contacts ?? [],
     createdAt: iso(c.createdAt),
   };
 }

@@ -3,7 +3,13 @@ import { canonicalJson } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
-import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import {
+  type KeyRecord,
+  type KeyWithVersions,
+  type Millis,
+  type VersionRecord,
+  versionState,
+} from "../core/model.js";
 import {
   planKeyRevoke,
   planRollback,
@@ -20,6 +26,7 @@ import type { StoreTx } from "../store/types.js";
 import { createCommit, type Write } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 import { SYSTEM_ACTOR } from "./deps.js";
+import { iso, keyEvent } from "./events.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
 
 /** Scopes an admin key may carry. */
@@ -164,6 +171,7 @@ export function createKeyService(deps: ServiceDeps) {
           scopes,
           version: 1,
         });
+        keyEvent(w, "key.created", key, { version: 1, imported, createdAt: iso(now) });
         return (await tx.getKey(key.id))!;
       });
       deps.logger.info({ keyId: out.key.id, consumerId: out.key.consumerId, imported }, "key created");
@@ -328,6 +336,13 @@ export function createKeyService(deps: ServiceDeps) {
           extendWhileInUse: input.extendWhileInUse ?? null,
           sealedForPickup: sealed,
         });
+        keyEvent(w, "key.rotated", k.key, {
+          version: v.version,
+          activatesAt: iso(plan.next.activatesAt),
+          previousVersion: plan.previous?.version ?? null,
+          previousExpiresAt: iso(plan.previous?.expiresAt),
+          reason: input.reason ?? null,
+        });
         return {
           key: (await tx.getKey(id))!,
           secret,
@@ -349,10 +364,14 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = planRollback(k.key, k.versions, now);
         await tx.patchVersions(id, patches);
         keyChanged(w, k.key, "key.rolled_back");
-        w.audit("key.rolled_back", id, {
-          revoked: patches
-            .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
-            .map((p) => p.version),
+        const revoked = patches
+          .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
+          .map((p) => p.version);
+        w.audit("key.rolled_back", id, { revoked });
+        keyEvent(w, "key.rolled_back", k.key, {
+          version: patches.find((p) => p.storedState === "active")?.version ?? null,
+          revokedVersions: revoked,
+          at: iso(now),
         });
         return (await tx.getKey(id))!;
       });
@@ -375,6 +394,10 @@ export function createKeyService(deps: ServiceDeps) {
           await tx.deleteSealedSuccessors(id, [version]);
           keyChanged(w, k.key, "version.revoked");
           w.audit("version.revoked", id, { version, reason: reason ?? null });
+          const was = k.versions.find((v) => v.version === version);
+          keyEvent(w, "key.version.revoked", k.key, { version, revokedAt: iso(now), reason: reason ?? null });
+          if (was && versionState(was, now) === "grace")
+            keyEvent(w, "key.version.retired", k.key, { version, reason: "manual", retiredAt: iso(now) });
         }
         return (await tx.getKey(id))!;
       });
@@ -400,6 +423,7 @@ export function createKeyService(deps: ServiceDeps) {
         await tx.deleteSealedSuccessors(id);
         keyChanged(w, k.key, "key.revoked");
         w.audit("key.revoked", id, { reason: reason ?? null });
+        keyEvent(w, "key.revoked", k.key, { revokedAt: iso(now), reason: reason ?? null });
         return (await tx.getKey(id))!;
       });
     },
@@ -433,6 +457,13 @@ export function createKeyService(deps: ServiceDeps) {
             reason: e.reason,
             expiresAt: e.expiresAt,
           });
+          if (e.action === "retired")
+            keyEvent(w, "key.version.retired", k.key, {
+              version: e.version,
+              reason: "unused",
+              detail: e.reason,
+              retiredAt: iso(now),
+            });
         }
         return plan.events;
       });
@@ -464,6 +495,15 @@ export function createKeyService(deps: ServiceDeps) {
           to: p.storedState,
         }));
         w.audit("key.settled", id, { transitions });
+        for (const t of transitions) {
+          if (t.from !== "grace" || t.to !== "expired") continue;
+          const v = k.versions.find((x) => x.version === t.version);
+          keyEvent(w, "key.version.retired", k.key, {
+            version: t.version,
+            reason: "grace_ended",
+            retiredAt: iso(v?.expiresAt ?? now),
+          });
+        }
       });
     },
   };

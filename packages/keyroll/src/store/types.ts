@@ -3,6 +3,7 @@ import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
 import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
+import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 export type { StoreStats } from "./gate.js";
 
@@ -124,6 +125,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
   /** Appends an entry to the audit chain: chained after the entries committed before it. */
   appendAudit(entry: AuditInput): Promise<void>;
+  /** Webhook endpoints and the notification outbox, written in the same transaction. */
+  readonly webhooks: WebhookTx;
 }
 
 /**
@@ -173,6 +176,8 @@ export interface Store extends StoreReads {
   leaderLock(): LeaderLock;
   /** Usage per version and minute, client addresses per version, alerts. */
   readonly usage: UsageStore;
+  /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
+  readonly webhooks: WebhookStore;
   /** The audit chain in order, for verification. */
   listAudit(
     afterSeq: number,

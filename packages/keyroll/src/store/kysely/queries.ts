@@ -12,6 +12,7 @@ import type { VersionPatch } from "../../core/rotation.js";
 import type { AuditInput, Change, IdempotencyRecord, PageQuery, StoreReads, StoreTx } from "../types.js";
 import type { ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
+import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -159,6 +160,7 @@ export interface DialectWrites {
 /** Writes over a transaction handle, with the dialect's locks and feed. */
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
+    webhooks: webhookWrites(db),
     ...reads(db),
     ...successorWrites(db),
     lockKey: dialect.lockKey,

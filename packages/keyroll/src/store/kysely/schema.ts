@@ -162,7 +162,7 @@ export interface SuccessorPickupsTable {
   last_at: number;
 }
 
-export interface Database {
+export interface Database extends WebhookTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;
@@ -177,4 +177,82 @@ export interface Database {
   alerts: AlertsTable;
   sealed_successors: SealedSuccessorsTable;
   successor_pickups: SuccessorPickupsTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: unknown;
+  consumer_id: string | null;
+  enabled: number;
+  description: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  disabled_reason: string | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  order_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface ConsumerContactsTable {
+  consumer_id: string;
+  contacts: unknown;
+  updated_at: number;
+}
+
+export interface MailDeliveriesTable {
+  id: string;
+  event_id: string;
+  consumer_id: string;
+  recipient: string;
+  recipient_name: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface NotificationMarksTable {
+  subject: string;
+  at: number;
+}
+
+/** The notification tables (migration 0005), kept apart from `Database` so that edit stays one line. */
+export interface WebhookTables {
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_marks: NotificationMarksTable;
+  consumer_contacts: ConsumerContactsTable;
+  mail_deliveries: MailDeliveriesTable;
 }

@@ -5,6 +5,7 @@ import { createGate, storeBusy } from "../gate.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
+import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
 import { linkOnce, pendingWrites } from "./linker.js";
@@ -285,6 +286,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
           ) => inSlot(() => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed))),
         ),
       };
+    })(),
+    webhooks: (() => {
+      const w = webhookStore(db);
+      return Object.fromEntries(
+        Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
+      ) as typeof w;
     })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
