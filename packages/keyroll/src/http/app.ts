@@ -14,12 +14,15 @@ import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
 import { checkContract, documentRoute, finishDocument } from "./openapi.js";
+import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
+import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { AJV_OPTIONS } from "./verify-body.js";
 import { keyView } from "./views.js";
 
@@ -83,7 +86,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
       servers: [{ url: "/", description: "The Keyroll node that serves this document" }],
-      components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          adminKey: { type: "http", scheme: "bearer" },
+          clientKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A client key's own secret (the /v1/self calls)",
+          },
+        },
+      },
       security: [{ adminKey: [] }],
     },
     transform: documentRoute,
@@ -104,7 +116,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, storeStats: deps.storeStats });
+  const metrics = createMetrics({
+    verifier,
+    clock,
+    isLeader: deps.isLeader,
+    storeStats: deps.storeStats,
+    deliveryCounts: deps.webhooks?.deliveryCounts,
+  });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -179,7 +197,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
+  registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
+  registerSelfRoutes(root, routeDeps);
+  registerChangesRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

@@ -34,6 +34,8 @@ export const TAGS: Record<string, string> = {
   verify: "The hot path: is this secret valid now?",
   usage: "Traffic per version, rotations in progress, alerts",
   operations: "Liveness, readiness, metrics and this document",
+  self: "A client, by its own secret: its key's state, its successor after a rotation, self-rotation",
+  webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */
@@ -60,6 +62,10 @@ export const HEADERS = {
   },
   "Retry-After": {
     description: "On 503 `STORE_BUSY` (and 429): seconds to wait before retrying",
+    schema: { type: "string" },
+  },
+  Deprecation: {
+    description: "RFC 9745: the secret used is in grace (a successor waits); `Sunset` says when it stops",
     schema: { type: "string" },
   },
   "Idempotent-Replayed": {
