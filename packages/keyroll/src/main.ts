@@ -4,8 +4,10 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { type Config, resolveConfig } from "./config/index.js";
+import { type AuditSigner, loadAuditSigner } from "./core/audit.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
+import { type AuditService, createAuditService } from "./services/audit.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -31,10 +33,28 @@ export interface Keyroll {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
+    audit: AuditService;
   };
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * Loads the audit checkpoint signing key from its setting: PEM text, or the path of a PEM file.
+ * Errors name the file, never the key.
+ */
+export function loadAuditSigningKey(setting: string | undefined): AuditSigner | undefined {
+  if (setting === undefined) return undefined;
+  let pem = setting;
+  if (!setting.includes("-----BEGIN")) {
+    try {
+      pem = readFileSync(setting, "utf8");
+    } catch (err) {
+      throw new Error(`cannot read the audit signing key file ${setting}`, { cause: err });
+    }
+  }
+  return loadAuditSigner(pem);
 }
 
 /** Opens the store the configuration names. */
@@ -63,6 +83,8 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
+  // before the store opens: a bad key is a configuration error, reported before anything is touched
+  const signer = loadAuditSigningKey(config.auditSigningKey);
   const store = opts.store ?? openStore(config.database);
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
@@ -93,7 +115,16 @@ export async function createKeyroll(
     retentionMs: config.usageRetentionMs,
   });
   scheduler.start();
+  const audit = createAuditService({ store, clock, logger, signer });
+  if (!signer) {
+    logger.warn(
+      {},
+      "audit checkpoints are off: set KEYROLL_AUDIT_SIGNING_KEY to an Ed25519 private key so that a cut-off tail of the audit log is detected (docs/audit.md)",
+    );
+  }
+  const stopCheckpoints = audit.startCheckpoints(config.auditCheckpointIntervalMs, scheduler.isLeader);
   const app = await buildApp({
+    audit,
     consumers,
     keys,
     usage,
@@ -113,11 +144,12 @@ export async function createKeyroll(
     verifier,
     scheduler,
     app,
-    services: { consumers, keys, usage },
+    services: { consumers, keys, usage, audit },
     generatedAdminKey: boot?.generatedSecret,
     async close() {
       if (closed) return;
       closed = true;
+      await stopCheckpoints();
       await scheduler.stop();
       await app.close();
       await verifier.stop();

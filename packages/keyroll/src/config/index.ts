@@ -23,6 +23,13 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /**
+   * The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file.
+   * Unset: no checkpoints are signed (the chain is still written), and the server warns at start.
+   */
+  readonly auditSigningKey: string | undefined;
+  /** How often the head of the audit chain is signed (when it moved). */
+  readonly auditCheckpointIntervalMs: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -49,6 +56,8 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  auditSigningKey: { env: "KEYROLL_AUDIT_SIGNING_KEY" },
+  auditCheckpointInterval: { env: "KEYROLL_AUDIT_CHECKPOINT_INTERVAL" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -147,6 +156,8 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    auditSigningKey: raw("auditSigningKey") ? str("auditSigningKey", "") : undefined,
+    auditCheckpointIntervalMs: duration("auditCheckpointInterval", 60_000, 1_000, 86_400_000),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { KeyWithVersions } from "../core/model.js";
+import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** The audit log: reads, verification, the checkpoint public key. */
+  readonly audit?: AuditService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

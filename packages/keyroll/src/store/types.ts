@@ -1,3 +1,4 @@
+import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core/audit.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { UsageStore } from "./kysely/usage.js";
@@ -25,14 +26,29 @@ export interface IdempotencyRecord {
   readonly createdAt: Millis;
 }
 
-/** An audit entry before it is chained. */
+/** An audit entry before it is chained (its seq, prevHash and hash are the store's to assign). */
 export interface AuditInput {
   readonly id: string;
   readonly at: Millis;
-  readonly actor: string | null;
+  readonly actor: AuditActor;
   readonly action: string;
   readonly targetId: string | null;
+  readonly requestId: string | null;
+  readonly address: string | null;
   readonly data: Record<string, unknown>;
+  readonly diff: AuditDiff | null;
+}
+
+/** Filters of an audit log read; entries come oldest first, after `afterSeq`. */
+export interface AuditQuery {
+  readonly afterSeq: number;
+  readonly limit: number;
+  readonly targetId?: string | undefined;
+  /** An actor's key id, or `system`. */
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly since?: Millis | undefined;
+  readonly until?: Millis | undefined;
 }
 
 /** One node's claim on background work. */
@@ -85,6 +101,10 @@ export interface StoreTx extends StoreReads {
    */
   serialize(): Promise<void>;
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
+  /**
+   * Writes an audit entry and links it into the chain (see `linkAudit` in kysely/queries.ts): the
+   * entry commits with the change it records, or neither does.
+   */
   appendAudit(entry: AuditInput): Promise<void>;
 }
 
@@ -121,9 +141,12 @@ export interface Store extends StoreReads {
   leaderLock(): LeaderLock;
   /** Usage per version and minute, client addresses per version, alerts. */
   readonly usage: UsageStore;
-  /** The audit chain in order, for verification. */
-  listAudit(
-    afterSeq: number,
-    limit: number,
-  ): Promise<Array<AuditInput & { seq: number; prevHash: string; hash: string }>>;
+  /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
+  listAudit(q: AuditQuery): Promise<AuditEntry[]>;
+  /** The last linked entry of the chain, or null on an empty log. */
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+  /** Stores a signed checkpoint (once per seq: a second one for the same head is ignored). */
+  putAuditCheckpoint(c: AuditCheckpoint): Promise<void>;
+  /** Checkpoints in seq order, after `afterSeq`. */
+  listAuditCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
 }

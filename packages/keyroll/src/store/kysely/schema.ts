@@ -72,8 +72,25 @@ export interface AuditLogTable {
   action: string;
   target_id: string | null;
   data: unknown;
-  prev_hash: string;
+  /** Null until the entry is linked into the chain. */
+  prev_hash: string | null;
+  hash: string | null;
+  /** Entry format (0: written before migration 0008). */
+  v: Generated<number>;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  request_id: string | null;
+  address: string | null;
+  diff: unknown;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
   hash: string;
+  at: number;
+  key_id: string;
+  signature: string;
 }
 
 export interface UsageMinutesTable {
@@ -125,6 +142,7 @@ export interface Database {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
   usage_minutes: UsageMinutesTable;
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;

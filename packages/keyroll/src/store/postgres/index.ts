@@ -171,6 +171,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     changesSince: wrap(f.changesSince),
     latestSeq: wrap(f.latestSeq),
     listAudit: wrap(f.listAudit),
+    auditHead: wrap(f.auditHead),
+    putAuditCheckpoint: wrap(f.putAuditCheckpoint),
+    listAuditCheckpoints: wrap(f.listAuditCheckpoints),
     dueKeyIds: wrap(f.dueKeyIds),
     purgeIdempotency: wrap(f.purgeIdempotency),
 

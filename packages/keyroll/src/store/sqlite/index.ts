@@ -82,6 +82,9 @@ export function openSqliteStore(file: string): Store {
     changesSince: f.changesSince,
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
+    auditHead: f.auditHead,
+    putAuditCheckpoint: f.putAuditCheckpoint,
+    listAuditCheckpoints: f.listAuditCheckpoints,
     dueKeyIds: f.dueKeyIds,
     purgeIdempotency: f.purgeIdempotency,
     async dbNow() {
