@@ -17,7 +17,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ["config", "core"],
   http: ["http", "services", "verifier", "core"],
   gateway: ["gateway", "services", "verifier", "core"],
-  cli: ["cli"],
+  // and core: the pure audit verifier, so that `keyroll audit verify --file` runs the server's own code
+  cli: ["cli", "core"],
   main: ["http", "gateway", "services", "verifier", "store", "core", "config"],
 };
 // pure computations only: hashing and CRC32 are not I/O
