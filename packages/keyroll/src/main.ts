@@ -8,6 +8,7 @@ import { type AuditSigner, loadAuditSigner } from "./core/audit.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
 import { type AuditService, createAuditService } from "./services/audit.js";
+import { type AuditSink, createAuditSink, rotatingFileOutput, streamOutput } from "./services/audit-sink.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -29,6 +30,8 @@ export interface Keyroll {
   readonly verifier: Verifier;
   readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
+  /** The audit log's shipping sink, when one is configured. */
+  readonly auditSink: AuditSink | undefined;
   readonly services: {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
@@ -123,6 +126,19 @@ export async function createKeyroll(
     );
   }
   const stopCheckpoints = audit.startCheckpoints(config.auditCheckpointIntervalMs, scheduler.isLeader);
+  const sink = config.auditSink
+    ? createAuditSink({
+        store,
+        clock,
+        logger,
+        name: config.auditSink.kind === "stdout" ? "stdout" : `file:${config.auditSink.path}`,
+        output:
+          config.auditSink.kind === "stdout"
+            ? streamOutput(process.stdout)
+            : rotatingFileOutput(config.auditSink.path, config.auditSinkMaxBytes, config.auditSinkKeep),
+      })
+    : undefined;
+  const stopSink = sink?.start(scheduler.isLeader);
   const app = await buildApp({
     audit,
     consumers,
@@ -144,12 +160,14 @@ export async function createKeyroll(
     verifier,
     scheduler,
     app,
+    auditSink: sink,
     services: { consumers, keys, usage, audit },
     generatedAdminKey: boot?.generatedSecret,
     async close() {
       if (closed) return;
       closed = true;
       await stopCheckpoints();
+      await stopSink?.();
       await scheduler.stop();
       await app.close();
       await verifier.stop();

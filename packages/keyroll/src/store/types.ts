@@ -149,4 +149,7 @@ export interface Store extends StoreReads {
   putAuditCheckpoint(c: AuditCheckpoint): Promise<void>;
   /** Checkpoints in seq order, after `afterSeq`. */
   listAuditCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
+  /** How far the shipping sink `name` got (entries and checkpoints), or zeros. */
+  getAuditSinkPosition(name: string): Promise<{ seq: number; checkpointSeq: number }>;
+  setAuditSinkPosition(name: string, pos: { seq: number; checkpointSeq: number }, now: Millis): Promise<void>;
 }

@@ -542,6 +542,19 @@ export function feed(db: Db) {
         .onConflict((oc) => oc.column("seq").doNothing())
         .execute();
     },
+    async getAuditSinkPosition(name: string): Promise<{ seq: number; checkpointSeq: number }> {
+      const r = await db.selectFrom("audit_sinks").selectAll().where("name", "=", name).executeTakeFirst();
+      return r ? { seq: num(r.seq), checkpointSeq: num(r.checkpoint_seq) } : { seq: 0, checkpointSeq: 0 };
+    },
+    async setAuditSinkPosition(name: string, pos: { seq: number; checkpointSeq: number }, now: number) {
+      await db
+        .insertInto("audit_sinks")
+        .values({ name, seq: pos.seq, checkpoint_seq: pos.checkpointSeq, updated_at: now })
+        .onConflict((oc) =>
+          oc.column("name").doUpdateSet({ seq: pos.seq, checkpoint_seq: pos.checkpointSeq, updated_at: now }),
+        )
+        .execute();
+    },
     async listAuditCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
       const rows = await db
         .selectFrom("audit_checkpoints")

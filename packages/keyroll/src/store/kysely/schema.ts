@@ -85,6 +85,13 @@ export interface AuditLogTable {
   diff: unknown;
 }
 
+export interface AuditSinksTable {
+  name: string;
+  seq: number;
+  checkpoint_seq: number;
+  updated_at: number;
+}
+
 export interface AuditCheckpointsTable {
   seq: number;
   hash: string;
@@ -143,6 +150,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_sinks: AuditSinksTable;
   usage_minutes: UsageMinutesTable;
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;

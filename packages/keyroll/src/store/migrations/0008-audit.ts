@@ -2,7 +2,8 @@ import { type Kysely, PostgresAdapter, sql } from "kysely";
 
 // Frozen in time: the audit log's own entry format (actor kind and version, request id, client
 // address, a diff of updated fields), entries that may wait to be linked into the chain (hash
-// null), indexes for the filters of GET /v1/audit, and signed checkpoints of the chain head.
+// null), indexes for the filters of GET /v1/audit, signed checkpoints of the chain head, and the
+// position of each shipping sink.
 // Entries written before this migration keep format 0 and their hashes; they verify as they are.
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen and must not depend on today's table types
@@ -77,10 +78,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key_id", "text", (c) => c.notNull())
     .addColumn("signature", "text", (c) => c.notNull())
     .execute();
+
+  // how far each shipping sink got: it catches up from here after a restart or a slow destination
+  await db.schema
+    .createTable("audit_sinks")
+    .addColumn("name", "text", (c) => c.primaryKey())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addColumn("checkpoint_seq", "bigint", (c) => c.notNull())
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable("audit_sinks").execute();
   await db.schema.dropTable("audit_checkpoints").execute();
   for (const i of [
     "audit_log_target",

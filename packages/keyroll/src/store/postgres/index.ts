@@ -174,6 +174,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
     auditHead: wrap(f.auditHead),
     putAuditCheckpoint: wrap(f.putAuditCheckpoint),
     listAuditCheckpoints: wrap(f.listAuditCheckpoints),
+    getAuditSinkPosition: wrap(f.getAuditSinkPosition),
+    setAuditSinkPosition: wrap(f.setAuditSinkPosition),
     dueKeyIds: wrap(f.dueKeyIds),
     purgeIdempotency: wrap(f.purgeIdempotency),
 

@@ -85,6 +85,8 @@ export function openSqliteStore(file: string): Store {
     auditHead: f.auditHead,
     putAuditCheckpoint: f.putAuditCheckpoint,
     listAuditCheckpoints: f.listAuditCheckpoints,
+    getAuditSinkPosition: f.getAuditSinkPosition,
+    setAuditSinkPosition: f.setAuditSinkPosition,
     dueKeyIds: f.dueKeyIds,
     purgeIdempotency: f.purgeIdempotency,
     async dbNow() {
