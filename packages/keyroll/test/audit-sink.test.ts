@@ -52,14 +52,18 @@ test("a file sink rotated by size: its files, oldest first, are the chain and ve
   await node.kr.services.audit.checkpoint();
   await mutate(node, 5);
   assert.ok(node.kr.auditSink);
-  assert.ok((await node.kr.auditSink.drain()) > 20);
+  // (the leader's own tick may have shipped some already: all that matters is what the files hold)
+  await node.kr.auditSink.drain();
   assert.ok(existsSync(`${path}.1`) && existsSync(`${path}.2`), "rotated at 4 KiB");
-  const files = [];
-  for (let i = 100; i >= 1; i--) if (existsSync(`${path}.${i}`)) files.push(`${path}.${i}`);
-  files.push(path);
-  for (const f of files.slice(0, -1))
+  const sinkFiles = () => {
+    const files = [];
+    for (let i = 100; i >= 1; i--) if (existsSync(`${path}.${i}`)) files.push(`${path}.${i}`);
+    return [...files, path];
+  };
+  for (const f of sinkFiles().slice(0, -1))
     assert.ok(readFileSync(f).length <= 4096 + 1024, `${f} stays near the limit`);
-  const lines = files.flatMap((f) => readFileSync(f, "utf8").trimEnd().split("\n"));
+  const readLines = () => sinkFiles().flatMap((f) => readFileSync(f, "utf8").trimEnd().split("\n"));
+  const lines = readLines();
   const v = new AuditChainVerifier(loadAuditPublicKey(loadAuditSigner(SIGNING_KEY).publicKeyPem).key);
   const cps = [];
   const seqs: number[] = [];
@@ -73,16 +77,18 @@ test("a file sink rotated by size: its files, oldest first, are the chain and ve
   }
   const r = v.finish(cps);
   assert.equal(r.firstBad, null);
-  assert.equal(r.checkpoints.verified, 1);
+  assert.ok(r.checkpoints.verified >= 1);
   const all = await node.kr.store.listAudit({ afterSeq: 0, limit: 10_000 });
   assert.deepEqual(
     seqs,
     all.map((e) => e.seq),
     "every entry once, in order",
   );
-  assert.equal(await node.kr.auditSink.drain(), 0, "nothing twice");
   await mutate(node, 1);
-  assert.equal(await node.kr.auditSink.drain(), 1);
+  await node.kr.auditSink.drain();
+  const now = readLines();
+  assert.equal(now.length, lines.length + 1, "the new entry, and nothing twice");
+  assert.equal(JSON.parse(now.at(-1)!).action, "consumer.created");
 });
 
 test("a stuck destination holds no write back; the sink catches up from its stored seq", async () => {
