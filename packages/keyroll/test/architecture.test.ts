@@ -1,6 +1,7 @@
 // Keeps the dependency rule of DESIGN.md true: an arrow means "may import".
 //   http, gateway, cli → services, verifier → store → core;  main → anything but cli;
-//   only cli's serve command imports main; core imports no I/O, no framework, no driver.
+//   only cli's serve command imports main; cli may use core's pure code (the offline audit
+//   verifier); core imports no I/O, no framework, no driver.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";

@@ -10,11 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { runCli } from "../src/cli/run-cli.js";
-import type { AuditEntry } from "../src/core/audit.js";
+import { type AuditEntry, chainHash, GENESIS_HASH } from "../src/core/audit.js";
 import { newId } from "../src/core/ids.js";
 import { createKeyroll, type Keyroll, openStore, resolveConfig } from "../src/main.js";
+import { migrations } from "../src/store/migrations/index.js";
 import type { Store, StoreTx } from "../src/store/types.js";
 import { ADMIN_KEY } from "./helpers.js";
 import { startTestPostgres, type TestPostgres } from "./pg.js";
@@ -473,6 +475,16 @@ for (const dialect of DIALECTS) {
       assert.equal(await cli(["audit", "export", "--format", "jsonl", "--output", file]), 0, err.text);
       assert.match(err.text, /exported \d+ entries and 1 checkpoints/);
       writeFileSync(pem, (await node.call("GET", "/v1/audit/public-key")).body.publicKey);
+      // on the live server: verify, and tail the latest entries
+      out.text = "";
+      assert.equal(await cli(["audit", "verify"]), 0, err.text);
+      assert.match(out.text, /The audit log verifies\.\n {2}entries: {6}\d+/);
+      out.text = "";
+      assert.equal(await cli(["audit", "tail", "--limit", "3"]), 0, err.text);
+      const tail = out.text.trimEnd().split("\n");
+      assert.equal(tail.length, 3);
+      assert.match(tail[2]!, /^\d+ {2}\S+ {2}key_\w+ v1 {2}consumer\.created {2}con_\w+$/);
+      assert.match(tail[1]!, / {2}consumer\.updated {2}con_\w+ metadata changed$/);
       await node.kr.close();
 
       // offline: no server, no admin key, only the file and the public key
@@ -540,5 +552,90 @@ for (const dialect of DIALECTS) {
         /exported 1000 entries…\nexported 2000 entries…\nexported 2101 entries and 0 checkpoints/,
       );
     });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  it(`a log written before migration 0008 keeps its hashes, verifies, and the chain goes on (${dialect})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyroll-audit-upgrade-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    let database = join(dir, "keyroll.db");
+    if (dialect === "postgres") {
+      pgs ??= await startTestPostgres();
+      database = await pgs.createDatabase();
+    }
+    // the database as Keyroll left it before 0008 (migrations 0001-0003), with entries in the old format
+    const before = Object.fromEntries(
+      Object.entries(await migrations.getMigrations()).filter(([name]) => name < "0004"),
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: frozen migrations and raw rows, as a migration sees them
+    const k: Kysely<any> =
+      dialect === "sqlite"
+        ? new Kysely({ dialect: new SqliteDialect({ database: new Database(database) }) })
+        : new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database }) }) });
+    const r = await new Migrator({
+      db: k,
+      provider: { getMigrations: async () => before },
+    }).migrateToLatest();
+    assert.equal(r.error, undefined);
+    let prev = GENESIS_HASH;
+    for (const [i, e] of [
+      { actor: null, action: "admin.bootstrapped", targetId: "key_a", data: { fromConfig: true } },
+      {
+        actor: "key_a",
+        action: "key.rotated",
+        targetId: "key_b",
+        data: { version: 2, reason: "ü", graceMs: 3.6e6 },
+      },
+    ].entries()) {
+      const entry = { id: `aud_old${i}`, at: Date.UTC(2026, 0, 1, 0, i), ...e };
+      const h = chainHash(prev, entry);
+      await k
+        .insertInto("audit_log")
+        .values({
+          id: entry.id,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          target_id: entry.targetId,
+          data: JSON.stringify(entry.data),
+          prev_hash: prev,
+          hash: h,
+        })
+        .execute();
+      prev = h;
+    }
+    await k.destroy();
+
+    // Keyroll of today starts on it: migrates, bootstraps, writes format 1 after format 0
+    const config = resolveConfig({
+      env: {
+        KEYROLL_DATABASE: database,
+        KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+        KEYROLL_LOG_LEVEL: "silent",
+      },
+    });
+    const kr = await createKeyroll(config);
+    cleanups.push(() => kr.close());
+    await kr.services.consumers.create(
+      { name: "after the upgrade" },
+      { keyId: "key_a", scopes: ["admin"], version: 3 },
+    );
+    const entries = await kr.store.listAudit({ afterSeq: 0, limit: 100 });
+    assert.deepEqual(
+      entries.map((e) => [e.v, e.action]),
+      [
+        [0, "admin.bootstrapped"],
+        [0, "key.rotated"],
+        [1, "admin.bootstrapped"],
+        [1, "consumer.created"],
+      ],
+    );
+    assert.deepEqual(entries[0]!.actor, { type: "system", rule: null });
+    assert.deepEqual(entries[1]!.actor, { type: "admin", keyId: "key_a", version: null });
+    assert.equal(entries[2]!.prevHash, prev, "format 1 goes on from the last format-0 hash");
+    const v = await kr.services.audit.verify();
+    assert.equal(v.firstBad, null);
+    assert.equal(v.entries, 4);
   });
 }

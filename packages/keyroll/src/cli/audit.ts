@@ -219,7 +219,10 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
           ? `system:${e.actor.rule ?? "?"}`
           : `${e.actor.keyId} v${e.actor.version ?? "?"}`;
       const diff = e.diff ? ` ${Object.keys(e.diff).join(",")} changed` : "";
-      print(ctx, clean(`${e.seq}\t${e.at}\t${who}\t${e.action}\t${e.targetId ?? "-"}${diff}`));
+      print(
+        ctx,
+        [e.seq, e.at, who, e.action, `${e.targetId ?? "-"}${diff}`].map((x) => clean(String(x))).join("  "),
+      );
     };
     // the latest `limit`: read through once, keeping only the tail (the log is read in seq order)
     const want = options.limit ?? 20;
