@@ -24,7 +24,7 @@ const WORKERS = 8;
  * On PostgreSQL, fewer than the 1000 of the SQLite run: three nodes and a database start first, and
  * the suite must stay bounded on a shared machine. Concurrency across nodes is what is tested here.
  */
-const PG_MUTATIONS = 450;
+const PG_MUTATIONS = 300;
 
 /** One mutation the server acknowledged (2xx), and what its entry must say. */
 interface Acked {
@@ -315,7 +315,7 @@ test("SQLite: 1000 random mutations with a SIGKILL in the middle; one entry per 
   assert.equal(await srv.stop("SIGTERM"), 0, srv.stderr());
 });
 
-test("PostgreSQL: three nodes write at once (450 random mutations), one is killed; the chain stays linear", {
+test("PostgreSQL: three nodes write at once (300 random mutations), one is killed; the chain stays linear", {
   timeout: 90_000,
 }, async () => {
   pgs = await startTestPostgres();
@@ -331,7 +331,7 @@ test("PostgreSQL: three nodes write at once (450 random mutations), one is kille
     }
   });
   assert.ok(dead.has("B"));
-  assert.ok(run.acked.length > 100, `only ${run.acked.length} acknowledged`);
+  assert.ok(run.acked.length > 60, `only ${run.acked.length} acknowledged`);
   // the leader signs checkpoints each second; wait for one past the last write
   await new Promise((r) => setTimeout(r, 2_500));
   const v = await verifyChain(c.nodes[0]!.url, c.adminKey, 1);
