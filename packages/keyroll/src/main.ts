@@ -4,9 +4,12 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { type Config, resolveConfig } from "./config/index.js";
+import { type AuditSigner, loadAuditSigner } from "./core/audit.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { buildApp } from "./http/app.js";
 import { closeConnections } from "./http/drain.js";
+import { type AuditService, createAuditService } from "./services/audit.js";
+import { type AuditSink, createAuditSink, rotatingFileOutput, streamOutput } from "./services/audit-sink.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -28,10 +31,13 @@ export interface Keyroll {
   readonly verifier: Verifier;
   readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
+  /** The audit log's shipping sink, when one is configured. */
+  readonly auditSink: AuditSink | undefined;
   readonly services: {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
+    audit: AuditService;
   };
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
@@ -39,6 +45,23 @@ export interface Keyroll {
   startDrain(): void;
   /** Closes the app (and its connections), flushes usage counts, releases leadership, closes the store. */
   close(): Promise<void>;
+}
+
+/**
+ * Loads the audit checkpoint signing key from its setting: PEM text, or the path of a PEM file.
+ * Errors name the file, never the key.
+ */
+export function loadAuditSigningKey(setting: string | undefined): AuditSigner | undefined {
+  if (setting === undefined) return undefined;
+  let pem = setting;
+  if (!setting.includes("-----BEGIN")) {
+    try {
+      pem = readFileSync(setting, "utf8");
+    } catch (err) {
+      throw new Error(`cannot read the audit signing key file ${setting}`, { cause: err });
+    }
+  }
+  return loadAuditSigner(pem);
 }
 
 /**
@@ -73,6 +96,8 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
+  // before the store opens: a bad key is a configuration error, reported before anything is touched
+  const signer = loadAuditSigningKey(config.auditSigningKey);
   const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
@@ -103,8 +128,30 @@ export async function createKeyroll(
     retentionMs: config.usageRetentionMs,
   });
   scheduler.start();
+  const audit = createAuditService({ store, clock, logger, signer });
+  if (!signer) {
+    logger.warn(
+      {},
+      "audit checkpoints are off: set KEYROLL_AUDIT_SIGNING_KEY to an Ed25519 private key so that a cut-off tail of the audit log is detected (docs/audit.md)",
+    );
+  }
+  const stopCheckpoints = audit.startCheckpoints(config.auditCheckpointIntervalMs, scheduler.isLeader);
+  const sink = config.auditSink
+    ? createAuditSink({
+        store,
+        clock,
+        logger,
+        name: config.auditSink.kind === "stdout" ? "stdout" : `file:${config.auditSink.path}`,
+        output:
+          config.auditSink.kind === "stdout"
+            ? streamOutput(process.stdout)
+            : rotatingFileOutput(config.auditSink.path, config.auditSinkMaxBytes, config.auditSinkKeep),
+      })
+    : undefined;
+  const stopSink = sink?.start(scheduler.isLeader);
   let draining = false;
   const app = await buildApp({
+    audit,
     consumers,
     keys,
     usage,
@@ -126,7 +173,8 @@ export async function createKeyroll(
     verifier,
     scheduler,
     app,
-    services: { consumers, keys, usage },
+    auditSink: sink,
+    services: { consumers, keys, usage, audit },
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
       draining = true;
@@ -138,6 +186,9 @@ export async function createKeyroll(
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");
+      // the last checkpoint and sink batch while still leader, after every request of this node
+      await stopCheckpoints();
+      await stopSink?.();
       const wasLeader = scheduler.isLeader();
       await scheduler.stop();
       if (wasLeader) logger.info({}, "leadership released");

@@ -26,6 +26,10 @@ test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", asyn
     "/v1/verify",
     "/healthz",
     "/readyz",
+    "/v1/audit",
+    "/v1/audit/verify",
+    "/v1/audit/checkpoints",
+    "/v1/audit/public-key",
   ]) {
     assert.ok(paths.includes(p), `missing ${p}`);
   }
@@ -77,4 +81,6 @@ test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", asyn
   }
   assert.ok(spec.paths["/v1/keys/{id}/rotate"].post.responses["201"], "rotate documents its 201");
   assert.ok(spec.paths["/v1/keys/{id}/rollback"].post.responses["409"], "rollback documents its 409");
+  assert.equal(spec.paths["/v1/audit/verify"].get.operationId, "verifyAuditLog");
+  assert.ok(spec.paths["/v1/audit/public-key"].get.responses["404"], "the public key documents its 404");
 });

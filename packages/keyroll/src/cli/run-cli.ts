@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerAlerts } from "./alerts.js";
+import { registerAudit } from "./audit.js";
 import type { CommandContext } from "./command-kit.js";
 import { registerConsumers } from "./consumers.js";
 import type { CliDeps } from "./context.js";
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerUsage(program, ctx);
   registerAlerts(program, ctx);
+  registerAudit(program, ctx);
   return program;
 }
 

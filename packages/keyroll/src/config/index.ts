@@ -33,6 +33,22 @@ export interface Config {
    * it is answered 503 STORE_BUSY with Retry-After.
    */
   readonly storeWaitMs: number;
+  /**
+   * The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file.
+   * Unset: no checkpoints are signed (the chain is still written), and the server warns at start.
+   */
+  readonly auditSigningKey: string | undefined;
+  /** How often the head of the audit chain is signed (when it moved). */
+  readonly auditCheckpointIntervalMs: number;
+  /** Where the audit log is shipped as JSON Lines, if anywhere: `stdout`, or a file rotated by size. */
+  readonly auditSink:
+    | { readonly kind: "stdout" }
+    | { readonly kind: "file"; readonly path: string }
+    | undefined;
+  /** A sink file is rotated once it would pass this size. */
+  readonly auditSinkMaxBytes: number;
+  /** Rotated sink files kept (`audit.jsonl.1` … `.N`). */
+  readonly auditSinkKeep: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -61,6 +77,11 @@ const SETTINGS = {
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
   drain: { env: "KEYROLL_DRAIN" },
   storeWait: { env: "KEYROLL_STORE_WAIT" },
+  auditSigningKey: { env: "KEYROLL_AUDIT_SIGNING_KEY" },
+  auditCheckpointInterval: { env: "KEYROLL_AUDIT_CHECKPOINT_INTERVAL" },
+  auditSink: { env: "KEYROLL_AUDIT_SINK" },
+  auditSinkMaxBytes: { env: "KEYROLL_AUDIT_SINK_MAX_BYTES" },
+  auditSinkKeep: { env: "KEYROLL_AUDIT_SINK_KEEP" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -146,6 +167,11 @@ export function resolveConfig(sources: {
     // the value itself is never echoed
     problems.push(`${bootstrap.from}: must be 32-256 printable characters without spaces`);
   }
+  const sinkSetting = raw("auditSink");
+  const sink = sinkSetting ? str("auditSink", "stdout") : undefined;
+  if (sink !== undefined && sink !== "stdout" && !sink.startsWith("file:")) {
+    problems.push(`${sinkSetting!.from}: must be "stdout" or "file:<path>"`);
+  }
   const cfg: Config = {
     host: str("host", "127.0.0.1"),
     port: int("port", 8080, 0, 65535),
@@ -161,6 +187,16 @@ export function resolveConfig(sources: {
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
     drainMs: duration("drain", 5_000, 0, 600_000),
     storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
+    auditSigningKey: raw("auditSigningKey") ? str("auditSigningKey", "") : undefined,
+    auditCheckpointIntervalMs: duration("auditCheckpointInterval", 60_000, 1_000, 86_400_000),
+    auditSink:
+      sink === undefined
+        ? undefined
+        : sink === "stdout"
+          ? { kind: "stdout" }
+          : { kind: "file", path: sink.replace(/^file:/, "") },
+    auditSinkMaxBytes: int("auditSinkMaxBytes", 100 * 1024 * 1024, 4096, 2 ** 40),
+    auditSinkKeep: int("auditSinkKeep", 5, 0, 1000),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

@@ -17,6 +17,7 @@ export const ERRORS = {
   KEY_NOT_FOUND: { status: 404, title: "No such key" },
   VERSION_NOT_FOUND: { status: 404, title: "No such key version" },
   ALERT_NOT_FOUND: { status: 404, title: "No such alert" },
+  AUDIT_SIGNING_OFF: { status: 404, title: "This server signs no audit checkpoints" },
   CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
   EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
   SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },

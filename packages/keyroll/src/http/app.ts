@@ -13,6 +13,7 @@ import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
 import { completeContract, finishDocument } from "./openapi.js";
+import { registerAuditRoutes } from "./routes/audit.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
+  registerAuditRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { KeyWithVersions } from "../core/model.js";
+import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
+  /** The audit log: reads, verification, the checkpoint public key. */
+  readonly audit?: AuditService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { canonicalJson } from "../core/audit.js";
+import { auditDiff, canonicalJson } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
@@ -11,7 +11,7 @@ import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
 import { createCommit, type Write } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
-import { SYSTEM_ACTOR } from "./deps.js";
+import { systemActor } from "./deps.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
 
 /** Scopes an admin key may carry. */
@@ -144,7 +144,12 @@ export function createKeyService(deps: ServiceDeps) {
         keyChanged(w, key, "key.created");
         w.audit(imported ? "key.imported" : "key.created", key.id, {
           consumerId: key.consumerId,
+          name: key.name,
           scopes,
+          prefix,
+          expiresAt: key.expiresAt,
+          metadata: key.metadata,
+          admin: key.admin,
           version: 1,
         });
         return (await tx.getKey(key.id))!;
@@ -195,9 +200,13 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.updateKey(id, { ...patch, scopes } as Parameters<StoreTx["updateKey"]>[1], now);
         keyChanged(w, k.key, "key.updated");
-        w.audit("key.updated", id, {
-          fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined),
-        });
+        const diff = auditDiff(k.key, { ...patch, scopes }, ["name", "scopes", "metadata"]);
+        w.audit(
+          "key.updated",
+          id,
+          { fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined) },
+          diff,
+        );
         return (await tx.getKey(id))!;
       });
     },
@@ -374,7 +383,7 @@ export function createKeyService(deps: ServiceDeps) {
       const peek = await store.getKey(id);
       if (!peek || peek.key.revokedAt !== null) return [];
       if (planTrafficPolicies(peek.versions, now, lastUsed, lookaheadMs).patches.length === 0) return [];
-      const events = await commit(SYSTEM_ACTOR, async (w) => {
+      const events = await commit(systemActor("traffic-policy"), async (w) => {
         const k = await w.tx.lockKey(id);
         if (!k || k.key.revokedAt !== null) return [];
         // decided on the time read above, as the peek was: the same rule, the same instant
@@ -403,7 +412,7 @@ export function createKeyService(deps: ServiceDeps) {
      * audits each transition. Run by the leader; verification does not depend on it.
      */
     async settleKey(id: string): Promise<void> {
-      await commit(SYSTEM_ACTOR, async (w) => {
+      await commit(systemActor("scheduler.settle"), async (w) => {
         const { tx, now } = w;
         const k = await tx.lockKey(id);
         if (!k) return;

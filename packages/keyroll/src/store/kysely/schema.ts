@@ -77,6 +77,14 @@ export interface PendingAuditTable {
   action: string;
   target_id: string | null;
   data: unknown;
+  /** Entry format and the format-1 fields of `audit_log` (migration 0008). */
+  v: Generated<number>;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  request_id: string | null;
+  address: string | null;
+  diff: unknown;
 }
 
 export interface IdempotencyKeysTable {
@@ -96,8 +104,32 @@ export interface AuditLogTable {
   action: string;
   target_id: string | null;
   data: unknown;
-  prev_hash: string;
+  /** Null until the entry is linked into the chain. */
+  prev_hash: string | null;
+  hash: string | null;
+  /** Entry format (0: written before migration 0008). */
+  v: Generated<number>;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  request_id: string | null;
+  address: string | null;
+  diff: unknown;
+}
+
+export interface AuditSinksTable {
+  name: string;
+  seq: number;
+  checkpoint_seq: number;
+  updated_at: number;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
   hash: string;
+  at: number;
+  key_id: string;
+  signature: string;
 }
 
 export interface UsageMinutesTable {
@@ -151,6 +183,8 @@ export interface Database {
   pending_audit: PendingAuditTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_sinks: AuditSinksTable;
   usage_minutes: UsageMinutesTable;
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;

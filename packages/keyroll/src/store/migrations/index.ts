@@ -3,6 +3,7 @@ import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-change-notify.js";
 import * as m0003 from "./0003-usage.js";
 import * as m0004 from "./0004-linked-feed.js";
+import * as m0008 from "./0008-audit.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -12,6 +13,7 @@ export const migrations: MigrationProvider = {
       "0002-change-notify": m0002,
       "0003-usage": m0003,
       "0004-linked-feed": m0004,
+      "0008-audit": m0008,
     };
   },
 };
