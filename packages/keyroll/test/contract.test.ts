@@ -8,6 +8,7 @@
 // errors (400, 401, 403, 413, 415, 431) are derived from the document and driven for every
 // operation without further ado.
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { connect } from "node:net";
@@ -16,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import * as ajvFormats from "ajv-formats";
 import { MINUTE, SECOND, T0 } from "./contract-fixtures.js";
-import { ADMIN_KEY, type TestNode } from "./helpers.js";
+import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 import { type ManualClock, quietNode } from "./usage-fixtures.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the served document and bodies are read field by field
@@ -164,7 +165,8 @@ async function expect(opId: string, status: number, method: string, url: string,
 const problemCode = (a: Answer, code: string) => assert.equal(a.body.code, code, a.text);
 
 before(async () => {
-  ({ node, clock } = await quietNode());
+  const signingKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+  ({ node, clock } = await quietNode({ KEYROLL_AUDIT_SIGNING_KEY: signingKey.toString() }));
   base = new URL(await node.kr.app.listen({ host: "127.0.0.1", port: 0 }));
   const d = await send("GET", "/openapi.json", { auth: null });
   assert.equal(d.status, 200);
@@ -387,6 +389,38 @@ test("every operation's success and its own errors, checked against the document
     await expect("deleteConsumer", 409, "DELETE", `/v1/consumers/${adminCon}`),
     "CONSUMER_RESERVED",
   );
+
+  // the audit log (this node signs checkpoints; a node without a signing key answers the public
+  // key 404)
+  const entries = await expect("listAuditEntries", 200, "GET", "/v1/audit?limit=5");
+  assert.equal(entries.body.data.length, 5);
+  await expect("listAuditEntries", 200, "GET", `/v1/audit?targetId=${con}&actor=system&cursor=1`);
+  problemCode(await expect("listAuditEntries", 400, "GET", "/v1/audit?cursor=nope"), "INVALID_CURSOR");
+  problemCode(
+    await expect("listAuditCheckpoints", 400, "GET", "/v1/audit/checkpoints?cursor=x"),
+    "INVALID_CURSOR",
+  );
+  assert.ok(await node.kr.services.audit.checkpoint(), "a checkpoint of the head");
+  const cps = await expect("listAuditCheckpoints", 200, "GET", "/v1/audit/checkpoints");
+  assert.equal(cps.body.data.length, 1);
+  const verified = await expect("verifyAuditLog", 200, "GET", "/v1/audit/verify");
+  assert.equal(verified.body.valid, true, verified.text);
+  await expect("getAuditPublicKey", 200, "GET", "/v1/audit/public-key", { auth: null });
+  const unsigned = await startTestNode();
+  try {
+    const r = await unsigned.kr.app.inject({ method: "GET", url: "/v1/audit/public-key" });
+    const a: Answer = {
+      status: r.statusCode,
+      headers: r.headers as IncomingHttpHeaders,
+      text: r.body,
+      body: r.json(),
+    };
+    assert.equal(a.status, 404);
+    check("getAuditPublicKey", a, "a node without a signing key");
+    problemCode(a, "AUDIT_SIGNING_OFF");
+  } finally {
+    await unsigned.close();
+  }
 
   // the generic errors of every operation, from the document (each is refused before its handler)
   await genericErrors({ verifyOnly: verifyOnly.secret, readOnly: readOnly.secret, ordinary: imported });

@@ -34,6 +34,7 @@ export const TAGS: Record<string, string> = {
   verify: "The hot path: is this secret valid now?",
   usage: "Traffic per version, rotations in progress, alerts",
   operations: "Liveness, readiness, metrics and this document",
+  audit: "The tamper-evident log of every change: entries, signed checkpoints, verification",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */
