@@ -376,6 +376,36 @@ for (const dialect of DIALECTS) {
   });
 
   describe(`audit log, failures (${dialect})`, { timeout: 60_000 }, () => {
+    it("an entry committed but not linked yet is pending, outside checkpoints, and the next link chains it", {
+      skip: dialect === "sqlite" && "SQLite links in the writer's transaction",
+    }, async () => {
+      const node = await start(dialect);
+      // no leader tick: only this test links (decision 0011: a writer that died before its link)
+      await node.kr.scheduler.stop();
+      assert.equal((await node.call("POST", "/v1/consumers", { name: "linked" })).status, 201);
+      const linked = await node.entries();
+      await node.sql(`insert into pending_audit (ticket, ord, audit_id, at, v, actor, actor_type, actor_version,
+                        actor_rule, action, target_id, request_id, address, data, diff)
+                      values (nextval('pending_ticket'), 0, 'aud_queued_1', 1767225600000, 1, null, 'system', null,
+                        'scheduler.settle', 'key.settled', 'key_x', null, null, '{"versions":[]}', null)`);
+      const before = (await node.call("GET", "/v1/audit/verify")).body;
+      assert.equal(before.valid, true, JSON.stringify(before.firstBad));
+      assert.equal(before.pending, 1);
+      assert.equal(before.entries, linked.length);
+      const cp = await node.kr.services.audit.checkpoint();
+      assert.equal(cp?.seq, linked.at(-1)!.seq, "the checkpoint signs the last linked entry");
+      await node.kr.store.link();
+      const after = (await node.call("GET", "/v1/audit/verify")).body;
+      assert.equal(after.valid, true, JSON.stringify(after.firstBad));
+      assert.equal(after.pending, 0);
+      assert.equal(after.entries, linked.length + 1);
+      const last = (await node.entries()).at(-1)!;
+      assert.equal(last.id, "aud_queued_1");
+      assert.equal(last.v, 1);
+      assert.deepEqual(last.actor, { type: "system", rule: "scheduler.settle" });
+      assert.equal(last.prevHash, linked.at(-1)!.hash);
+    });
+
     it("a mutation whose audit entry cannot be written is rolled back with it", async () => {
       let failAudit = false;
       const wrap = (store: Store): Store => ({
