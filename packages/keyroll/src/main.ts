@@ -13,9 +13,15 @@ import { type AuditSink, createAuditSink, rotatingFileOutput, streamOutput } fro
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
+import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
+import { createMailer, MAIL_EVENTS } from "./services/mail.js";
+import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createSelfService } from "./services/self.js";
+import { createUrlGuard } from "./services/url-guard.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
+import { createWebhookService, type WebhookService } from "./services/webhooks.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
@@ -38,7 +44,10 @@ export interface Keyroll {
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
     audit: AuditService;
+    webhooks: WebhookService;
   };
+  /** Reminders, notices and webhook delivery (run by the leader). */
+  readonly notifier: Notifier;
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
   /** From now on `/readyz` answers 503 and every answer carries `Connection: close`; serving goes on. */
@@ -83,7 +92,14 @@ export function openStore(database: string, opts: { waitMs?: number; logger?: Lo
  */
 export async function createKeyroll(
   config: Config,
-  opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
+  opts: {
+    clock?: Clock;
+    logger?: pino.Logger;
+    store?: Store;
+    schedulerIntervalMs?: number;
+    /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
+    changesHeartbeatMs?: number;
+  } = {},
 ): Promise<Keyroll> {
   const log =
     opts.logger ??
@@ -112,13 +128,36 @@ export async function createKeyroll(
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
   });
-  const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
+  let notifier: Notifier | undefined;
+  let scheduler: Scheduler | undefined;
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    logger,
+    afterCommit: () => verifier.sync(),
+    eventsCommitted: () => notifier?.wake(),
+    mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
+  };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
-  const scheduler: Scheduler = createScheduler({
+  const guard = createUrlGuard(config.webhookAllowedHosts);
+  notifier = createNotifier({
+    ...deps,
+    guard,
+    timeoutMs: config.webhookTimeoutMs,
+    reminderOffsetsMs: config.reminderOffsetsMs,
+    disableAfterMs: config.webhookDisableAfterMs,
+    isLeader: () => scheduler?.isLeader() ?? false,
+    sendMail:
+      config.smtpUrl && config.mailFrom
+        ? createMailer(config.smtpUrl, config.mailFrom, config.webhookTimeoutMs)
+        : undefined,
+  });
+  const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
+  scheduler = createScheduler({
     ...deps,
     keys,
     usage,
@@ -126,6 +165,7 @@ export async function createKeyroll(
     lastUsedAt: verifier.lastUsedAt,
     intervalMs: opts.schedulerIntervalMs,
     retentionMs: config.usageRetentionMs,
+    notifier,
   });
   scheduler.start();
   const audit = createAuditService({ store, clock, logger, signer });
@@ -155,6 +195,10 @@ export async function createKeyroll(
     consumers,
     keys,
     usage,
+    self: createSelfService({ ...deps, keys }),
+    feed: createFeedService(deps),
+    changesHeartbeatMs: opts.changesHeartbeatMs,
+    webhooks,
     verifier,
     clock,
     logger,
@@ -174,7 +218,8 @@ export async function createKeyroll(
     scheduler,
     app,
     auditSink: sink,
-    services: { consumers, keys, usage, audit },
+    services: { consumers, keys, usage, audit, webhooks },
+    notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
       draining = true;
@@ -183,14 +228,16 @@ export async function createKeyroll(
       if (closed) return;
       closed = true;
       await app.close();
+      // no new deliveries; those in flight are cut and stay pending for the next leader
+      await notifier!.stop();
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");
       // the last checkpoint and sink batch while still leader, after every request of this node
       await stopCheckpoints();
       await stopSink?.();
-      const wasLeader = scheduler.isLeader();
-      await scheduler.stop();
+      const wasLeader = scheduler!.isLeader();
+      await scheduler!.stop();
       if (wasLeader) logger.info({}, "leadership released");
       dbClock?.stop();
       await store.close();

@@ -380,7 +380,7 @@ for (const dialect of DIALECTS) {
       skip: dialect === "sqlite" && "SQLite links in the writer's transaction",
     }, async () => {
       const node = await start(dialect);
-      // no leader tick: only this test links (decision 0011: a writer that died before its link)
+      // no leader tick: only this test links (decision 0012: a writer that died before its link)
       await node.kr.scheduler.stop();
       assert.equal((await node.call("POST", "/v1/consumers", { name: "linked" })).status, 201);
       const linked = await node.entries();

@@ -26,6 +26,8 @@ export interface KeyRecord {
   readonly revokedAt: Millis | null;
   /** True for keys of the reserved admin consumer. */
   readonly admin: boolean;
+  /** Holders of a previous secret may fetch its successor (`POST /v1/self/successor`). */
+  readonly allowSuccessorPickup: boolean;
 }
 
 /** Lifecycle state of a version, as stored and as shown. */
@@ -60,6 +62,8 @@ export interface VersionRecord {
   readonly extendStepMs: Millis | null;
   /** Why the version stopped before (or after) its planned end, when a policy decided it. */
   readonly retiredReason: string | null;
+  /** X25519 public key derived from the secret (base64url), that successors are sealed to; null before 0006. */
+  readonly publicKey: string | null;
 }
 
 /** A key with all its versions, ordered by version number. */

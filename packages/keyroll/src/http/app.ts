@@ -12,14 +12,17 @@ import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
-import { completeContract, finishDocument } from "./openapi.js";
+import { checkContract, documentRoute, finishDocument } from "./openapi.js";
 import { registerAuditRoutes } from "./routes/audit.js";
+import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
+import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -80,13 +83,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
       servers: [{ url: "/", description: "The Keyroll node that serves this document" }],
-      components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          adminKey: { type: "http", scheme: "bearer" },
+          clientKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A client key's own secret (the /v1/self calls)",
+          },
+        },
+      },
       security: [{ adminKey: [] }],
     },
+    transform: documentRoute,
     transformObject: finishDocument,
   });
-  // every route gets its common error statuses and headers, and must name its operation (openapi.ts)
-  app.addHook("onRoute", completeContract);
+  // every route must name its operation; the document adds its common statuses (openapi.ts)
+  app.addHook("onRoute", checkContract);
 
   // JSON only (anything else is 415), with prototype-poisoning protection; an empty body is no
   // body, so `curl -X POST` on rollback or revoke works with or without a Content-Type
@@ -100,7 +113,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, storeStats: deps.storeStats });
+  const metrics = createMetrics({
+    verifier,
+    clock,
+    isLeader: deps.isLeader,
+    storeStats: deps.storeStats,
+    deliveryCounts: deps.webhooks?.deliveryCounts,
+  });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -175,7 +194,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
+  registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
+  registerSelfRoutes(root, routeDeps);
+  registerChangesRoutes(root, routeDeps);
   registerAuditRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({

@@ -3,8 +3,11 @@ import type { KeyWithVersions } from "../core/model.js";
 import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
+import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
+import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
+import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
 import type { createMetrics, StoreStatsSource } from "./metrics.js";
 import type { keyView } from "./views.js";
@@ -26,12 +29,20 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** The `/v1/self` calls of client keys (successor pickup). */
+  readonly self?: SelfService;
+  /** The snapshot, change stream and usage intake of in-process verifiers. */
+  readonly feed?: FeedService;
+  /** Heartbeat of idle change streams (default 5 s). */
+  readonly changesHeartbeatMs?: number;
   /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
   readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
   /** The audit log: reads, verification, the checkpoint public key. */
   readonly audit?: AuditService;
+  /** Webhook endpoints and deliveries. */
+  readonly webhooks?: WebhookService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -57,11 +57,24 @@ export const Problem = Type.Object(
   { description: "RFC 9457 problem details" },
 );
 
+/** Who at a consumer hears about its keys by mail (when SMTP is set up). */
+export const Contacts = Type.Array(
+  Type.Object(
+    {
+      email: Type.String({ pattern: "^[^\\s@<>,;]+@[^\\s@<>,;]+\\.[^\\s@<>,;]+$", maxLength: 254 }),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 20 },
+);
+
 export const Consumer = Type.Object({
   id: Type.String(),
   name: Type.String(),
   externalId: Nullable(Type.String()),
   metadata: Metadata,
+  contacts: Contacts,
   createdAt: DateTime,
 });
 
@@ -81,6 +94,11 @@ export const Version = Type.Object({
   lastUsedAt: NullableDateTime,
 });
 
+export const AllowSuccessorPickup = Type.Boolean({
+  description:
+    "Holders of a previous secret may fetch its successor during grace (POST /v1/self/successor); default true",
+});
+
 export const Key = Type.Object({
   id: Type.String(),
   consumerId: Type.String(),
@@ -91,6 +109,7 @@ export const Key = Type.Object({
   state: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
   expiresAt: NullableDateTime,
   createdAt: DateTime,
+  allowSuccessorPickup: Type.Boolean(),
   versions: Type.Array(Version),
 });
 

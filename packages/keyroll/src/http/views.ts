@@ -7,12 +7,15 @@ import type { VerifyResult } from "../core/verify.js";
 export const iso = (t: Millis | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** `Consumer` as the API shows it. */
-export function consumerView(c: ConsumerRecord) {
+export function consumerView(
+  c: ConsumerRecord & { contacts?: ReadonlyArray<{ email: string; name?: string }> },
+) {
   return {
     id: c.id,
     name: c.name,
     externalId: c.externalId,
     metadata: c.metadata,
+    contacts: c.contacts ?? [],
     createdAt: iso(c.createdAt),
   };
 }
@@ -48,6 +51,7 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
     state: k.key.revokedAt === null ? ("active" as const) : ("revoked" as const),
     expiresAt: iso(k.key.expiresAt),
     createdAt: iso(k.key.createdAt),
+    allowSuccessorPickup: k.key.allowSuccessorPickup,
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
   };
 }

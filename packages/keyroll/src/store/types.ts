@@ -2,7 +2,9 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
+import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 export type { StoreStats } from "./gate.js";
 
@@ -68,7 +70,7 @@ export interface LeaderLock {
 }
 
 /** Reads shared by the store and its transactions. */
-export interface StoreReads {
+export interface StoreReads extends SuccessorReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
   listConsumers(q: PageQuery): Promise<ConsumerRecord[]>;
   getKey(id: string): Promise<KeyWithVersions | undefined>;
@@ -95,7 +97,7 @@ export interface StoreReads {
  *   }
  * });
  */
-export interface StoreTx extends StoreReads {
+export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Reads a key and its versions and, where the dialect can, locks the key row until commit. */
   lockKey(id: string): Promise<KeyWithVersions | undefined>;
   /**
@@ -120,7 +122,7 @@ export interface StoreTx extends StoreReads {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt">>,
+    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "allowSuccessorPickup">>,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;
@@ -132,7 +134,7 @@ export interface StoreTx extends StoreReads {
   /**
    * Takes, until commit, a lock that orders the writers that take it (where writers can run
    * concurrently): a read-then-write decision across keys made after it (the first admin key, the
-   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0011).
+   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0012).
    */
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
@@ -141,9 +143,11 @@ export interface StoreTx extends StoreReads {
    * Appends an audit entry (format 1): chained after the entries committed before it, and it
    * commits with the change it records, or neither does. SQLite writes and links it in the
    * writer's transaction (`linkAudit` in kysely/queries.ts); PostgreSQL queues it in
-   * `pending_audit` and the linker chains it after the commit (decision 0011).
+   * `pending_audit` and the linker chains it after the commit (decision 0012).
    */
   appendAudit(entry: AuditInput): Promise<void>;
+  /** Webhook endpoints and the notification outbox, written in the same transaction. */
+  readonly webhooks: WebhookTx;
 }
 
 /**
@@ -193,11 +197,13 @@ export interface Store extends StoreReads {
   leaderLock(): LeaderLock;
   /** Usage per version and minute, client addresses per version, alerts. */
   readonly usage: UsageStore;
+  /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
+  readonly webhooks: WebhookStore;
   /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
   listAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /**
    * Audit entries committed but still queued for the linker, not in `listAudit` yet (PostgreSQL,
-   * decision 0011); absent where entries are linked in their writer's transaction (SQLite).
+   * decision 0012); absent where entries are linked in their writer's transaction (SQLite).
    */
   queuedAudit?(): Promise<number>;
   /** The last linked entry of the chain, or null on an empty log. */

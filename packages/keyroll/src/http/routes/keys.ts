@@ -2,7 +2,17 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
 import { time } from "../input.js";
-import { errorResponses, IdParam, Key, Metadata, Page, PageQuery, parsePage, Scopes } from "../schemas.js";
+import {
+  AllowSuccessorPickup,
+  errorResponses,
+  IdParam,
+  Key,
+  Metadata,
+  Page,
+  PageQuery,
+  parsePage,
+  Scopes,
+} from "../schemas.js";
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
@@ -28,6 +38,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       expiresAt?: string | null;
       metadata?: Record<string, unknown>;
       secret?: string;
+      allowSuccessorPickup?: boolean;
     };
   }>(
     "/v1/keys",
@@ -52,6 +63,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
                 description: "An existing secret to import (≥ 20 chars)",
               }),
             ),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
         ),
@@ -120,7 +132,12 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.patch<{
     Params: { id: string };
-    Body: { name?: string | null; scopes?: string[]; metadata?: Record<string, unknown> };
+    Body: {
+      name?: string | null;
+      scopes?: string[];
+      metadata?: Record<string, unknown>;
+      allowSuccessorPickup?: boolean;
+    };
   }>(
     "/v1/keys/:id",
     {
@@ -131,7 +148,12 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
         summary: "Update a key's name, scopes or metadata",
         params: KeyParams,
         body: Type.Object(
-          { name: Name, scopes: Type.Optional(Scopes), metadata: Type.Optional(Metadata) },
+          {
+            name: Name,
+            scopes: Type.Optional(Scopes),
+            metadata: Type.Optional(Metadata),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Key, ...errorResponses(404, 409) },

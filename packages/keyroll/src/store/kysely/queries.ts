@@ -27,6 +27,8 @@ import type {
   StoreTx,
 } from "../types.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
+import { successorReads, successorWrites } from "./successors.js";
+import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -60,6 +62,7 @@ export function toKey(r: KeysTable): KeyRecord {
     createdAt: num(r.created_at),
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
+    allowSuccessorPickup: num(r.allow_successor_pickup ?? 1) === 1,
   };
 }
 
@@ -82,6 +85,7 @@ export function toVersion(r: KeyVersionsTable): VersionRecord {
     extendMaxAt: numOrNull(r.extend_max_at),
     extendStepMs: numOrNull(r.extend_step_ms),
     retiredReason: r.retired_reason,
+    publicKey: r.public_key ?? null,
   };
 }
 
@@ -111,6 +115,7 @@ export async function withVersions(db: Db, keys: KeysTable[]): Promise<KeyWithVe
 /** Reads over any Kysely handle (the store or a transaction). */
 export function reads(db: Db): StoreReads {
   return {
+    ...successorReads(db),
     async getConsumer(id) {
       const r = await db.selectFrom("consumers").selectAll().where("id", "=", id).executeTakeFirst();
       return r ? toConsumer(r) : undefined;
@@ -171,7 +176,9 @@ export interface DialectWrites {
 /** Writes over a transaction handle, with the dialect's locks and feed. */
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
+    webhooks: webhookWrites(db),
     ...reads(db),
+    ...successorWrites(db),
     lockKey: dialect.lockKey,
     lockKeys: dialect.lockKeys,
     lockConsumer: dialect.lockConsumer,
@@ -272,6 +279,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           updated_at: now,
           expires_at: k.expiresAt,
           revoked_at: k.revokedAt,
+          allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
         })
         .execute();
     },
@@ -285,6 +293,9 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           ...(patch.scopes !== undefined && { scopes: JSON.stringify(patch.scopes) }),
           ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
           ...(patch.revokedAt !== undefined && { revoked_at: patch.revokedAt }),
+          ...(patch.allowSuccessorPickup !== undefined && {
+            allow_successor_pickup: patch.allowSuccessorPickup ? 1 : 0,
+          }),
         })
         .where("id", "=", id)
         .execute();
@@ -310,6 +321,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           extend_max_at: v.extendMaxAt,
           extend_step_ms: v.extendStepMs,
           retired_reason: v.retiredReason,
+          public_key: v.publicKey,
         })
         .execute();
     },
@@ -394,7 +406,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
  * Links every audit entry that is not linked yet, in seq order, onto the head of the chain. SQLite
  * runs it in the writer's transaction (one writer at a time, so no two linkers read the same head);
  * PostgreSQL chains its queued entries in its linker instead (store/postgres/linker.ts, decision
- * 0011), with the same `entryHash`, so either gives the same chain.
+ * 0012), with the same `entryHash`, so either gives the same chain.
  * @returns how many entries it linked
  */
 export async function linkAudit(db: Db): Promise<number> {
