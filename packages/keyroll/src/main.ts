@@ -3,13 +3,16 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import { readGatewayFile } from "./config/gateway-file.js";
 import { type Config, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
+import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
 import { buildApp } from "./http/app.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createKeyService } from "./services/keys.js";
+import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
 import { syncedClock } from "./store/db-clock.js";
@@ -25,6 +28,7 @@ export interface Keyroll {
   readonly config: Config;
   readonly store: Store;
   readonly verifier: Verifier;
+  readonly limiter: RateLimiter;
   readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
   readonly services: {
@@ -41,6 +45,17 @@ export interface Keyroll {
 export function openStore(database: string): Store {
   if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
   return openSqliteStore(database);
+}
+
+/** The rate limiter the configuration names: per node, or shared through Redis. */
+export function createLimiter(config: Config, clock: Clock, logger: Logger): RateLimiter {
+  if (config.rateLimitMode === "redis" && config.rateLimitRedisUrl !== undefined)
+    return createRedisLimiter({
+      url: config.rateLimitRedisUrl,
+      failOpen: config.rateLimitFailure === "open",
+      logger,
+    });
+  return createLocalLimiter(clock);
 }
 
 /**
@@ -63,6 +78,10 @@ export async function createKeyroll(
       },
     });
   const logger = log as unknown as Logger;
+  // read before anything opens: a bad policy file stops the start with every problem listed
+  const accessPolicy: AccessPolicy = config.gatewayConfig
+    ? readGatewayFile(config.gatewayConfig).policy
+    : OPEN_POLICY;
   const store = opts.store ?? openStore(config.database);
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
@@ -93,6 +112,12 @@ export async function createKeyroll(
     retentionMs: config.usageRetentionMs,
   });
   scheduler.start();
+  if (config.authorizeOpen)
+    logger.warn(
+      {},
+      "GET /v1/authorize answers without X-Keyroll-Gateway-Key (--authorize-open): anyone who reaches this port can test keys; use it on a trusted network only",
+    );
+  const limiter = createLimiter(config, clock, logger);
   const app = await buildApp({
     consumers,
     keys,
@@ -105,12 +130,16 @@ export async function createKeyroll(
     maxStalenessMs: config.maxStalenessMs,
     bodyLimitBytes: config.bodyLimitBytes,
     isLeader: scheduler.isLeader,
+    limiter,
+    accessPolicy,
+    authorizeOpen: config.authorizeOpen,
   });
   let closed = false;
   return {
     config,
     store,
     verifier,
+    limiter,
     scheduler,
     app,
     services: { consumers, keys, usage },
@@ -121,6 +150,7 @@ export async function createKeyroll(
       await scheduler.stop();
       await app.close();
       await verifier.stop();
+      await limiter.close();
       dbClock?.stop();
       await store.close();
     },
@@ -137,6 +167,8 @@ export async function runServe(options: {
     port?: string | undefined;
     database?: string | undefined;
     strict?: boolean | undefined;
+    gatewayConfig?: string | undefined;
+    authorizeOpen?: boolean | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {

@@ -7,6 +7,8 @@ export interface ServeFlags {
   port?: string;
   database?: string;
   strict?: boolean;
+  gatewayConfig?: string;
+  authorizeOpen?: boolean;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -39,9 +41,16 @@ export function registerServe(program: Command, deps: CliDeps): void {
     .option("--port <port>", "port to listen on (default 8080)")
     .option("--database <path-or-url>", "SQLite file (default ./keyroll.db) or postgres:// URL")
     .option("--strict", "refuse to answer from a stale cache")
+    .option(
+      "--gateway-config <file>",
+      "route rules and key header of GET /v1/authorize (YAML, as keyroll gateway)",
+    )
+    .option("--authorize-open", "GET /v1/authorize without X-Keyroll-Gateway-Key (trusted networks only)")
     .action(async (options: ServeFlags) => {
       const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
       if (options.strict === true) flags.strict = true;
+      if (options.gatewayConfig !== undefined) flags.gatewayConfig = options.gatewayConfig;
+      if (options.authorizeOpen === true) flags.authorizeOpen = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });
 }

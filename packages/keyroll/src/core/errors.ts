@@ -12,6 +12,10 @@ export const ERRORS = {
   INVALID_IDEMPOTENCY_KEY: { status: 400, title: "The Idempotency-Key header is not valid" },
   UNAUTHORIZED: { status: 401, title: "A valid admin key is required" },
   FORBIDDEN: { status: 403, title: "The admin key lacks the scope this call needs" },
+  KEY_MISSING: { status: 401, title: "An API key is required" },
+  KEY_INVALID: { status: 401, title: "The API key is not valid" },
+  INSUFFICIENT_SCOPE: { status: 403, title: "The API key lacks a scope this route needs" },
+  ROUTE_NOT_ALLOWED: { status: 403, title: "No route rule allows this request" },
   NOT_FOUND: { status: 404, title: "No such route" },
   CONSUMER_NOT_FOUND: { status: 404, title: "No such consumer" },
   KEY_NOT_FOUND: { status: 404, title: "No such key" },
@@ -29,9 +33,11 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Send the body as application/json" },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: "This Idempotency-Key was used with a different request" },
+  RATE_LIMITED: { status: 429, title: "Too many requests for this API key" },
   HEADERS_TOO_LARGE: { status: 431, title: "The request headers are too large" },
   INTERNAL: { status: 500, title: "Internal error" },
   STORE_UNAVAILABLE: { status: 503, title: "The database is not reachable" },
+  RATE_LIMIT_UNAVAILABLE: { status: 503, title: "The shared rate limit store is not reachable" },
   STALE_CACHE: { status: 503, title: "This node is behind the change feed and runs in strict mode" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

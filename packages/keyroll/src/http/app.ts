@@ -10,15 +10,18 @@ import Fastify, {
 import type { Clock } from "../core/clock.js";
 import { parseDuration } from "../core/duration.js";
 import { KeyrollError } from "../core/errors.js";
+import { type AccessPolicy, OPEN_POLICY } from "../core/route-rules.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { KeyService } from "../services/keys.js";
+import { createLocalLimiter, createVerifyLimiter, type RateLimiter } from "../services/rate-limit.js";
 import type { UsageService } from "../services/usage.js";
 import type { Verifier } from "../verifier/index.js";
 import { adminAuth } from "./auth.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics, registerMetricsRoute } from "./metrics.js";
+import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import {
   Consumer,
   Duration,
@@ -30,6 +33,7 @@ import {
   PageQuery,
   Problem,
   parsePage,
+  RateLimitInput,
   Scope,
   Scopes,
   VerifyResponse,
@@ -54,6 +58,12 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** Rate limits of keys and route rules (default: local, per node). */
+  readonly limiter?: RateLimiter;
+  /** Route rules, key header and rotation docs of `GET /v1/authorize`. */
+  readonly accessPolicy?: AccessPolicy;
+  /** `GET /v1/authorize` without a gateway key. */
+  readonly authorizeOpen?: boolean;
 }
 
 function duration(input: string | number, field: string): number {
@@ -74,6 +84,28 @@ function futureTime(input: string | undefined | null, field: string): number | u
   return t;
 }
 
+interface RateLimitBody {
+  limit: number;
+  period: string | number;
+}
+
+/** A request's `rateLimit` (undefined: unchanged, null: none). */
+function rateLimitOf(r: RateLimitBody | null | undefined) {
+  if (r === undefined || r === null) return r;
+  return { limit: r.limit, periodMs: duration(r.period, "rateLimit.period") };
+}
+
+const RateLimitStatus = Type.Object(
+  {
+    mode: Type.Union([Type.Literal("local"), Type.Literal("redis")]),
+    up: Type.Boolean({
+      description: "Whether the rate limit store (Redis) is reachable; always true in local mode",
+    }),
+    failure: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  },
+  { description: "Rate limits: a 503 while Redis is down only when they fail closed" },
+);
+
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{8,255}$/;
 
 /**
@@ -82,6 +114,8 @@ const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{8,255}$/;
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { consumers, keys, verifier, clock } = deps;
+  const limiter = deps.limiter ?? createLocalLimiter(clock);
+  const limitVerify = createVerifyLimiter(limiter);
   let reqSeq = 0;
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
@@ -128,7 +162,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
-      components: { securitySchemes: { adminKey: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          adminKey: { type: "http", scheme: "bearer" },
+          gatewayKey: { type: "apiKey", in: "header", name: "X-Keyroll-Gateway-Key" },
+        },
+      },
       security: [{ adminKey: [] }],
     },
   });
@@ -145,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader });
+  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, limiter });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -307,6 +346,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       expiresAt?: string | null;
       metadata?: Record<string, unknown>;
       secret?: string;
+      rateLimit?: RateLimitBody | null;
     };
   }>(
     "/v1/keys",
@@ -330,6 +370,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
                 description: "An existing secret to import (≥ 20 chars)",
               }),
             ),
+            rateLimit: Type.Optional(RateLimitInput),
           },
           { additionalProperties: false },
         ),
@@ -342,7 +383,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (req, reply) => {
       const b = req.body;
       const out = await keys.create(
-        { ...b, expiresAt: futureTime(b.expiresAt, "expiresAt") ?? null },
+        {
+          ...b,
+          expiresAt: futureTime(b.expiresAt, "expiresAt") ?? null,
+          rateLimit: rateLimitOf(b.rateLimit),
+        },
         req.actor!,
       );
       return reply.code(201).send({ key: kv(out.key), secret: out.secret, version: out.version });
@@ -399,27 +444,40 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.patch<{
     Params: { id: string };
-    Body: { name?: string | null; scopes?: string[]; metadata?: Record<string, unknown> };
+    Body: {
+      name?: string | null;
+      scopes?: string[];
+      metadata?: Record<string, unknown>;
+      rateLimit?: RateLimitBody | null;
+    };
   }>(
     "/v1/keys/:id",
     {
       config: { scope: "keys:write" },
       schema: {
         tags: ["keys"],
-        summary: "Update a key's name, scopes or metadata",
+        summary: "Update a key's name, scopes, metadata or rate limit",
         params: KeyParams,
         body: Type.Object(
           {
             name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
             scopes: Type.Optional(Scopes),
             metadata: Type.Optional(Metadata),
+            rateLimit: Type.Optional(RateLimitInput),
           },
           { additionalProperties: false },
         ),
         response: { 200: Key, ...errorResponses(404, 409) },
       },
     },
-    async (req) => kv(await keys.update(req.params.id, req.body, req.actor!)),
+    async (req) =>
+      kv(
+        await keys.update(
+          req.params.id,
+          { ...req.body, rateLimit: rateLimitOf(req.body.rateLimit) },
+          req.actor!,
+        ),
+      ),
   );
 
   app.post<{
@@ -623,8 +681,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         );
       }
       const t0 = performance.now();
-      const r = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
-      const send = (v: Exclude<typeof r, Promise<unknown>>) => {
+      const checked = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
+      const r = checked instanceof Promise ? checked.then(limitVerify) : limitVerify(checked);
+      const send = (v: Exclude<typeof checked, Promise<unknown>>) => {
         metrics.observeVerify((performance.now() - t0) / 1000, v.code);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));
         return reply.send(verifyView(v));
@@ -655,16 +714,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         summary: "Readiness: 503 while this node's view of the keys is stale",
         security: [],
         response: {
-          200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer() }),
-          503: Type.Object({ status: Type.String(), feedLagMs: Type.Union([Type.Integer(), Type.Null()]) }),
+          200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer(), rateLimit: RateLimitStatus }),
+          503: Type.Object({
+            status: Type.String(),
+            feedLagMs: Type.Union([Type.Integer(), Type.Null()]),
+            rateLimit: RateLimitStatus,
+          }),
         },
       },
     },
     async (_req, reply) => {
       const s = verifier.status();
       const lag = s.started ? Math.max(0, clock.now() - s.lastSyncAt) : null;
-      const ready = verifier.isFresh(deps.maxStalenessMs ?? 5000);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "stale", feedLagMs: lag });
+      const fresh = verifier.isFresh(deps.maxStalenessMs ?? 5000);
+      const rl = limiter.status();
+      // a Redis that is down while failing closed refuses limited keys: drain this node
+      const ready = fresh && (rl.up || rl.failOpen);
+      const status = !fresh ? "stale" : ready ? "ready" : "rate-limit-unavailable";
+      return reply.code(ready ? 200 : 503).send({
+        status,
+        feedLagMs: lag,
+        rateLimit: { mode: rl.mode, up: rl.up, failure: rl.failOpen ? "open" : "closed" },
+      });
     },
   );
 
@@ -675,10 +746,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     nextRequestId: () => `req_${(++reqSeq).toString(36)}`,
     observe: (s, code) => metrics.observeVerify(s, code),
+    limit: limitVerify,
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
   });
   registerMetricsRoute(app as unknown as FastifyInstance, metrics);
   if (deps.usage) registerUsageRoutes(app as unknown as FastifyInstance, deps.usage);
+  registerAuthorizeRoutes(app as unknown as FastifyInstance, {
+    verifier,
+    limiter,
+    policy: deps.accessPolicy ?? OPEN_POLICY,
+    open: deps.authorizeOpen ?? false,
+  });
 
   return app as unknown as FastifyInstance;
 }

@@ -4,6 +4,7 @@ import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
 import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import { type RateLimit, rateLimitProblem } from "../core/rate-limit.js";
 import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
 import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
@@ -25,6 +26,13 @@ export interface CreateKeyInput {
   metadata?: Record<string, unknown> | undefined;
   /** An existing secret to import instead of generating one. */
   secret?: string | undefined;
+  /** Requests per period for this key (a token bucket), or none. */
+  rateLimit?: RateLimit | null | undefined;
+}
+
+function assertRateLimit(r: RateLimit | null | undefined): void {
+  const p = r == null ? undefined : rateLimitProblem(r);
+  if (p !== undefined) throw new KeyrollError("VALIDATION_FAILED", `rateLimit: ${p}`);
 }
 
 /** Input of `rotate`. */
@@ -93,6 +101,7 @@ export function createKeyService(deps: ServiceDeps) {
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
       assertMetadata(input.metadata);
+      assertRateLimit(input.rateLimit);
       const now = clock.now();
       const prefix = input.prefix ?? DEFAULT_PREFIX;
       if (!isValidPrefix(prefix)) {
@@ -139,6 +148,7 @@ export function createKeyService(deps: ServiceDeps) {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           admin: consumer.system,
+          rateLimit: input.rateLimit ?? null,
         };
         const v = newVersion(key.id, 1, secret, imported, now, now, "active");
         if (await tx.digestExists(v.digest)) {
@@ -180,10 +190,12 @@ export function createKeyService(deps: ServiceDeps) {
         name?: string | null | undefined;
         scopes?: string[] | undefined;
         metadata?: Record<string, unknown> | undefined;
+        rateLimit?: RateLimit | null | undefined;
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
       assertMetadata(patch.metadata);
+      assertRateLimit(patch.rateLimit);
       const now = clock.now();
       const out = await store.transaction(async (tx) => {
         const k = await mustLock(tx, id);

@@ -70,7 +70,7 @@ export interface StoreTx extends StoreReads {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt">>,
+    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "rateLimit">>,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;

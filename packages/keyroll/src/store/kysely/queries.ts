@@ -44,6 +44,10 @@ export function toKey(r: KeysTable): KeyRecord {
     createdAt: num(r.created_at),
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
+    rateLimit:
+      r.rate_limit === null || r.rate_limit === undefined
+        ? null
+        : { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
   };
 }
 
@@ -208,6 +212,8 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
           updated_at: now,
           expires_at: k.expiresAt,
           revoked_at: k.revokedAt,
+          rate_limit: k.rateLimit?.limit ?? null,
+          rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
         })
         .execute();
     },
@@ -221,6 +227,10 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
           ...(patch.scopes !== undefined && { scopes: JSON.stringify(patch.scopes) }),
           ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
           ...(patch.revokedAt !== undefined && { revoked_at: patch.revokedAt }),
+          ...(patch.rateLimit !== undefined && {
+            rate_limit: patch.rateLimit?.limit ?? null,
+            rate_limit_period_ms: patch.rateLimit?.periodMs ?? null,
+          }),
         })
         .where("id", "=", id)
         .execute();

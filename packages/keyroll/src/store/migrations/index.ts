@@ -2,10 +2,16 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-change-notify.js";
 import * as m0003 from "./0003-usage.js";
+import * as m0007 from "./0007-key-rate-limits.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "0001-init": m0001, "0002-change-notify": m0002, "0003-usage": m0003 };
+    return {
+      "0001-init": m0001,
+      "0002-change-notify": m0002,
+      "0003-usage": m0003,
+      "0007-key-rate-limits": m0007,
+    };
   },
 };
