@@ -74,7 +74,9 @@ test("only a gateway with an admin key of scope verify may ask", async () => {
     "x-keyroll-gateway-key": secrets.reader,
   });
   assert.equal(client.statusCode, 403, "a client key is no gateway key");
-  const reader = await asGateway(secrets.reader, "GET", "/orders/1", { "x-keyroll-gateway-key": readOnlyAdmin });
+  const reader = await asGateway(secrets.reader, "GET", "/orders/1", {
+    "x-keyroll-gateway-key": readOnlyAdmin,
+  });
   assert.equal(reader.statusCode, 403);
   assert.equal(reader.json().code, "FORBIDDEN");
   const admin = await asGateway(secrets.reader, "GET", "/orders/1", { "x-keyroll-gateway-key": ADMIN_KEY });
@@ -118,7 +120,10 @@ test("no key, a bad key and a revoked key are 401; a missing scope or an unknown
   assert.equal(write.json().code, "INSUFFICIENT_SCOPE");
   const traversal = await asGateway(secrets.revoked, "GET", "/public/../orders/1");
   assert.equal(traversal.statusCode, 401);
-  const noUri = await authorize({ "x-keyroll-gateway-key": gatewayKey, authorization: `Bearer ${secrets.reader}` });
+  const noUri = await authorize({
+    "x-keyroll-gateway-key": gatewayKey,
+    authorization: `Bearer ${secrets.reader}`,
+  });
   assert.equal(noUri.statusCode, 400, "with route rules, the original URI is required");
 });
 

@@ -62,7 +62,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function get(url: string, opts: { key?: string; method?: string; headers?: Record<string, string> } = {}) {
+async function get(
+  url: string,
+  opts: { key?: string; method?: string; headers?: Record<string, string> } = {},
+) {
   const r = await fetch(url, {
     method: opts.method ?? "GET",
     headers: { ...(opts.key !== undefined && { authorization: `Bearer ${opts.key}` }), ...opts.headers },
@@ -96,7 +99,10 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
 
     test("a valid key passes with identity headers; the key and forged identity headers never reach the API", async () => {
       const k = await newKey();
-      const r = await get(`${p.url}/orders/7?x=1`, { key: k.secret, headers: { "x-keyroll-key-id": "key_forged" } });
+      const r = await get(`${p.url}/orders/7?x=1`, {
+        key: k.secret,
+        headers: { "x-keyroll-key-id": "key_forged" },
+      });
       assert.equal(r.status, 200, `${r.text}\n${p.log()}`);
       const seen = JSON.parse(r.text) as Seen;
       assert.equal(seen.url, "/orders/7?x=1");
@@ -110,7 +116,10 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
 
     test("no key, a bad key and a revoked key are 401; a missing scope is 403", async () => {
       assert.equal((await get(`${p.url}/orders/1`)).status, 401);
-      assert.equal((await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" })).status, 401);
+      assert.equal(
+        (await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" })).status,
+        401,
+      );
       const revoked = await newKey();
       await node.call("POST", `/v1/keys/${revoked.id}/revoke`, {});
       assert.equal((await get(`${p.url}/orders/1`, { key: revoked.secret })).status, 401);
@@ -127,7 +136,11 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
         last = await get(`${p.url}/orders/1`, { key: k.secret });
         statuses.push(last.status);
         if (i === 0) {
-          assert.equal(last.headers.get("ratelimit"), '"key";r=2;t=1200', "a passing request says what is left");
+          assert.equal(
+            last.headers.get("ratelimit"),
+            '"key";r=2;t=1200',
+            "a passing request says what is left",
+          );
           assert.equal(last.headers.get("ratelimit-policy"), '"key";q=3;w=3600');
         }
       }
@@ -146,7 +159,10 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
       assert.equal(old.headers.get("sunset"), new Date(rotated.body.previous.expiresAt).toUTCString());
       const at = Date.parse(rotated.body.key.versions[1].activatesAt);
       assert.equal(old.headers.get("deprecation"), `@${Math.floor(at / 1000)}`);
-      assert.equal(old.headers.get("link"), '<https://docs.example.com/rotation>; rel="deprecation"; type="text/html"');
+      assert.equal(
+        old.headers.get("link"),
+        '<https://docs.example.com/rotation>; rel="deprecation"; type="text/html"',
+      );
       assert.equal((JSON.parse(old.text) as Seen).headers["x-keyroll-key-version"], "1");
       const fresh = await get(`${p.url}/orders/1`, { key: rotated.body.secret });
       assert.equal(fresh.status, 200);

@@ -134,7 +134,12 @@ ${serverBlock(port)}
 }
 `;
   writeFileSync(join(d, "nginx.conf"), conf);
-  const c = await launch("nginx", ["-p", d, "-c", join(d, "nginx.conf"), "-e", join(d, "error.log")], process.env, port);
+  const c = await launch(
+    "nginx",
+    ["-p", d, "-c", join(d, "nginx.conf"), "-e", join(d, "error.log")],
+    process.env,
+    port,
+  );
   return { ...c, log: () => c.log() + safeRead(join(d, "error.log")) };
 }
 
@@ -181,7 +186,12 @@ export interface Seen {
  * The sample upstream: answers every request with what it saw (method, URL, headers, body size)
  * as JSON. `GET /bytes/<n>` streams n bytes instead.
  */
-export async function startUpstream(): Promise<{ url: string; host: string; server: Server; close(): Promise<void> }> {
+export async function startUpstream(): Promise<{
+  url: string;
+  host: string;
+  server: Server;
+  close(): Promise<void>;
+}> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const m = /^\/bytes\/(\d+)$/.exec(req.url ?? "");
     if (m && req.method === "GET") {

@@ -137,7 +137,8 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
   return {
     mode: "redis",
     take(bucket, r) {
-      if (redis.status !== "ready") return failed(r);
+      // a rejected promise, never a throw: every caller's async error path answers it
+      if (redis.status !== "ready") return Promise.resolve(r).then(failed);
       return (redis as unknown as { keyrollTake(k: string, l: number, p: number): Promise<[number, string]> })
         .keyrollTake(prefix + bucket, r.limit, r.periodMs)
         .then(
