@@ -1,12 +1,15 @@
 // The composition root: the only module that wires store, services, verifier and HTTP together,
 // and the only one (with the CLI entry) that touches process-wide state.
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { readGatewayFile } from "./config/gateway-file.js";
-import { type Config, resolveConfig } from "./config/index.js";
+import { type Config, ConfigError, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
+import { parseDuration } from "./core/duration.js";
 import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
+import { createGateway, type Gateway } from "./gateway/index.js";
 import { buildApp } from "./http/app.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
@@ -223,4 +226,181 @@ export async function runServe(options: {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** A wired `keyroll gateway`: verifier and change feed on the server's database, the proxy, its HTTP server. */
+export interface KeyrollGateway {
+  readonly config: Config;
+  readonly store: Store;
+  readonly verifier: Verifier;
+  readonly limiter: RateLimiter;
+  readonly gateway: Gateway;
+  readonly server: Server;
+  /** Listens on `host:port` (port 0: any); resolves with the URL. */
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The gateway's own settings, from flags and its config file. */
+export interface GatewaySettings {
+  /** `--upstream`; else `upstream` in the config file. */
+  readonly upstream?: string | undefined;
+  /** `--config gateway.yaml`. */
+  readonly configFile?: string | undefined;
+  /** For the benchmark's baseline only: forward without verifying. */
+  readonly auth?: boolean;
+}
+
+const GATEWAY_FIELDS = ["upstream", "upstreamTimeout", "bodyIdleTimeout"] as const;
+
+/**
+ * Builds a `keyroll gateway` (not listening): reads and validates its config file (every problem
+ * at once), opens the server's database, loads the verifier's index and follows the change feed.
+ * @example const gw = await createKeyrollGateway(resolveConfig({ env }), { upstream: "http://127.0.0.1:3000" })
+ */
+export async function createKeyrollGateway(
+  config: Config,
+  settings: GatewaySettings,
+  opts: { clock?: Clock; logger?: pino.Logger } = {},
+): Promise<KeyrollGateway> {
+  let upstreamTimeoutMs = 30_000;
+  let bodyIdleTimeoutMs = 60_000;
+  let fileUpstream: unknown;
+  let policy: AccessPolicy = OPEN_POLICY;
+  const upstreamProblems = (upstream: unknown, p: string[]) => {
+    if (upstream === undefined) p.push("--upstream (or upstream in the config file) is required");
+    else if (typeof upstream !== "string" || !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(upstream))
+      p.push(`upstream: must be an http(s) URL without query, got ${JSON.stringify(upstream)}`);
+  };
+  if (settings.configFile !== undefined) {
+    const file = readGatewayFile(settings.configFile, GATEWAY_FIELDS, (raw, p) => {
+      fileUpstream = raw.upstream;
+      upstreamProblems(settings.upstream ?? raw.upstream, p);
+      for (const [field, set] of [
+        ["upstreamTimeout", (ms: number) => (upstreamTimeoutMs = ms)],
+        ["bodyIdleTimeout", (ms: number) => (bodyIdleTimeoutMs = ms)],
+      ] as const) {
+        if (raw[field] === undefined) continue;
+        const ms = parseDuration(raw[field]);
+        if (ms === undefined || ms < 100 || ms > 3_600_000)
+          p.push(`${field}: must be a duration from 100ms to 1h`);
+        else set(ms);
+      }
+    });
+    policy = file.policy;
+  }
+  const upstream = settings.upstream ?? fileUpstream;
+  const problems: string[] = [];
+  upstreamProblems(upstream, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const log =
+    opts.logger ?? pino({ level: config.logLevel, redact: { paths: ["key", "*.digest", "digest"] } });
+  const logger = log as unknown as Logger;
+  const store = openStore(config.database);
+  await store.migrate();
+  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
+  await dbClock?.start();
+  const clock = opts.clock ?? dbClock ?? systemClock;
+  const verifier = createVerifier({
+    store,
+    clock,
+    logger,
+    pollMs: config.pollMs,
+    flushMs: config.usageFlushMs,
+    usageRecording: config.usageRecording,
+  });
+  await verifier.start();
+  const limiter = createLimiter(config, clock, logger);
+  const gateway = createGateway({
+    verifier,
+    limiter,
+    policy,
+    clock,
+    logger,
+    upstream: upstream as string,
+    upstreamTimeoutMs,
+    bodyIdleTimeoutMs,
+    maxStalenessMs: config.maxStalenessMs,
+    auth: settings.auth ?? true,
+  });
+  const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, gateway.handle);
+  let closed = false;
+  return {
+    config,
+    store,
+    verifier,
+    limiter,
+    gateway,
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const a = server.address() as { port: number };
+          resolve(`http://${host.includes(":") ? `[${host}]` : host}:${a.port}`);
+        });
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+      await gateway.close();
+      await verifier.stop();
+      await limiter.close();
+      dbClock?.stop();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * `keyroll gateway`: the server's settings (database, host, port, rate limits) from flags and the
+ * environment, the gateway's from `--upstream` and `--config`; serves until SIGINT or SIGTERM.
+ */
+export async function runGateway(options: {
+  flags: {
+    upstream?: string | undefined;
+    config?: string | undefined;
+    host?: string | undefined;
+    port?: string | undefined;
+    database?: string | undefined;
+  };
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<void> {
+  let gw: KeyrollGateway;
+  let config: Config;
+  try {
+    const { upstream, config: configFile, ...flags } = options.flags;
+    config = resolveConfig({ env: options.env, flags });
+    gw = await createKeyrollGateway(config, { upstream, configFile });
+  } catch (err) {
+    const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : "";
+    process.stderr.write(`keyroll: ${(err as Error).message}${cause}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+  try {
+    const url = await gw.listen(config.host, config.port);
+    process.stderr.write(`keyroll gateway listening on ${url}\n`);
+  } catch (err) {
+    process.stderr.write(
+      `keyroll: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}\n`,
+    );
+    await gw.close().catch(() => undefined);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    gw.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }

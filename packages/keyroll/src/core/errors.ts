@@ -36,6 +36,8 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, title: "Too many requests for this API key" },
   HEADERS_TOO_LARGE: { status: 431, title: "The request headers are too large" },
   INTERNAL: { status: 500, title: "Internal error" },
+  UPSTREAM_UNAVAILABLE: { status: 502, title: "The upstream API could not be reached" },
+  UPSTREAM_TIMEOUT: { status: 504, title: "The upstream API did not answer in time" },
   STORE_UNAVAILABLE: { status: 503, title: "The database is not reachable" },
   RATE_LIMIT_UNAVAILABLE: { status: 503, title: "The shared rate limit store is not reachable" },
   STALE_CACHE: { status: 503, title: "This node is behind the change feed and runs in strict mode" },
