@@ -324,7 +324,9 @@ export async function createKeyrollGateway(
     maxStalenessMs: config.maxStalenessMs,
     auth: settings.auth ?? true,
   });
+  // no whole-request deadline (a 200 MB upload may take long); a connection idle that long is cut
   const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, gateway.handle);
+  server.timeout = bodyIdleTimeoutMs;
   let closed = false;
   return {
     config,
