@@ -3,7 +3,8 @@ import { newId } from "../core/ids.js";
 import type { ConsumerRecord, KeyRecord } from "../core/model.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem } from "../core/secret.js";
 import { buildVersion } from "../core/version.js";
-import type { ServiceDeps } from "./deps.js";
+import { createCommit } from "./commit.js";
+import { type ServiceDeps, SYSTEM_ACTOR } from "./deps.js";
 
 /** Shortest bootstrap admin key accepted from configuration. */
 export const MIN_BOOTSTRAP_KEY_LENGTH = 32;
@@ -17,7 +18,6 @@ export async function ensureAdminKey(
   deps: ServiceDeps,
   bootstrapSecret: string | undefined,
 ): Promise<{ keyId: string; generatedSecret: string | undefined } | undefined> {
-  const { store, clock } = deps;
   if (bootstrapSecret !== undefined) {
     const problem = importProblem(bootstrapSecret);
     if (problem || bootstrapSecret.length < MIN_BOOTSTRAP_KEY_LENGTH) {
@@ -28,8 +28,7 @@ export async function ensureAdminKey(
     }
   }
   const secret = bootstrapSecret ?? generateSecret(DEFAULT_PREFIX);
-  const now = clock.now();
-  const created = await store.transaction(async (tx) => {
+  const created = await createCommit(deps)(SYSTEM_ACTOR, async ({ tx, now, changed, audit }) => {
     // checked under the writers' lock: nodes starting together on one empty database make one admin
     await tx.serialize();
     if ((await tx.countAdminKeys()) > 0) return undefined;
@@ -68,18 +67,10 @@ export async function ensureAdminKey(
         storedState: "active",
       }),
     );
-    await tx.appendChange({ op: "key.created", keyId: key.id, consumerId: consumer.id, at: now });
-    await tx.appendAudit({
-      id: newId("aud", now),
-      at: now,
-      actor: null,
-      action: "admin.bootstrapped",
-      targetId: key.id,
-      data: { fromConfig: imported },
-    });
+    changed("key.created", { keyId: key.id, consumerId: consumer.id });
+    audit("admin.bootstrapped", key.id, { fromConfig: imported });
     return key.id;
   });
   if (created === undefined) return undefined;
-  await deps.afterCommit();
   return { keyId: created, generatedSecret: bootstrapSecret === undefined ? secret : undefined };
 }

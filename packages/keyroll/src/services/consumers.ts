@@ -4,6 +4,7 @@ import { assertMetadata } from "../core/metadata.js";
 import type { ConsumerRecord } from "../core/model.js";
 import { planKeyRevoke } from "../core/rotation.js";
 import type { StoreTx } from "../store/types.js";
+import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 
 /** Input of `create`. */
@@ -16,6 +17,7 @@ export interface CreateConsumerInput {
 /** Use cases on consumers: create, read, list, update, delete (which revokes every key). */
 export function createConsumerService(deps: ServiceDeps) {
   const { store, clock } = deps;
+  const commit = createCommit(deps);
 
   async function mustGet(tx: StoreTx, id: string): Promise<ConsumerRecord> {
     const c = await tx.getConsumer(id);
@@ -37,22 +39,14 @@ export function createConsumerService(deps: ServiceDeps) {
         createdAt: now,
         deletedAt: null,
       };
-      await store.transaction(async (tx) => {
+      await commit(actor, async ({ tx, changed, audit }) => {
         if (consumer.externalId !== null && (await tx.findConsumerByExternalId(consumer.externalId))) {
           throw new KeyrollError("EXTERNAL_ID_TAKEN", "another consumer has this externalId");
         }
         await tx.insertConsumer(consumer, now);
-        await tx.appendChange({ op: "consumer.created", keyId: null, consumerId: consumer.id, at: now });
-        await tx.appendAudit({
-          id: newId("aud", now),
-          at: now,
-          actor: actor.keyId,
-          action: "consumer.created",
-          targetId: consumer.id,
-          data: { name: consumer.name, externalId: consumer.externalId },
-        });
+        changed("consumer.created", { keyId: null, consumerId: consumer.id });
+        audit("consumer.created", consumer.id, { name: consumer.name, externalId: consumer.externalId });
       });
-      await deps.afterCommit();
       return consumer;
     },
 
@@ -77,8 +71,7 @@ export function createConsumerService(deps: ServiceDeps) {
       actor: Actor,
     ): Promise<ConsumerRecord> {
       assertMetadata(patch.metadata);
-      const now = clock.now();
-      const out = await store.transaction(async (tx) => {
+      return commit(actor, async ({ tx, now, changed, audit }) => {
         const c = await mustGet(tx, id);
         if (c.system) throw new KeyrollError("CONSUMER_RESERVED", "the admin consumer cannot be changed");
         if (
@@ -91,25 +84,17 @@ export function createConsumerService(deps: ServiceDeps) {
             throw new KeyrollError("EXTERNAL_ID_TAKEN", "another consumer has this externalId");
         }
         await tx.updateConsumer(id, patch, now);
-        await tx.appendChange({ op: "consumer.updated", keyId: null, consumerId: id, at: now });
-        await tx.appendAudit({
-          id: newId("aud", now),
-          at: now,
-          actor: actor.keyId,
-          action: "consumer.updated",
-          targetId: id,
-          data: { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) },
+        changed("consumer.updated", { keyId: null, consumerId: id });
+        audit("consumer.updated", id, {
+          fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined),
         });
         return (await tx.getConsumer(id))!;
       });
-      await deps.afterCommit();
-      return out;
     },
 
     /** Deletes a consumer and revokes every version of every key it has, in one transaction. */
     async remove(id: string, actor: Actor): Promise<{ id: string; deleted: true; revokedKeys: number }> {
-      const now = clock.now();
-      const revoked = await store.transaction(async (tx) => {
+      const revoked = await commit(actor, async ({ tx, now, changed, audit }) => {
         const c = await mustGet(tx, id);
         if (c.system) throw new KeyrollError("CONSUMER_RESERVED", "the admin consumer cannot be deleted");
         let n = 0;
@@ -122,21 +107,13 @@ export function createConsumerService(deps: ServiceDeps) {
             n++;
           }
           await tx.patchVersions(keyId, patches);
-          await tx.appendChange({ op: "key.revoked", keyId, consumerId: id, at: now });
+          changed("key.revoked", { keyId, consumerId: id });
         }
         await tx.updateConsumer(id, { deletedAt: now }, now);
-        await tx.appendChange({ op: "consumer.deleted", keyId: null, consumerId: id, at: now });
-        await tx.appendAudit({
-          id: newId("aud", now),
-          at: now,
-          actor: actor.keyId,
-          action: "consumer.deleted",
-          targetId: id,
-          data: { revokedKeys: n },
-        });
+        changed("consumer.deleted", { keyId: null, consumerId: id });
+        audit("consumer.deleted", id, { revokedKeys: n });
         return n;
       });
-      await deps.afterCommit();
       return { id, deleted: true, revokedKeys: revoked };
     },
   };

@@ -10,7 +10,9 @@ import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "..
 import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
 import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
+import { createCommit, type Write } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
+import { SYSTEM_ACTOR } from "./deps.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
 
 /** Scopes an admin key may carry. */
@@ -56,6 +58,7 @@ export interface IssuedSecret {
 /** Use cases on keys: create or import, read, update, rotate, roll back, revoke. */
 export function createKeyService(deps: ServiceDeps) {
   const { store, clock } = deps;
+  const commit = createCommit(deps);
 
   async function mustLock(tx: StoreTx, id: string): Promise<KeyWithVersions> {
     const k = await tx.lockKey(id);
@@ -82,19 +85,9 @@ export function createKeyService(deps: ServiceDeps) {
     return buildVersion({ keyId, version, secret, imported, now, activatesAt, storedState });
   }
 
-  async function audit(
-    tx: StoreTx,
-    now: Millis,
-    actor: Actor,
-    action: string,
-    targetId: string,
-    data: Record<string, unknown>,
-  ): Promise<void> {
-    await tx.appendAudit({ id: newId("aud", now), at: now, actor: actor.keyId, action, targetId, data });
-  }
-
-  async function keyChanged(tx: StoreTx, k: KeyRecord, op: string, now: Millis): Promise<void> {
-    await tx.appendChange({ op, keyId: k.id, consumerId: k.consumerId, at: now });
+  /** Records that this key changed: every node reloads it once the write commits. */
+  function keyChanged(w: Write, k: KeyRecord, op: string): void {
+    w.changed(op, { keyId: k.id, consumerId: k.consumerId });
   }
 
   return {
@@ -120,7 +113,8 @@ export function createKeyService(deps: ServiceDeps) {
       }
       const secret = input.secret ?? generateSecret(prefix);
       const scopes = [...new Set(input.scopes ?? [])];
-      const out = await store.transaction(async (tx) => {
+      const out = await commit(actor, async (w) => {
+        const { tx, now } = w;
         const consumer = await tx.getConsumer(input.consumerId);
         if (!consumer || consumer.deletedAt !== null) {
           throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${input.consumerId} does not exist`);
@@ -156,15 +150,14 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.insertKey(key, now);
         await tx.insertVersion(v);
-        await keyChanged(tx, key, "key.created", now);
-        await audit(tx, now, actor, imported ? "key.imported" : "key.created", key.id, {
+        keyChanged(w, key, "key.created");
+        w.audit(imported ? "key.imported" : "key.created", key.id, {
           consumerId: key.consumerId,
           scopes,
           version: 1,
         });
         return (await tx.getKey(key.id))!;
       });
-      await deps.afterCommit();
       deps.logger.info({ keyId: out.key.id, consumerId: out.key.consumerId, imported }, "key created");
       return { key: out, secret, version: 1 };
     },
@@ -196,8 +189,8 @@ export function createKeyService(deps: ServiceDeps) {
     ): Promise<KeyWithVersions> {
       assertMetadata(patch.metadata);
       assertRateLimit(patch.rateLimit);
-      const now = clock.now();
-      const out = await store.transaction(async (tx) => {
+      return commit(actor, async (w) => {
+        const { tx, now } = w;
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         if (k.key.revokedAt !== null) throw new KeyrollError("KEY_REVOKED", `key ${id} is revoked`);
@@ -212,14 +205,12 @@ export function createKeyService(deps: ServiceDeps) {
           }
         }
         await tx.updateKey(id, { ...patch, scopes } as Parameters<StoreTx["updateKey"]>[1], now);
-        await keyChanged(tx, k.key, "key.updated", now);
-        await audit(tx, now, actor, "key.updated", id, {
+        keyChanged(w, k.key, "key.updated");
+        w.audit("key.updated", id, {
           fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined),
         });
         return (await tx.getKey(id))!;
       });
-      await deps.afterCommit();
-      return out;
     },
 
     /**
@@ -235,7 +226,6 @@ export function createKeyService(deps: ServiceDeps) {
     ): Promise<
       IssuedSecret & { previous: { version: number; expiresAt: Millis } | null; replayed: boolean }
     > {
-      const now = clock.now();
       const requestHash = hash(
         "sha256",
         canonicalJson({
@@ -248,7 +238,8 @@ export function createKeyService(deps: ServiceDeps) {
         "hex",
       );
       const idemHash = idempotencyKey === undefined ? undefined : idempotencyHash(id, idempotencyKey);
-      const out = await store.transaction(async (tx) => {
+      const out = await commit(actor, async (w) => {
+        const { tx, now } = w;
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         if (idemHash !== undefined) {
@@ -296,8 +287,8 @@ export function createKeyService(deps: ServiceDeps) {
             createdAt: now,
           });
         }
-        await keyChanged(tx, k.key, "key.rotated", now);
-        await audit(tx, now, actor, "key.rotated", id, {
+        keyChanged(w, k.key, "key.rotated");
+        w.audit("key.rotated", id, {
           version: v.version,
           previous: plan.previous?.version ?? null,
           graceMs: input.graceMs,
@@ -314,29 +305,26 @@ export function createKeyService(deps: ServiceDeps) {
           replayed: false,
         };
       });
-      await deps.afterCommit();
       if (!out.replayed) deps.logger.info({ keyId: id, version: out.version }, "key rotated");
       return out;
     },
 
     /** Makes the previous version active again (while it is in grace) and revokes the newer one. */
     async rollback(id: string, actor: Actor): Promise<KeyWithVersions> {
-      const now = clock.now();
-      const out = await store.transaction(async (tx) => {
+      return commit(actor, async (w) => {
+        const { tx, now } = w;
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         const patches = planRollback(k.key, k.versions, now);
         await tx.patchVersions(id, patches);
-        await keyChanged(tx, k.key, "key.rolled_back", now);
-        await audit(tx, now, actor, "key.rolled_back", id, {
+        keyChanged(w, k.key, "key.rolled_back");
+        w.audit("key.rolled_back", id, {
           revoked: patches
             .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
             .map((p) => p.version),
         });
         return (await tx.getKey(id))!;
       });
-      await deps.afterCommit();
-      return out;
     },
 
     /** Revokes one version: it is rejected as `REVOKED` from now on. */
@@ -346,26 +334,24 @@ export function createKeyService(deps: ServiceDeps) {
       reason: string | undefined,
       actor: Actor,
     ): Promise<KeyWithVersions> {
-      const now = clock.now();
-      const out = await store.transaction(async (tx) => {
+      return commit(actor, async (w) => {
+        const { tx, now } = w;
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         const patches = planVersionRevoke(k.key, k.versions, version, now);
         if (patches.length > 0) {
           await tx.patchVersions(id, patches);
-          await keyChanged(tx, k.key, "version.revoked", now);
-          await audit(tx, now, actor, "version.revoked", id, { version, reason: reason ?? null });
+          keyChanged(w, k.key, "version.revoked");
+          w.audit("version.revoked", id, { version, reason: reason ?? null });
         }
         return (await tx.getKey(id))!;
       });
-      await deps.afterCommit();
-      return out;
     },
 
     /** Revokes the key and every version of it. Idempotent. */
     async revoke(id: string, reason: string | undefined, actor: Actor): Promise<KeyWithVersions> {
-      const now = clock.now();
-      const out = await store.transaction(async (tx) => {
+      return commit(actor, async (w) => {
+        const { tx, now } = w;
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         if (k.key.revokedAt !== null) return k;
@@ -377,12 +363,10 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.updateKey(id, { revokedAt: now }, now);
         await tx.patchVersions(id, planKeyRevoke(k.versions, now));
-        await keyChanged(tx, k.key, "key.revoked", now);
-        await audit(tx, now, actor, "key.revoked", id, { reason: reason ?? null });
+        keyChanged(w, k.key, "key.revoked");
+        w.audit("key.revoked", id, { reason: reason ?? null });
         return (await tx.getKey(id))!;
       });
-      await deps.afterCommit();
-      return out;
     },
 
     /**
@@ -399,15 +383,16 @@ export function createKeyService(deps: ServiceDeps) {
       const peek = await store.getKey(id);
       if (!peek || peek.key.revokedAt !== null) return [];
       if (planTrafficPolicies(peek.versions, now, lastUsed, lookaheadMs).patches.length === 0) return [];
-      const events = await store.transaction(async (tx) => {
-        const k = await tx.lockKey(id);
+      const events = await commit(SYSTEM_ACTOR, async (w) => {
+        const k = await w.tx.lockKey(id);
         if (!k || k.key.revokedAt !== null) return [];
+        // decided on the time read above, as the peek was: the same rule, the same instant
         const plan = planTrafficPolicies(k.versions, now, lastUsed, lookaheadMs);
         if (plan.patches.length === 0) return [];
-        await tx.patchVersions(id, plan.patches);
-        await keyChanged(tx, k.key, "key.policy_applied", now);
+        await w.tx.patchVersions(id, plan.patches);
+        keyChanged(w, k.key, "key.policy_applied");
         for (const e of plan.events) {
-          await audit(tx, now, { keyId: null, scopes: [] }, `version.${e.action}`, id, {
+          w.audit(`version.${e.action}`, id, {
             version: e.version,
             reason: e.reason,
             expiresAt: e.expiresAt,
@@ -416,7 +401,6 @@ export function createKeyService(deps: ServiceDeps) {
         return plan.events;
       });
       if (events.length > 0) {
-        await deps.afterCommit();
         for (const e of events)
           deps.logger.info({ keyId: id, version: e.version, action: e.action }, "traffic policy applied");
       }
@@ -428,30 +412,21 @@ export function createKeyService(deps: ServiceDeps) {
      * audits each transition. Run by the leader; verification does not depend on it.
      */
     async settleKey(id: string): Promise<void> {
-      const now = clock.now();
-      const changed = await store.transaction(async (tx) => {
+      await commit(SYSTEM_ACTOR, async (w) => {
+        const { tx, now } = w;
         const k = await tx.lockKey(id);
-        if (!k) return false;
+        if (!k) return;
         const patches = settle(k.versions, now);
-        if (patches.length === 0) return false;
+        if (patches.length === 0) return;
         await tx.patchVersions(id, patches);
-        await keyChanged(tx, k.key, "key.settled", now);
+        keyChanged(w, k.key, "key.settled");
         const transitions = patches.map((p) => ({
           version: p.version,
           from: k.versions.find((v) => v.version === p.version)?.storedState ?? null,
           to: p.storedState,
         }));
-        await tx.appendAudit({
-          id: newId("aud", now),
-          at: now,
-          actor: null,
-          action: "key.settled",
-          targetId: id,
-          data: { transitions },
-        });
-        return true;
+        w.audit("key.settled", id, { transitions });
       });
-      if (changed) await deps.afterCommit();
     },
   };
 }

@@ -1,10 +1,11 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { formatDuration } from "../core/duration.js";
-import { KeyrollError } from "../core/errors.js";
-import type { AlertRecord, UsageService } from "../services/usage.js";
-import { errorResponses, IdParam, PageQuery, parsePage } from "./schemas.js";
-import { iso } from "./views.js";
+import { formatDuration } from "../../core/duration.js";
+import type { AlertRecord } from "../../services/usage.js";
+import type { RouteDeps } from "../deps.js";
+import { time } from "../input.js";
+import { errorResponses, IdParam, PageQuery, parsePage } from "../schemas.js";
+import { iso } from "../views.js";
 
 const Counts = Type.Record(Type.String(), Type.Integer(), {
   description: "requests by outcome (VALID, EXPIRED, …)",
@@ -85,15 +86,10 @@ function alertView(a: AlertRecord) {
   };
 }
 
-function time(input: string | undefined, field: string): number | undefined {
-  if (input === undefined) return undefined;
-  const t = Date.parse(input);
-  if (Number.isNaN(t)) throw new KeyrollError("VALIDATION_FAILED", `${field} must be an ISO 8601 time`);
-  return t;
-}
-
 /** Who still uses the old key: usage per version, rotation progress, alerts. */
-export function registerUsageRoutes(app: FastifyInstance, usage: UsageService): void {
+export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const usage = deps.usage;
+  if (!usage) return;
   app.get<{
     Params: { id: string };
     Querystring: { from?: string; to?: string; granularity?: "minute" | "hour" };

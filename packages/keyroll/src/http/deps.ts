@@ -1,0 +1,48 @@
+import type { Clock } from "../core/clock.js";
+import type { KeyWithVersions } from "../core/model.js";
+import type { AccessPolicy } from "../core/route-rules.js";
+import type { VerifyResult } from "../core/verify.js";
+import type { ConsumerService } from "../services/consumers.js";
+import type { Logger } from "../services/deps.js";
+import type { KeyService } from "../services/keys.js";
+import type { RateLimiter } from "../services/rate-limit.js";
+import type { UsageService } from "../services/usage.js";
+import type { Verifier } from "../verifier/index.js";
+import type { createMetrics } from "./metrics.js";
+import type { keyView } from "./views.js";
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  readonly consumers: ConsumerService;
+  readonly keys: KeyService;
+  readonly verifier: Verifier;
+  readonly clock: Clock;
+  readonly logger: Logger & { child?: unknown };
+  /** A pino instance for Fastify's own logging, or false. */
+  readonly fastifyLogger?: unknown;
+  readonly strict?: boolean;
+  readonly maxStalenessMs?: number;
+  readonly bodyLimitBytes?: number;
+  readonly version?: string;
+  /** True while this node holds the leader lock for background work. */
+  readonly isLeader?: () => boolean;
+  /** Usage reads and alerts. */
+  readonly usage?: UsageService;
+  /** Rate limits of keys and route rules (default: local, per node). */
+  readonly limiter?: RateLimiter;
+  /** Route rules, key header and rotation docs of `GET /v1/authorize`. */
+  readonly accessPolicy?: AccessPolicy;
+  /** `GET /v1/authorize` without a gateway key. */
+  readonly authorizeOpen?: boolean;
+}
+
+/** What every route module gets: the app's deps and the pieces the app builds once. */
+export interface RouteDeps extends AppDeps {
+  readonly metrics: ReturnType<typeof createMetrics>;
+  /** A key as the API shows it, with its versions' states at the current time. */
+  readonly keyView: (k: KeyWithVersions) => ReturnType<typeof keyView>;
+  /** The limiter in use (AppDeps' or a local one). */
+  readonly limiter: RateLimiter;
+  /** A verify answer with the key's rate limit applied, the same for the route and the fast path. */
+  readonly limitVerify: (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
+}

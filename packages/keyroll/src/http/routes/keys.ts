@@ -1,0 +1,194 @@
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { RouteDeps } from "../deps.js";
+import { duration, time } from "../input.js";
+import {
+  errorResponses,
+  IdParam,
+  Key,
+  Metadata,
+  Page,
+  PageQuery,
+  parsePage,
+  RateLimitInput,
+  Scopes,
+} from "../schemas.js";
+
+interface RateLimitBody {
+  limit: number;
+  period: string | number;
+}
+
+/** A request's `rateLimit` (undefined: unchanged, null: none). */
+function rateLimitOf(r: RateLimitBody | null | undefined) {
+  if (r === undefined || r === null) return r;
+  return { limit: r.limit, periodMs: duration(r.period, "rateLimit.period") };
+}
+
+export const KeyParams = IdParam("key");
+export const KeyOnly = Type.Object({ key: Key });
+/** An optional `{reason}` body: absent, empty or null all mean no reason. */
+export const ReasonBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+const Name = Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]));
+
+/** `/v1/keys`: create or import, list, read, update, revoke. Rotation lives in rotation.ts. */
+export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { keys, keyView: kv } = deps;
+
+  app.post<{
+    Body: {
+      consumerId: string;
+      name?: string | null;
+      scopes?: string[];
+      prefix?: string;
+      expiresAt?: string | null;
+      metadata?: Record<string, unknown>;
+      secret?: string;
+      rateLimit?: RateLimitBody | null;
+    };
+  }>(
+    "/v1/keys",
+    {
+      config: { scope: "keys:write" },
+      schema: {
+        tags: ["keys"],
+        summary: "Create a key (version 1), or import an existing secret",
+        body: Type.Object(
+          {
+            consumerId: Type.String({ minLength: 1, maxLength: 64 }),
+            name: Name,
+            scopes: Type.Optional(Scopes),
+            prefix: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9_]{0,15}$" })),
+            expiresAt: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+            metadata: Type.Optional(Metadata),
+            secret: Type.Optional(
+              Type.String({
+                minLength: 20,
+                maxLength: 256,
+                description: "An existing secret to import (≥ 20 chars)",
+              }),
+            ),
+            rateLimit: Type.Optional(RateLimitInput),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const out = await keys.create(
+        { ...b, expiresAt: time(b.expiresAt, "expiresAt") ?? null, rateLimit: rateLimitOf(b.rateLimit) },
+        req.actor!,
+      );
+      return reply.code(201).send({ key: kv(out.key), secret: out.secret, version: out.version });
+    },
+  );
+
+  app.get<{
+    Querystring: { consumerId?: string; state?: "active" | "revoked"; limit?: string; cursor?: string };
+  }>(
+    "/v1/keys",
+    {
+      config: { scope: "keys:read" },
+      schema: {
+        tags: ["keys"],
+        summary: "List keys with their versions, oldest first",
+        querystring: Type.Object(
+          {
+            consumerId: Type.Optional(Type.String({ maxLength: 64 })),
+            state: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("revoked")])),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(Key), ...errorResponses() },
+      },
+    },
+    async (req) => {
+      const p = parsePage(req.query.limit, req.query.cursor, "key");
+      const rows = await keys.list({
+        consumerId: req.query.consumerId,
+        state: req.query.state,
+        limit: p.limit + 1,
+        after: p.after,
+      });
+      const more = rows.length > p.limit;
+      const data = rows.slice(0, p.limit);
+      return { data: data.map(kv), nextCursor: more ? data[data.length - 1]!.key.id : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/v1/keys/:id",
+    {
+      config: { scope: "keys:read" },
+      schema: {
+        tags: ["keys"],
+        summary: "Read a key with its versions",
+        params: KeyParams,
+        response: { 200: Key, ...errorResponses(404) },
+      },
+    },
+    async (req) => kv(await keys.get(req.params.id)),
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: {
+      name?: string | null;
+      scopes?: string[];
+      metadata?: Record<string, unknown>;
+      rateLimit?: RateLimitBody | null;
+    };
+  }>(
+    "/v1/keys/:id",
+    {
+      config: { scope: "keys:write" },
+      schema: {
+        tags: ["keys"],
+        summary: "Update a key's name, scopes, metadata or rate limit",
+        params: KeyParams,
+        body: Type.Object(
+          {
+            name: Name,
+            scopes: Type.Optional(Scopes),
+            metadata: Type.Optional(Metadata),
+            rateLimit: Type.Optional(RateLimitInput),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Key, ...errorResponses(404, 409) },
+      },
+    },
+    async (req) =>
+      kv(
+        await keys.update(
+          req.params.id,
+          { ...req.body, rateLimit: rateLimitOf(req.body.rateLimit) },
+          req.actor!,
+        ),
+      ),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(
+    "/v1/keys/:id/revoke",
+    {
+      config: { scope: "keys:write" },
+      schema: {
+        tags: ["keys"],
+        summary: "Revoke a key: every version is rejected from now on",
+        params: KeyParams,
+        body: ReasonBody,
+        response: { 200: KeyOnly, ...errorResponses(404, 409) },
+      },
+    },
+    async (req) => ({ key: kv(await keys.revoke(req.params.id, req.body?.reason, req.actor!)) }),
+  );
+}

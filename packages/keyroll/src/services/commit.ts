@@ -1,0 +1,69 @@
+import { newId } from "../core/ids.js";
+import type { Millis } from "../core/model.js";
+import type { AuditInput, StoreTx } from "../store/types.js";
+import type { Actor, ServiceDeps } from "./deps.js";
+
+/** What one write sees: its transaction, its time, and what it records besides its own rows. */
+export interface Write {
+  readonly tx: StoreTx;
+  /** The time of this write: its stamps, its audit entry and its feed rows all carry it. */
+  readonly now: Millis;
+  /** Records an audit entry of this write by the committing actor. */
+  audit(action: string, targetId: string | null, data: Record<string, unknown>): void;
+  /** Records a change-feed row: every node reloads this key (or consumer) once it commits. */
+  changed(op: string, target: { keyId: string | null; consumerId: string | null }): void;
+  /** Runs `fn` once the write has committed and this node has caught up with it. */
+  afterCommit(fn: () => void): void;
+}
+
+/** Runs one write transaction; see {@link createCommit}. */
+export type Commit = <T>(actor: Actor, fn: (w: Write) => Promise<T>) => Promise<T>;
+
+/**
+ * The one way services write. The callback makes its changes through `w.tx` and records its audit
+ * entries and change-feed rows through `w`; those rows are appended at the end of the same
+ * transaction (so a mutation and its record commit together, or neither does), and the node's
+ * `afterCommit` (the verifier catching up) and the write's own `afterCommit` callbacks run only
+ * after the commit, and only when something was recorded. "Notify only after commit" holds by
+ * construction: nothing the callback does can run it earlier.
+ * @example
+ * const commit = createCommit(deps);
+ * await commit(actor, async (w) => {
+ *   await w.tx.updateKey(id, { name }, w.now);
+ *   w.changed("key.updated", { keyId: id, consumerId });
+ *   w.audit("key.updated", id, { fields: ["name"] });
+ * });
+ */
+export function createCommit(deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit">): Commit {
+  return async <T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> => {
+    let recorded = false;
+    let after: Array<() => void> = [];
+    const out = await deps.store.transaction(async (tx) => {
+      // reset on every attempt: a store may run the callback again after a conflict
+      const now = deps.clock.now();
+      const audits: AuditInput[] = [];
+      const changes: Array<{ op: string; keyId: string | null; consumerId: string | null; at: Millis }> = [];
+      after = [];
+      const result = await fn({
+        tx,
+        now,
+        audit(action, targetId, data) {
+          audits.push({ id: newId("aud", now), at: now, actor: actor.keyId, action, targetId, data });
+        },
+        changed(op, target) {
+          changes.push({ op, keyId: target.keyId, consumerId: target.consumerId, at: now });
+        },
+        afterCommit(cb) {
+          after.push(cb);
+        },
+      });
+      for (const c of changes) await tx.appendChange(c);
+      for (const a of audits) await tx.appendAudit(a);
+      recorded = changes.length > 0 || audits.length > 0;
+      return result;
+    });
+    if (recorded) await deps.afterCommit();
+    for (const cb of after) cb();
+    return out;
+  };
+}
