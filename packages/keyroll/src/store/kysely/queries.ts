@@ -44,10 +44,11 @@ export function toKey(r: KeysTable): KeyRecord {
     createdAt: num(r.created_at),
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
-    rateLimit:
-      r.rate_limit === null || r.rate_limit === undefined
-        ? null
-        : { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
+    // absent, not null, on a key without one: a record reads back as it was written
+    ...(r.rate_limit !== null &&
+      r.rate_limit !== undefined && {
+        rateLimit: { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
+      }),
   };
 }
 
