@@ -9,7 +9,7 @@ import { type Config, ConfigError, resolveConfig } from "./config/index.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { parseDuration } from "./core/duration.js";
 import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
-import { createGateway, type Gateway } from "./gateway/index.js";
+import type { Gateway } from "./gateway/index.js";
 import { buildApp } from "./http/app.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
@@ -312,6 +312,8 @@ export async function createKeyrollGateway(
   });
   await verifier.start();
   const limiter = createLimiter(config, clock, logger);
+  // loaded here only: `keyroll serve` does not pay for undici at start
+  const { createGateway } = await import("./gateway/index.js");
   const gateway = createGateway({
     verifier,
     limiter,

@@ -37,7 +37,7 @@ async function admin(method: string, path: string, body?: unknown) {
 
 before(async () => {
   const env = { KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN, KEYROLL_LOG_LEVEL: "warn" };
-  server = await startServerProcess({ database, env });
+  server = await startServerProcess({ database, env, readyMs: 60_000 });
   consumerId = (await admin("POST", "/v1/consumers", { name: "acme" })).body.id;
   upstream = await startUpstream();
   const port = await freePort();
@@ -50,7 +50,7 @@ before(async () => {
     gatewayLog += d.toString();
   });
   gatewayUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ok = await fetch(`${gatewayUrl}/readyz`).then(
       (r) => r.status === 200,

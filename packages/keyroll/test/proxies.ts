@@ -62,7 +62,7 @@ process.on("exit", () => {
 });
 
 async function waitListening(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exited early (${child.exitCode}):\n${log()}`);
     const ok = await new Promise<boolean>((resolve) => {

@@ -20,7 +20,7 @@ async function call(base: string, method: string, path: string, body?: unknown) 
       ...(body !== undefined && { "content-type": "application/json" }),
     },
     ...(body !== undefined && { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(15_000),
   });
   const text = await r.text();
   // biome-ignore lint/suspicious/noExplicitAny: read field by field in assertions
@@ -48,12 +48,14 @@ describe("redis mode", { skip }, () => {
       KEYROLL_LOG_LEVEL: "warn",
       KEYROLL_RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
     };
-    nodes.push(await startServerProcess({ database, env }));
+    // generous: four node processes start on a machine that may be busy
+    const readyMs = 60_000;
+    nodes.push(await startServerProcess({ database, env, readyMs }));
     consumerId = (await call(nodes[0]!.url, "POST", "/v1/consumers", { name: "acme" })).body.id;
     const [b, c, d] = await Promise.all([
-      startServerProcess({ database, env }),
-      startServerProcess({ database, env }),
-      startServerProcess({ database, env: { ...env, KEYROLL_RATE_LIMIT_FAILURE: "closed" } }),
+      startServerProcess({ database, env, readyMs }),
+      startServerProcess({ database, env, readyMs }),
+      startServerProcess({ database, env: { ...env, KEYROLL_RATE_LIMIT_FAILURE: "closed" }, readyMs }),
     ]);
     nodes.push(b, c);
     closedNode = d;

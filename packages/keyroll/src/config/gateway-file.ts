@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { createRequire } from "node:module";
 import { type AccessPolicy, readAccessPolicy } from "../core/route-rules.js";
 import { ConfigError } from "./index.js";
 
@@ -26,6 +26,8 @@ export function readGatewayFile(
   } catch (err) {
     throw new ConfigError([`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})`]);
   }
+  // loaded only when a file is read: a start without one does not pay for the parser
+  const { parseDocument } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(doc.errors.map((e) => `${path}: ${e.message.split("\n")[0]}`));

@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis as RedisClient } from "ioredis";
 import type { Clock } from "../core/clock.js";
 import { KeyrollError } from "../core/errors.js";
 import {
@@ -106,7 +107,9 @@ export interface RedisLimiterOptions {
 export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
   const timeoutMs = opts.timeoutMs ?? 250;
   const prefix = opts.prefix ?? "keyroll:rl:";
-  const redis = new Redis(opts.url, {
+  // loaded only in redis mode: a node in local mode does not pay for the client at start
+  const { Redis } = createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
+  const redis: RedisClient = new Redis(opts.url, {
     // a request never waits in a queue for a reconnect: it answers by the failure mode instead
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
