@@ -11,6 +11,7 @@ import { parseDuration } from "./core/duration.js";
 import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
 import type { Gateway } from "./gateway/index.js";
 import { buildApp } from "./http/app.js";
+import { closeConnections } from "./http/drain.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -41,13 +42,22 @@ export interface Keyroll {
   };
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
+  /** From now on `/readyz` answers 503 and every answer carries `Connection: close`; serving goes on. */
+  startDrain(): void;
+  /** Closes the app (and its connections), flushes usage counts, releases leadership, closes the store. */
   close(): Promise<void>;
 }
 
-/** Opens the store the configuration names. */
-export function openStore(database: string): Store {
-  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database);
-  return openSqliteStore(database);
+/**
+ * Opens the store the configuration names; `logger` hears about a database file others can read,
+ * `waitMs` bounds how long a request waits for the store.
+ */
+export function openStore(database: string, opts: { waitMs?: number; logger?: Logger } = {}): Store {
+  if (/^postgres(ql)?:\/\//.test(database)) return openPostgresStore(database, { waitMs: opts.waitMs });
+  return openSqliteStore(database, {
+    waitMs: opts.waitMs,
+    warn: (data, msg) => opts.logger?.warn(data, msg),
+  });
 }
 
 /** The rate limiter the configuration names: per node, or shared through Redis. */
@@ -85,7 +95,7 @@ export async function createKeyroll(
   const accessPolicy: AccessPolicy = config.gatewayConfig
     ? readGatewayFile(config.gatewayConfig).policy
     : OPEN_POLICY;
-  const store = opts.store ?? openStore(config.database);
+  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
@@ -121,6 +131,7 @@ export async function createKeyroll(
       "GET /v1/authorize answers without X-Keyroll-Gateway-Key (--authorize-open): anyone who reaches this port can test keys; use it on a trusted network only",
     );
   const limiter = createLimiter(config, clock, logger);
+  let draining = false;
   const app = await buildApp({
     consumers,
     keys,
@@ -136,6 +147,8 @@ export async function createKeyroll(
     limiter,
     accessPolicy,
     authorizeOpen: config.authorizeOpen,
+    draining: () => draining,
+    storeStats: () => store.stats(),
   });
   let closed = false;
   return {
@@ -147,12 +160,19 @@ export async function createKeyroll(
     app,
     services: { consumers, keys, usage },
     generatedAdminKey: boot?.generatedSecret,
+    startDrain() {
+      draining = true;
+    },
     async close() {
       if (closed) return;
       closed = true;
-      await scheduler.stop();
       await app.close();
+      // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
+      logger.info({}, "usage counts flushed");
+      const wasLeader = scheduler.isLeader();
+      await scheduler.stop();
+      if (wasLeader) logger.info({}, "leadership released");
       await limiter.close();
       dbClock?.stop();
       await store.close();
@@ -172,6 +192,7 @@ export async function runServe(options: {
     strict?: boolean | undefined;
     gatewayConfig?: string | undefined;
     authorizeOpen?: boolean | undefined;
+    drain?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {
@@ -216,12 +237,24 @@ export async function runServe(options: {
   );
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      kr.app.log.warn({ signal }, "second signal: exiting now, without finishing the stop");
+      process.exit(1);
+    }
     stopping = true;
-    kr.app.log.info({ signal }, "shutting down");
-    kr.close().then(
+    // SIGINT (Ctrl-C at a terminal) stops at once; SIGTERM (systemd, Kubernetes, a deploy) drains
+    const drainMs = signal === "SIGTERM" ? config.drainMs : 0;
+    const bound = setTimeout(() => {
+      kr.app.log.error({ boundMs: drainMs + STOP_BOUND_MS }, "the stop took too long: exiting now");
+      process.exit(1);
+    }, drainMs + STOP_BOUND_MS);
+    bound.unref();
+    void drainAndClose(kr, drainMs).then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: Error) => {
+        kr.app.log.error({ err: err.message }, "the stop failed");
+        process.exit(1);
+      },
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));
@@ -297,7 +330,7 @@ export async function createKeyrollGateway(
   const log =
     opts.logger ?? pino({ level: config.logLevel, redact: { paths: ["key", "*.digest", "digest"] } });
   const logger = log as unknown as Logger;
-  const store = openStore(config.database);
+  const store = openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
   await dbClock?.start();
@@ -407,4 +440,29 @@ export async function runGateway(options: {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** How long a stop may take past the drain (requests in flight, flush, hand-over) before it is forced. */
+const STOP_BOUND_MS = 15_000;
+/** Of that, how long requests in flight get to finish once the listener is closed. */
+const IN_FLIGHT_MS = 10_000;
+
+/**
+ * A clean stop: not ready but serving for `drainMs`, then no new connections, requests in flight
+ * answered with `Connection: close`, idle connections closed, usage flushed, leadership released.
+ */
+async function drainAndClose(kr: Keyroll, drainMs: number): Promise<void> {
+  const log = kr.app.log;
+  const t0 = performance.now();
+  kr.startDrain();
+  if (drainMs > 0) {
+    log.info({ drainMs }, "draining: /readyz answers 503, still serving");
+    await new Promise((r) => setTimeout(r, drainMs));
+  }
+  log.info({}, "no longer accepting connections; answering requests in flight with Connection: close");
+  const clean = await closeConnections(kr.app.server, IN_FLIGHT_MS);
+  if (clean) log.info({}, "connections closed");
+  else log.warn({ waitedMs: IN_FLIGHT_MS }, "requests still in flight; their connections were closed");
+  await kr.close();
+  log.info({ ms: Math.round(performance.now() - t0) }, "stopped");
 }

@@ -1,6 +1,8 @@
 // Keeps the dependency rule of DESIGN.md true: an arrow means "may import".
 //   http, gateway, cli → services, verifier → store → core;  main → anything but cli;
-//   only cli's serve and gateway commands import main; core imports no I/O, no framework, no driver.
+//   only cli's serve and gateway commands import main; core imports no I/O, no framework, no driver;
+//   cli may `import type` from http (its wire types are the route schemas' Static<> types, so they
+//   cannot drift from the contract) but loads no server code.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -31,12 +33,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function imports(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/g))
-    out.push(m[1]!);
-  for (const m of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]!);
-  for (const m of text.matchAll(/(?:^|\n)\s*import\s+["']([^"']+)["']/g)) out.push(m[1]!);
+function imports(text: string): { spec: string; typeOnly: boolean }[] {
+  const out: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*((?:import|export)\b[^'"]*?)from\s*["']([^"']+)["']/g))
+    out.push({ spec: m[2]!, typeOnly: /^(?:import|export)\s+type\s/.test(m[1]!) });
+  for (const m of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g))
+    out.push({ spec: m[1]!, typeOnly: false });
+  for (const m of text.matchAll(/(?:^|\n)\s*import\s+["']([^"']+)["']/g))
+    out.push({ spec: m[1]!, typeOnly: false });
   return out;
 }
 
@@ -54,14 +58,15 @@ function violations(files: ReadonlyArray<{ path: string; text: string }>): strin
       out.push(`${relative(SRC, file)} is in no known layer`);
       continue;
     }
-    for (const spec of imports(text)) {
+    for (const { spec, typeOnly } of imports(text)) {
       if (spec.startsWith(".")) {
         const to = layerOf(resolve(dirname(file), spec));
         const ok =
           allowed.includes(to) ||
           (from === "cli" &&
             to === "main" &&
-            ["cli/serve.ts", "cli/gateway.ts"].includes(relative(SRC, file)));
+            ["cli/serve.ts", "cli/gateway.ts"].includes(relative(SRC, file))) ||
+          (from === "cli" && to === "http" && typeOnly);
         if (!ok) out.push(`${relative(SRC, file)} imports ${spec} (${from} → ${to})`);
       } else if (from === "core" && !CORE_EXTERNALS.has(spec)) {
         out.push(`${relative(SRC, file)} imports ${spec}: core does no I/O and uses no framework or driver`);
@@ -86,4 +91,8 @@ test("the rule check catches violations", () => {
   assert.equal(violations([fake("main.ts", 'import { runCli } from "./cli/run-cli.js";')]).length, 1);
   assert.equal(violations([fake("cli/serve.ts", 'const m = await import("../main.js");')]).length, 0);
   assert.equal(violations([fake("http/x.ts", 'import type { V } from "../verifier/index.js";')]).length, 0);
+  assert.equal(violations([fake("cli/x.ts", 'import type { Key } from "../http/schemas.js";')]).length, 0);
+  assert.equal(violations([fake("cli/x.ts", 'import { Key } from "../http/schemas.js";')]).length, 1);
+  assert.equal(violations([fake("cli/x.ts", 'import { type Key } from "../http/schemas.js";')]).length, 1);
+  assert.equal(violations([fake("cli/x.ts", 'import type { S } from "../services/keys.js";')]).length, 1);
 });

@@ -580,10 +580,13 @@ test("serve passes the raw flags and the environment to the server", async () =>
   const serve = async (options: ServeOptions) => {
     calls.push(options);
   };
-  const r = await run(["serve", "--port", "8081", "--database", "./x.db", "--strict"], { env, serve });
+  const r = await run(["serve", "--port", "8081", "--database", "./x.db", "--strict", "--drain", "2s"], {
+    env,
+    serve,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(calls, [
-    { flags: { host: undefined, port: "8081", database: "./x.db", strict: true }, env },
+    { flags: { host: undefined, port: "8081", database: "./x.db", strict: true, drain: "2s" }, env },
   ]);
   const plain = await run(["serve"], { env, serve });
   assert.equal(plain.code, 0);

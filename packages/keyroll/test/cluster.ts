@@ -61,6 +61,8 @@ export interface NodeOptions {
   /** Another database URL for this node (e.g. the same database as another role). */
   database?: string;
   readyMs?: number;
+  /** Listen on this port (a node restarted where a balancer expects it) instead of a free one. */
+  port?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -123,7 +125,7 @@ export async function startNode(
 }
 
 async function spawnNode(database: string, adminKey: string, opts: NodeOptions): Promise<ClusterNode> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {};
   // a clean environment: no KEYROLL_* from the shell that runs the tests
   for (const k of ["PATH", "HOME", "TMPDIR", "LANG"]) {
@@ -132,7 +134,13 @@ async function spawnNode(database: string, adminKey: string, opts: NodeOptions):
   }
   Object.assign(
     env,
-    { KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey, KEYROLL_LOG_LEVEL: "info", KEYROLL_DATABASE: database },
+    // no drain unless a test asks for one: SIGTERM stops a node as fast as before drains existed
+    {
+      KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey,
+      KEYROLL_LOG_LEVEL: "info",
+      KEYROLL_DATABASE: database,
+      KEYROLL_DRAIN: "0",
+    },
     opts.env,
   );
   const child = spawn(

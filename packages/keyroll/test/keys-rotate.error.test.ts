@@ -42,6 +42,37 @@ test("rollback with no previous version, or with the previous one revoked, is 40
   assert.equal((await verify(node, r.body.secret)).body.code, "VALID");
 });
 
+test("rollback undoes only the last switch: with v2 revoked it is 409, never a jump back to v1", async (t) => {
+  const { node } = await clockedNode();
+  t.after(() => node.close());
+  const { keyId, secret: s1 } = await createKey(node);
+  await rotate(node, keyId, { gracePeriod: "2h" });
+  const r3 = await rotate(node, keyId, { gracePeriod: "1h" });
+  assert.deepEqual(await versionStates(node, keyId), { 1: "grace", 2: "grace", 3: "active" });
+  const rv = await node.call("POST", `/v1/keys/${keyId}/versions/2/revoke`, { reason: "leaked" });
+  assert.equal(rv.status, 200, JSON.stringify(rv.body));
+
+  const rb = await node.call("POST", `/v1/keys/${keyId}/rollback`, {});
+  assertProblem(rb, 409, "ROLLBACK_NOT_POSSIBLE");
+  assert.match(rb.body.detail, /version 2 is revoked/);
+  assert.deepEqual(await versionStates(node, keyId), { 1: "grace", 2: "revoked", 3: "active" });
+  assert.equal((await verify(node, r3.body.secret)).body.code, "VALID");
+  assert.equal((await verify(node, s1)).body.deprecated, true, "v1 stays in grace, not made active");
+});
+
+test("a cancelled scheduled version is passed over: rollback returns to the version that was active", async (t) => {
+  const { node } = await clockedNode();
+  t.after(() => node.close());
+  const { keyId } = await createKey(node);
+  await rotate(node, keyId, { gracePeriod: "1h", activateAt: isoAt(T0 + HOUR) });
+  assert.equal((await node.call("POST", `/v1/keys/${keyId}/rollback`)).status, 200);
+  await rotate(node, keyId, { gracePeriod: "1h" });
+  assert.deepEqual(await versionStates(node, keyId), { 1: "grace", 2: "revoked", 3: "active" });
+  const rb = await node.call("POST", `/v1/keys/${keyId}/rollback`);
+  assert.equal(rb.status, 200, JSON.stringify(rb.body));
+  assert.deepEqual(await versionStates(node, keyId), { 1: "active", 2: "revoked", 3: "revoked" });
+});
+
 test("same Idempotency-Key with a different body is 422 IDEMPOTENCY_KEY_REUSED and makes no version", async (t) => {
   const { node } = await clockedNode();
   t.after(() => node.close());
@@ -69,7 +100,7 @@ test("a malformed Idempotency-Key is 400 INVALID_IDEMPOTENCY_KEY", async (t) => 
     "POST",
     `/v1/keys/${keyId}/rotate`,
     { gracePeriod: "1h" },
-    { "idempotency-key": "short" },
+    { "idempotency-key": "has a space" },
   );
   assertProblem(r, 400, "INVALID_IDEMPOTENCY_KEY");
   assert.deepEqual(await versionStates(node, keyId), { 1: "active" });

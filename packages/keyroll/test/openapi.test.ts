@@ -29,6 +29,52 @@ test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", asyn
   ]) {
     assert.ok(paths.includes(p), `missing ${p}`);
   }
+  // operationIds name client methods: they are part of the contract and do not change
+  const ids = Object.values<Record<string, { operationId: string }>>(spec.paths)
+    .flatMap((item) => Object.values(item).map((op) => op.operationId))
+    .sort();
+  for (const id of [
+    "acknowledgeAlert",
+    "createConsumer",
+    "createKey",
+    "deleteConsumer",
+    "getConsumer",
+    "getHealth",
+    "getKey",
+    "getKeyUsage",
+    "getMetrics",
+    "getOpenApi",
+    "getReadiness",
+    "listAlerts",
+    "listConsumers",
+    "listKeys",
+    "listRotations",
+    "revokeKey",
+    "revokeKeyVersion",
+    "rollbackKey",
+    "rotateKey",
+    "updateConsumer",
+    "updateKey",
+    "verifyKey",
+  ]) {
+    assert.ok(ids.includes(id), `operationId ${id}`);
+  }
+  assert.ok(spec.servers.length > 0, "servers");
+  // every error answer is problem+json with the one shared schema
+  for (const item of Object.values<Record<string, { responses: Record<string, { content?: object }> }>>(
+    spec.paths,
+  )) {
+    for (const op of Object.values(item)) {
+      for (const [status, r] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue;
+        assert.deepEqual(
+          (r.content as Record<string, unknown>)["application/problem+json"],
+          { schema: { $ref: "#/components/schemas/Problem" } },
+          status,
+        );
+      }
+    }
+  }
   assert.ok(spec.paths["/v1/keys/{id}/rotate"].post.responses["201"], "rotate documents its 201");
   assert.ok(spec.paths["/v1/keys/{id}/rollback"].post.responses["409"], "rollback documents its 409");
 });

@@ -39,7 +39,7 @@ interface Dialect {
    * are closed.
    */
   create(opts: { empty: boolean }): Promise<{ location: string; remove(): Promise<void> }>;
-  open(location: string): Store;
+  open(location: string, opts?: { waitMs?: number; poolSize?: number }): Store;
 }
 
 let pgs: TestPostgres | undefined;
@@ -70,7 +70,7 @@ const DIALECTS: readonly Dialect[] = [
         remove: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
-    open: (file) => openSqliteStore(file),
+    open: (file, opts) => openSqliteStore(file, opts),
   },
   {
     name: "postgres",
@@ -103,7 +103,7 @@ const DIALECTS: readonly Dialect[] = [
         },
       };
     },
-    open: (url) => openPostgresStore(url),
+    open: (url, opts) => openPostgresStore(url, opts),
   },
 ];
 
@@ -116,7 +116,7 @@ interface Fixture {
   store: Store;
   location: string;
   /** Another store on the same database (migrated unless told otherwise), closed when the test ends. */
-  open(opts?: { migrate?: boolean }): Promise<Store>;
+  open(opts?: { migrate?: boolean; waitMs?: number; poolSize?: number }): Promise<Store>;
   /** Runs `fn` when the test ends, before the stores close. */
   defer(fn: () => Promise<unknown>): void;
 }
@@ -131,8 +131,15 @@ async function fixture(t: TestContext, d: Dialect, { empty = false } = {}): Prom
     for (const s of stores) await s.close();
     await db.remove();
   });
-  const open = async ({ migrate = true } = {}) => {
-    const s = d.open(db.location);
+  const open = async ({
+    migrate = true,
+    ...opts
+  }: {
+    migrate?: boolean;
+    waitMs?: number;
+    poolSize?: number;
+  } = {}) => {
+    const s = d.open(db.location, opts);
     stores.push(s);
     if (migrate) await s.migrate();
     return s;
@@ -1210,6 +1217,150 @@ for (const d of DIALECTS) {
         assert.deepEqual(
           audit.map((a) => a.targetId),
           feedRows.map((c) => c.keyId),
+        );
+      });
+    });
+
+    describe("waits, batches and many keys", () => {
+      it("a transaction that gets no turn within the wait fails STORE_BUSY; the store goes on", async (t) => {
+        const { open } = await fixture(t, d);
+        const store = await open({ waitMs: 150, poolSize: 1 });
+        let release!: () => void;
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let entered!: () => void;
+        const inside = new Promise<void>((r) => {
+          entered = r;
+        });
+        const first = store.transaction(async (tx) => {
+          entered();
+          await held;
+          await tx.appendChange({ op: "first", keyId: null, consumerId: null, at: T0 });
+        });
+        await inside;
+        const t0 = performance.now();
+        const second = store.transaction((tx) =>
+          tx.appendChange({ op: "second", keyId: null, consumerId: null, at: T0 }),
+        );
+        await sleep(20);
+        assert.equal(store.stats().waiting, 1, "the second one waits for its turn");
+        assert.equal(store.stats().inUse, 1);
+        await assert.rejects(second, (err: unknown) => (err as { code?: string }).code === "STORE_BUSY");
+        assert.ok(performance.now() - t0 >= 140, "it waited for the configured time first");
+        assert.equal(store.stats().busy, 1);
+        assert.equal(store.stats().waiting, 0);
+        release();
+        await first;
+        await store.transaction((tx) =>
+          tx.appendChange({ op: "third", keyId: null, consumerId: null, at: T0 }),
+        );
+        assert.deepEqual(
+          (await store.changesSince(0, 10)).map((c) => c.op),
+          ["first", "third"],
+        );
+        const w = store.stats().wait;
+        assert.equal(w.count, 3, "three waits: two got a turn, one ran out");
+        assert.equal(
+          w.buckets.reduce((a, b) => a + b, 0),
+          3,
+        );
+        assert.ok(w.sum >= 0.14, "the one that ran out waited the whole time");
+      });
+
+      it("a row lock not granted within the wait fails STORE_BUSY", {
+        skip: !d.concurrentStores && "one writer at a time",
+      }, async (t) => {
+        const { store, open } = await fixture(t, d);
+        const other = await open({ waitMs: 150 });
+        const k = await seedKey(store);
+        let release!: () => void;
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let locked!: () => void;
+        const isLocked = new Promise<void>((r) => {
+          locked = r;
+        });
+        const holder = store.transaction(async (tx) => {
+          await tx.lockKey(k.key.id);
+          locked();
+          await held;
+        });
+        await isLocked;
+        await assert.rejects(
+          other.transaction((tx) => tx.lockKey(k.key.id)),
+          (err: unknown) => (err as { code?: string }).code === "STORE_BUSY",
+        );
+        release();
+        await holder;
+        assert.ok(await other.transaction((tx) => tx.lockKey(k.key.id)));
+      });
+
+      it("concurrent transactions all commit, and one that fails rolls back alone", async (t) => {
+        const { store } = await fixture(t, d);
+        const consumers = Array.from({ length: 12 }, () => consumerRecord());
+        const commitsBefore = store.stats().commits ?? 0;
+        const results = await Promise.allSettled(
+          consumers.map((c, i) =>
+            store.transaction(async (tx) => {
+              await tx.insertConsumer(c, T0);
+              await tx.appendChange({ op: `c${i}`, keyId: null, consumerId: c.id, at: T0 });
+              await tx.appendAudit(auditEntry({ targetId: c.id }));
+              if (i === 5) throw new Error("this one fails");
+              return i;
+            }),
+          ),
+        );
+        assert.deepEqual(
+          results.map((r) => r.status),
+          consumers.map((_, i) => (i === 5 ? "rejected" : "fulfilled")),
+        );
+        assert.equal(await store.getConsumer(consumers[5]!.id), undefined, "the failed one left nothing");
+        for (const [i, c] of consumers.entries())
+          if (i !== 5) assert.ok(await store.getConsumer(c.id), `consumer ${i} committed`);
+        const feed = await store.changesSince(0, 100);
+        assert.equal(feed.length, 11);
+        assert.ok(!feed.some((c) => c.op === "c5"));
+        assert.equal((await assertAuditChain(store)).length, 11);
+        if (d.name === "sqlite") {
+          // the first ran alone; the eleven that queued meanwhile shared one COMMIT
+          const commits = (store.stats().commits ?? 0) - commitsBefore;
+          assert.ok(commits <= 3, `${commits} commits for 12 transactions`);
+        }
+      });
+
+      it("lockKeys returns the keys in id order, leaves missing ids out, and bulk writers do not deadlock", async (t) => {
+        const { store, open } = await fixture(t, d);
+        const keys = [];
+        for (let i = 0; i < 8; i++) keys.push(await seedKey(store));
+        const ids = keys.map((k) => k.key.id);
+        const sorted = [...ids].sort();
+        const got = await store.transaction((tx) => tx.lockKeys([...ids].reverse().concat("key_missing")));
+        assert.deepEqual(
+          got.map((k) => k.key.id),
+          sorted,
+        );
+        assert.equal(got[0]!.versions.length, 1);
+        // two bulk writers over the same keys, asking in opposite orders, on two stores where possible
+        const other = d.concurrentStores ? await open() : store;
+        const bulk = (s: Store, order: string[], tag: string) =>
+          s.transaction(async (tx) => {
+            for (const k of await tx.lockKeys(order)) {
+              await sleep(1);
+              await tx.updateKey(k.key.id, { name: tag }, T0);
+              await tx.appendChange({ op: tag, keyId: k.key.id, consumerId: null, at: T0 });
+            }
+          });
+        await Promise.all([bulk(store, ids, "a"), bulk(other, [...ids].reverse(), "b")]);
+        const feed = await store.changesSince(0, 100);
+        assert.equal(feed.length, 16);
+        // one bulk write reaches the feed as one run: its keys together, in id order
+        const first = feed.slice(0, 8);
+        assert.ok(first.every((c) => c.op === first[0]!.op));
+        assert.deepEqual(
+          first.map((c) => c.keyId),
+          sorted,
         );
       });
     });

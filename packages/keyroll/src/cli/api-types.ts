@@ -1,44 +1,36 @@
-// The wire shapes of the public HTTP contract (docs: DESIGN.md, "Public contract"). The CLI is an
-// HTTP client, so it mirrors the contract rather than importing server types.
+// The wire shapes of the public HTTP contract, derived from the route schemas that also validate,
+// serialize and document it (/openapi.json), so they cannot drift. Type-only imports: the CLI stays
+// an HTTP client and loads no server code (test/architecture.test.ts allows cli → http for
+// `import type` only).
+import type { Static } from "@sinclair/typebox";
+import type { CreatedKey as CreatedKeySchema, KeyOnly } from "../http/routes/keys.js";
+import type { RotatedKey as RotatedKeySchema } from "../http/routes/rotation.js";
+import type {
+  Alert as AlertSchema,
+  Counts,
+  Rotation as RotationSchema,
+  UsageResponse,
+} from "../http/routes/usage.js";
+import type {
+  Consumer as ConsumerSchema,
+  Key as KeySchema,
+  Problem as ProblemSchema,
+  VerifyResponse,
+  Version as VersionSchema,
+  VersionState as VersionStateSchema,
+} from "../http/schemas.js";
 
 /** A client of the provider's API. */
-export interface Consumer {
-  id: string;
-  name: string;
-  externalId: string | null;
-  metadata: Record<string, unknown> | null;
-  createdAt: string;
-}
+export type Consumer = Static<typeof ConsumerSchema>;
 
 /** State of one version (one secret) of a key. */
-export type VersionState = "scheduled" | "active" | "grace" | "revoked" | "expired";
+export type VersionState = Static<typeof VersionStateSchema>;
 
 /** One secret of a key; only its first characters are ever shown. */
-export interface Version {
-  version: number;
-  state: VersionState;
-  start: string | null;
-  imported: boolean;
-  createdAt: string;
-  activatesAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+export type Version = Static<typeof VersionSchema>;
 
 /** A stable credential of a consumer, with all its versions. */
-export interface Key {
-  id: string;
-  consumerId: string;
-  name: string | null;
-  scopes: string[];
-  prefix: string;
-  metadata: Record<string, unknown> | null;
-  state: "active" | "revoked";
-  expiresAt: string | null;
-  createdAt: string;
-  versions: Version[];
-}
+export type Key = Static<typeof KeySchema>;
 
 /** A cursor page of a list call. */
 export interface Page<T> {
@@ -47,102 +39,37 @@ export interface Page<T> {
 }
 
 /** Answer of `POST /v1/keys`. */
-export interface CreatedKey {
-  key: Key;
-  secret: string;
-  version: number;
-}
+export type CreatedKey = Static<typeof CreatedKeySchema>;
 
 /** Answer of `POST /v1/keys/:id/rotate`. */
-export interface RotatedKey extends CreatedKey {
-  previous: { version: number; expiresAt: string | null } | null;
-}
+export type RotatedKey = Static<typeof RotatedKeySchema>;
 
 /** Answer of rollback and revoke calls. */
-export interface KeyEnvelope {
-  key: Key;
-}
+export type KeyEnvelope = Static<typeof KeyOnly>;
 
 /** Answer of `POST /v1/verify`. */
-export interface VerifyResult {
-  valid: boolean;
-  code: string;
-  keyId: string | null;
-  consumerId: string | null;
-  version: number | null;
-  scopes: string[] | null;
-  deprecated: boolean;
-  expiresAt: string | null;
-}
+export type VerifyResult = Static<typeof VerifyResponse>;
 
-/** RFC 9457 problem details, as the server sends them. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  code?: string;
-  detail?: string;
-}
+/**
+ * RFC 9457 problem details as Keyroll sends them; every field optional here, since the answer may
+ * come from a proxy in front of Keyroll rather than from Keyroll itself.
+ */
+export type Problem = Partial<Static<typeof ProblemSchema>>;
 
 /** Requests by outcome: `VALID` and each rejection code (`EXPIRED`, `REVOKED`, …). */
-export type OutcomeCounts = Record<string, number>;
-
-/** One bucket (a minute or an hour) of a version's traffic. */
-export interface UsagePoint {
-  at: string;
-  counts: OutcomeCounts;
-  total: number;
-}
+export type OutcomeCounts = Static<typeof Counts>;
 
 /** Answer of `GET /v1/keys/:id/usage`: a series per version; buckets without traffic are left out. */
-export interface KeyUsage {
-  keyId: string;
-  granularity: "minute" | "hour";
-  from: string;
-  to: string;
-  versions: { version: number; totals: OutcomeCounts; series: UsagePoint[] }[];
-}
+export type KeyUsage = Static<typeof UsageResponse>;
 
-/** A client address seen sending a version's secret. */
-export interface SeenAddress {
-  address: string;
-  lastSeenAt: string;
-  count: number;
-}
+/** One bucket (a minute or an hour) of a version's traffic. */
+export type UsagePoint = KeyUsage["versions"][number]["series"][number];
 
 /** One key in a rotation, from `GET /v1/rotations?state=active`. */
-export interface Rotation {
-  keyId: string;
-  consumerId: string;
-  startedAt: string;
-  graceEndsAt: string;
-  current: { version: number; lastUsedAt: string | null; requests: number };
-  previous: {
-    version: number;
-    lastUsedAt: string | null;
-    requests: number;
-    addresses: SeenAddress[];
-    retireWhenUnusedFor: string | null;
-    extendUntil: string | null;
-  };
-  /** Share (0…1) of the last 15 minutes' valid traffic on the current version; null without traffic. */
-  currentShare: number | null;
-  safeToRetire: boolean;
-}
+export type Rotation = Static<typeof RotationSchema>;
+
+/** A client address seen sending a version's secret. */
+export type SeenAddress = Rotation["previous"]["addresses"][number];
 
 /** A failed rollover or an anomaly, from `GET /v1/alerts`. */
-export interface Alert {
-  id: string;
-  kind: string;
-  keyId: string | null;
-  consumerId: string | null;
-  version: number | null;
-  address: string | null;
-  message: string;
-  count: number;
-  data: Record<string, unknown>;
-  createdAt: string;
-  lastSeenAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-}
+export type Alert = Static<typeof AlertSchema>;

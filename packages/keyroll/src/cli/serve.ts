@@ -9,6 +9,7 @@ export interface ServeFlags {
   strict?: boolean;
   gatewayConfig?: string;
   authorizeOpen?: boolean;
+  drain?: string;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -46,8 +47,13 @@ export function registerServe(program: Command, deps: CliDeps): void {
       "route rules and key header of GET /v1/authorize (YAML, as keyroll gateway)",
     )
     .option("--authorize-open", "GET /v1/authorize without X-Keyroll-Gateway-Key (trusted networks only)")
+    .option(
+      "--drain <duration>",
+      "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
+    )
     .action(async (options: ServeFlags) => {
       const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
+      if (options.drain !== undefined) flags.drain = options.drain;
       if (options.strict === true) flags.strict = true;
       if (options.gatewayConfig !== undefined) flags.gatewayConfig = options.gatewayConfig;
       if (options.authorizeOpen === true) flags.authorizeOpen = true;

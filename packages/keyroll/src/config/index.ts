@@ -32,6 +32,16 @@ export interface Config {
   readonly gatewayConfig: string | undefined;
   /** `GET /v1/authorize` without `X-Keyroll-Gateway-Key`, for a trusted network only. */
   readonly authorizeOpen: boolean;
+  /**
+   * After SIGTERM, how long the node keeps serving while `/readyz` answers 503, so that a load
+   * balancer takes it out before it stops accepting connections; 0 skips the wait.
+   */
+  readonly drainMs: number;
+  /**
+   * How long a request waits for the store (a connection, a row lock, its turn to commit) before
+   * it is answered 503 STORE_BUSY with Retry-After.
+   */
+  readonly storeWaitMs: number;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -63,6 +73,8 @@ const SETTINGS = {
   rateLimitFailure: { env: "KEYROLL_RATE_LIMIT_FAILURE" },
   gatewayConfig: { env: "KEYROLL_GATEWAY_CONFIG" },
   authorizeOpen: { env: "KEYROLL_AUTHORIZE_OPEN" },
+  drain: { env: "KEYROLL_DRAIN" },
+  storeWait: { env: "KEYROLL_STORE_WAIT" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -176,6 +188,8 @@ export function resolveConfig(sources: {
     rateLimitFailure: failure as Config["rateLimitFailure"],
     gatewayConfig: raw("gatewayConfig") ? str("gatewayConfig", "") : undefined,
     authorizeOpen: bool("authorizeOpen", false),
+    drainMs: duration("drain", 5_000, 0, 600_000),
+    storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would

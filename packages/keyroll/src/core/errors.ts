@@ -40,7 +40,9 @@ export const ERRORS = {
   UPSTREAM_TIMEOUT: { status: 504, title: "The upstream API did not answer in time" },
   STORE_UNAVAILABLE: { status: 503, title: "The database is not reachable" },
   RATE_LIMIT_UNAVAILABLE: { status: 503, title: "The shared rate limit store is not reachable" },
+  STORE_BUSY: { status: 503, title: "The database is busy; retry after the time in Retry-After" },
   STALE_CACHE: { status: 503, title: "This node is behind the change feed and runs in strict mode" },
+  SHUTTING_DOWN: { status: 503, title: "This node is shutting down" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** One of the stable UPPER_SNAKE error codes of `ERRORS`. */

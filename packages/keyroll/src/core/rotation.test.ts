@@ -680,8 +680,15 @@ function expectedRefusal(w: World, a: Action): KeyrollError["code"] | null {
       if (!live) return "KEY_EXPIRED";
       if (scheduled && active) return null;
       if (!active) return "ROLLBACK_NOT_POSSIBLE";
+      // back to the version the active one replaced; if that one was revoked, no rollback. A
+      // version revoked before its grace began (undone, or cancelled while scheduled) replaced
+      // nothing and is passed over.
       const previous = st
-        .filter((x) => x.v.version < active.v.version && x.s !== "revoked")
+        .filter((x) => {
+          const { revokedAt, graceStartsAt } = x.v;
+          const undone = revokedAt !== null && (graceStartsAt === null || revokedAt < graceStartsAt);
+          return x.v.version < active.v.version && !undone;
+        })
         .sort((x, y) => y.v.version - x.v.version)[0];
       return previous?.s === "grace" ? null : "ROLLBACK_NOT_POSSIBLE";
     }

@@ -172,8 +172,13 @@ export function planRollback(
     ]);
   }
   if (!active) throw new KeyrollError("ROLLBACK_NOT_POSSIBLE", "the key has no active version");
+  // rollback undoes the last switch, and only that: back to the version the active one replaced.
+  // If that one was revoked, the answer is 409, never a jump to an older secret that someone may
+  // be retiring on purpose. A version revoked before it ever reached grace (undone by an earlier
+  // rollback, or a scheduled one cancelled) replaced nothing and was replaced by nothing, and is
+  // passed over.
   const previous = states
-    .filter((c) => c.v.version < active.version && c.s !== "revoked")
+    .filter((c) => c.v.version < active.version && !revokedBeforeGrace(c.v))
     .sort((a, b) => b.v.version - a.v.version)[0];
   if (previous?.s !== "grace") {
     throw new KeyrollError(
@@ -189,6 +194,11 @@ export function planRollback(
     { version: active.version, revokedAt: now, storedState: "revoked" },
     { ...NO_END, version: previous.v.version },
   ]);
+}
+
+/** True for a version revoked while scheduled or active: it never was a predecessor in grace. */
+function revokedBeforeGrace(v: VersionRecord): boolean {
+  return v.revokedAt !== null && (v.graceStartsAt === null || v.revokedAt < v.graceStartsAt);
 }
 
 /** Decides revoking one version; revoking the active one is refused (rotate first or revoke the key). */

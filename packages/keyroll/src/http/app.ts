@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { KeyrollError } from "../core/errors.js";
 import { OPEN_POLICY } from "../core/route-rules.js";
 import { createLocalLimiter, createVerifyLimiter } from "../services/rate-limit.js";
 import { adminAuth } from "./auth.js";
@@ -13,6 +14,7 @@ import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
+import { completeContract, finishDocument } from "./openapi.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
@@ -47,7 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    // while closing, requests still arriving on open connections get a problem+json 503 (below),
+    // not Fastify's bare JSON one
+    return503OnClosing: false,
     // the hot route's happy path skips the framework (see fast-verify.ts); everything else is Fastify
     serverFactory: (handler) =>
       createServer((req, res) => {
@@ -75,9 +79,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: "Keyroll",
         version: deps.version ?? "0.1.0",
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
         description:
           "API keys with zero-downtime rotation. Admin calls take `Authorization: Bearer <admin key>`.",
       },
+      servers: [{ url: "/", description: "The Keyroll node that serves this document" }],
       components: {
         securitySchemes: {
           adminKey: { type: "http", scheme: "bearer" },
@@ -86,7 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       security: [{ adminKey: [] }],
     },
+    transformObject: finishDocument,
   });
+  // every route gets its common error statuses and headers, and must name its operation (openapi.ts)
+  app.addHook("onRoute", completeContract);
 
   // JSON only (anything else is 415), with prototype-poisoning protection; an empty body is no
   // body, so `curl -X POST` on rollback or revoke works with or without a Content-Type
@@ -100,7 +109,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     json(req, body as string, done);
   });
 
-  const metrics = createMetrics({ verifier, clock, isLeader: deps.isLeader, limiter });
+  const metrics = createMetrics({
+    verifier,
+    clock,
+    isLeader: deps.isLeader,
+    storeStats: deps.storeStats,
+    limiter,
+  });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -110,13 +125,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         problem("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`, { instance: String(req.id) }),
       );
   });
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   // first: every answer, a refused one included, names its request and is not cached
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("X-Request-Id", req.id);
     reply.header("Cache-Control", "no-store");
+    if (closing) {
+      reply.header("Connection", "close");
+      done(new KeyrollError("SHUTTING_DOWN", "this node is shutting down; retry on another node"));
+      return;
+    }
     done();
   });
   app.addHook("onRequest", adminAuth(verifier));
+  // while draining, every answer closes its connection (decided when it is sent, so a request that
+  // came in before the drain began is answered so too): the client's next request opens a new
+  // connection, which the balancer sends elsewhere. The fast path does the same for its answers.
+  const draining = deps.draining;
+  if (draining) {
+    app.addHook("onSend", (_req, reply, payload, done) => {
+      if (draining()) reply.header("connection", "close");
+      done(null, payload);
+    });
+  }
   // one log line per admin change, attached only to those routes: verifications and reads are
   // counted, not logged, and pay nothing for it
   const logAdminCall = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -173,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     observe: (s, code) => metrics.observeVerify(s, code),
     limit: limitVerify,
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
+    closing: deps.draining,
   });
 
   return app as unknown as FastifyInstance;

@@ -8,7 +8,7 @@ import type { KeyService } from "../services/keys.js";
 import type { RateLimiter } from "../services/rate-limit.js";
 import type { UsageService } from "../services/usage.js";
 import type { Verifier } from "../verifier/index.js";
-import type { createMetrics } from "./metrics.js";
+import type { createMetrics, StoreStatsSource } from "./metrics.js";
 import type { keyView } from "./views.js";
 
 /** What the HTTP app is built from. */
@@ -34,6 +34,10 @@ export interface AppDeps {
   readonly accessPolicy?: AccessPolicy;
   /** `GET /v1/authorize` without a gateway key. */
   readonly authorizeOpen?: boolean;
+  /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
+  readonly draining?: () => boolean;
+  /** The store's wait time, queue length and pool use, for /metrics. */
+  readonly storeStats?: StoreStatsSource;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

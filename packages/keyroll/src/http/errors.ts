@@ -17,6 +17,9 @@ export function problem(code: ErrorCode, detail?: string, extra?: { instance?: s
   };
 }
 
+/** Seconds a client is told to wait (Retry-After) before retrying a STORE_BUSY answer. */
+export const STORE_BUSY_RETRY_AFTER_S = 1;
+
 /** Fastify's own error codes that a client causes, and ours for them. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_JSON",
@@ -64,13 +67,20 @@ export function errorHandler(logger: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const c = classify(err);
     const status = ERRORS[c.code].status;
-    if (status >= 500) {
+    if (c.code === "STORE_BUSY") {
+      // expected under a burst, and many at once: one short line each, no stack
+      logger.warn({ reqId: req.id, code: c.code }, "store busy; answered 503 with Retry-After");
+    } else if (status >= 500) {
       // message and stack only: a driver error's detail may quote row values
       logger.error(
         { reqId: req.id, err: { name: err.name, code: err.code, message: err.message, stack: err.stack } },
         "request failed",
       );
     }
+    // overload, not an outage: tell the client when to come back (docs/errors.md)
+    if (c.code === "STORE_BUSY") reply.header("retry-after", String(STORE_BUSY_RETRY_AFTER_S));
+    // RFC 9110: every 401 says how to authenticate
+    if (status === 401) reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
     reply
       .code(status)
       .type("application/problem+json")
@@ -101,6 +111,6 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const status = ERRORS[code].status;
   const reason = code === "HEADERS_TOO_LARGE" ? "Request Header Fields Too Large" : "Bad Request";
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

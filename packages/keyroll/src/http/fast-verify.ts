@@ -43,6 +43,8 @@ export interface FastVerifyDeps {
   readonly limit: (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
   /** False while strict mode refuses to answer from a stale cache (Fastify then answers 503). */
   readonly mayAnswer: () => boolean;
+  /** True while the node drains to stop: answers then carry `Connection: close`. */
+  readonly closing?: (() => boolean) | undefined;
 }
 
 /**
@@ -115,6 +117,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
             if (v !== undefined && k !== "connection" && k !== "date" && k !== "transfer-encoding")
               out[k] = v as string;
           }
+          if (deps.closing?.()) out.connection = "close";
           res.writeHead(r.statusCode, out);
           res.end(r.rawPayload);
         },
@@ -140,6 +143,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
       a.body.length,
     ];
     if (a.sunset !== undefined) headers.push("sunset", a.sunset);
+    if (deps.closing?.()) headers.push("connection", "close");
     res.writeHead(200, headers as unknown as string[]);
     post(res, a.body);
   }

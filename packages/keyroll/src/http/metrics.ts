@@ -59,6 +59,85 @@ function hotHistogram(registry: Registry, name: string, help: string, buckets: r
   };
 }
 
+/** The store's counters as the store reports them (see store/gate.ts), read at scrape time. */
+export type StoreStatsSource = () => {
+  readonly waiting: number;
+  readonly inUse: number;
+  readonly size: number;
+  readonly busy: number;
+  readonly wait: { readonly count: number; readonly sum: number; readonly buckets: readonly number[] };
+};
+
+/** Upper bounds (s) of keyroll_store_wait_seconds; the store counts one more slot for +Inf. */
+const STORE_WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** keyroll_store_* : the store's wait time, queue length and pool use. */
+function storeMetrics(registry: Registry, stats: StoreStatsSource): void {
+  const name = "keyroll_store_wait_seconds";
+  const help =
+    "Time write transactions waited for a turn at the store (a pooled connection on PostgreSQL, the commit queue on SQLite)";
+  registry.registerMetric({
+    name,
+    help,
+    type: "histogram",
+    aggregator: "sum",
+    get: async () => {
+      const s = stats();
+      let acc = 0;
+      const values = STORE_WAIT_BUCKETS.map((le, i) => {
+        acc += s.wait.buckets[i] ?? 0;
+        return { labels: { le }, value: acc, metricName: `${name}_bucket` };
+      });
+      values.push({ labels: { le: "+Inf" } as never, value: s.wait.count, metricName: `${name}_bucket` });
+      return {
+        name,
+        help,
+        type: "histogram",
+        aggregator: "sum",
+        values: [
+          ...values,
+          { labels: {}, value: s.wait.sum, metricName: `${name}_sum` },
+          { labels: {}, value: s.wait.count, metricName: `${name}_count` },
+        ],
+      };
+    },
+    reset: () => undefined,
+  } as unknown as Metric);
+  new Gauge({
+    name: "keyroll_store_queue_length",
+    help: "Write transactions waiting for a turn at the store now",
+    registers: [registry],
+    collect() {
+      this.set(stats().waiting);
+    },
+  });
+  new Gauge({
+    name: "keyroll_store_pool_in_use",
+    help: "Write slots in use now (pooled connections in a transaction; on SQLite 1 while committing)",
+    registers: [registry],
+    collect() {
+      this.set(stats().inUse);
+    },
+  });
+  new Gauge({
+    name: "keyroll_store_pool_size",
+    help: "Write slots there are",
+    registers: [registry],
+    collect() {
+      this.set(stats().size);
+    },
+  });
+  new Counter({
+    name: "keyroll_store_busy_total",
+    help: "Requests answered 503 STORE_BUSY because their wait for the store ran out",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(stats().busy);
+    },
+  });
+}
+
 /**
  * Prometheus metrics of one node (prom-client, one registry per app). Counters the hot path keeps
  * as plain numbers are read at scrape time, so verification pays nothing for them.
@@ -68,6 +147,7 @@ export function createMetrics(deps: {
   clock: Clock;
   isLeader?: (() => boolean) | undefined;
   limiter?: RateLimiter | undefined;
+  storeStats?: StoreStatsSource | undefined;
 }) {
   const registry = new Registry();
   const { verifier, clock } = deps;
@@ -182,6 +262,7 @@ export function createMetrics(deps: {
       },
     });
   }
+  if (deps.storeStats) storeMetrics(registry, deps.storeStats);
 
   return {
     registry,
@@ -196,8 +277,25 @@ export function createMetrics(deps: {
 
 /** `GET /metrics`: the Prometheus text exposition. */
 export function registerMetricsRoute(app: FastifyInstance, metrics: ReturnType<typeof createMetrics>): void {
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+  app.get(
+    "/metrics",
+    {
+      schema: {
+        operationId: "getMetrics",
+        tags: ["operations"],
+        summary: "Prometheus metrics (text exposition format 0.0.4)",
+        security: [],
+        response: {
+          200: {
+            description: "The Prometheus text exposition",
+            content: { "text/plain; version=0.0.4": { schema: { type: "string" } } },
+          },
+        },
+      },
+    },
+    async (_req, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    },
+  );
 }

@@ -136,6 +136,9 @@ export const VerifyResponse = Type.Object({
   expiresAt: NullableDateTime,
 });
 
-/** Error responses every authenticated route can give. */
+/**
+ * The error statuses a route adds itself (404, 409, 422 …), as problem+json. The ones every route
+ * of its kind gives (400, 401, 403, 413, 415, 431, 500, 503) are added by http/openapi.ts.
+ */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, Problem]));
+  Object.fromEntries(statuses.map((s) => [s, Problem]));

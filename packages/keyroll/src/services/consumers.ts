@@ -20,7 +20,8 @@ export function createConsumerService(deps: ServiceDeps) {
   const commit = createCommit(deps);
 
   async function mustGet(tx: StoreTx, id: string): Promise<ConsumerRecord> {
-    const c = await tx.getConsumer(id);
+    // a deletion waits for keys being added to it, and then revokes them too
+    const c = await tx.lockConsumer(id, "update");
     if (!c || c.deletedAt !== null)
       throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${id} does not exist`);
     return c;

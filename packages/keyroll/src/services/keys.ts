@@ -115,7 +115,8 @@ export function createKeyService(deps: ServiceDeps) {
       const scopes = [...new Set(input.scopes ?? [])];
       const out = await commit(actor, async (w) => {
         const { tx, now } = w;
-        const consumer = await tx.getConsumer(input.consumerId);
+        // shared: keys may be added to one consumer at once; its deletion waits and sees them
+        const consumer = await tx.lockConsumer(input.consumerId, "share");
         if (!consumer || consumer.deletedAt !== null) {
           throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${input.consumerId} does not exist`);
         }
@@ -355,6 +356,8 @@ export function createKeyService(deps: ServiceDeps) {
         const k = await mustLock(tx, id);
         assertMayWrite(k.key, actor);
         if (k.key.revokedAt !== null) return k;
+        // two admin keys revoked at once on two nodes must not both count the other as left
+        if (k.key.admin) await tx.serialize();
         if (k.key.admin && (await tx.countAdminKeys()) <= 1) {
           throw new KeyrollError(
             "CONSUMER_RESERVED",

@@ -45,6 +45,8 @@ export function createScheduler(
     if (leader !== was)
       deps.logger.info({ leader }, leader ? "this node is the leader" : "this node is no longer the leader");
     if (!leader) return;
+    // feed and audit rows of a writer that died between its commit and its link (decision 0011)
+    await deps.store.link();
     const now = deps.clock.now();
     for (const id of await deps.store.dueKeyIds(now, 500)) await deps.keys.settleKey(id);
     for (const id of await deps.store.usage.trafficPolicyKeyIds(now, 500)) {
@@ -82,6 +84,11 @@ export function createScheduler(
   return {
     /** Starts ticking; the first tick runs at once, so a single node is leader from the start. */
     start(): void {
+      // a leader that stops cleanly says so: try at once (after a tick in progress, which may have
+      // tried just before the release) rather than up to an interval later
+      deps.lock.onReleased?.(() => {
+        void (running ?? Promise.resolve()).then(() => (stopped ? undefined : runOnce()));
+      });
       void runOnce().finally(loop);
     },
     /** Runs one tick now (tests drive the scheduler with an injected clock this way). */

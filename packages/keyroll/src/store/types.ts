@@ -1,6 +1,9 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
+import type { StoreStats } from "./gate.js";
 import type { UsageStore } from "./kysely/usage.js";
+
+export type { StoreStats } from "./gate.js";
 
 /** One row of the change feed: something about this key (or consumer) changed at `seq`. */
 export interface Change {
@@ -39,7 +42,13 @@ export interface AuditInput {
 export interface LeaderLock {
   /** Takes the lock if free; true while this node holds it. Safe to call repeatedly. */
   tryAcquire(): Promise<boolean>;
+  /** Gives the lock up (a clean stop) and tells the nodes waiting for it. */
   release(): Promise<void>;
+  /**
+   * Calls `fn` when another node releases the lock on a clean stop, so that this one tries at once
+   * instead of at its next tick. Absent where there is only ever one leader (SQLite).
+   */
+  onReleased?(fn: () => void): void;
 }
 
 /** Reads shared by the store and its transactions. */
@@ -55,10 +64,35 @@ export interface StoreReads {
   findByDigest(digest: string): Promise<KeyWithVersions | undefined>;
 }
 
-/** Writes, only ever inside `Store.transaction`, so each call's rows commit together. */
+/**
+ * Writes, only ever inside `Store.transaction`, so each call's rows commit together.
+ *
+ * One transaction may write any number of keys (bulk rotation, import): lock them all first with
+ * `lockKeys` (one statement, in id order, so two bulk writers cannot deadlock each other), then
+ * write each, appending one change and one audit entry per key; they commit together, with one
+ * flush to disk, and reach the feed together.
+ * @example
+ * await store.transaction(async (tx) => {
+ *   for (const k of await tx.lockKeys(ids)) {
+ *     await tx.patchVersions(k.key.id, plan(k).patches);
+ *     await tx.appendChange({ op: "key.rotated", keyId: k.key.id, consumerId: k.key.consumerId, at: now });
+ *   }
+ * });
+ */
 export interface StoreTx extends StoreReads {
   /** Reads a key and its versions and, where the dialect can, locks the key row until commit. */
   lockKey(id: string): Promise<KeyWithVersions | undefined>;
+  /**
+   * `lockKey` for many keys at once: locked in id order, returned in id order; missing ids are
+   * left out. Whatever their number, two queries.
+   */
+  lockKeys(ids: readonly string[]): Promise<KeyWithVersions[]>;
+  /**
+   * Reads a consumer and, where the dialect can, locks its row until commit: `share` for adding a
+   * key to it (many may do that at once), `update` for changing or deleting it (which then waits
+   * for those, and sees their keys).
+   */
+  lockConsumer(id: string, mode: "share" | "update"): Promise<ConsumerRecord | undefined>;
   findConsumerByExternalId(externalId: string): Promise<ConsumerRecord | undefined>;
   insertConsumer(c: ConsumerRecord, now: Millis): Promise<void>;
   updateConsumer(
@@ -80,11 +114,14 @@ export interface StoreTx extends StoreReads {
   getIdempotency(keyId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(keyId: string, keyHash: string, rec: IdempotencyRecord): Promise<void>;
   /**
-   * Takes, until commit, the lock that orders writers (where writers can run concurrently): a
-   * read-then-write decision made after it cannot race another node's.
+   * Takes, until commit, a lock that orders the writers that take it (where writers can run
+   * concurrently): a read-then-write decision across keys made after it (the first admin key, the
+   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0011).
    */
   serialize(): Promise<void>;
+  /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
+  /** Appends an entry to the audit chain: chained after the entries committed before it. */
   appendAudit(entry: AuditInput): Promise<void>;
 }
 
@@ -96,7 +133,21 @@ export interface Store extends StoreReads {
   readonly dialect: "sqlite" | "postgres";
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction. Waits for its turn at most the store's configured wait, then
+   * fails with STORE_BUSY; STORE_UNAVAILABLE means the database cannot be reached. When it
+   * resolves, the transaction has committed and its changes and audit entries are in the feed and
+   * the chain. On SQLite, transactions that queue while another commits are committed together,
+   * each in its own savepoint (a failing one rolls back alone).
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Links committed changes and audit entries that no linker took yet (a writer that died between
+   * its commit and its link): PostgreSQL; nothing to do on SQLite. `transaction` does it itself.
+   */
+  link(): Promise<void>;
+  /** Wait time, queue length and use of the write slots, for /metrics. */
+  stats(): StoreStats;
   /** Every key with its versions, and the feed position that snapshot is current to. */
   loadAll(): Promise<{ keys: KeyWithVersions[]; seq: number }>;
   changesSince(seq: number, limit: number): Promise<Change[]>;

@@ -225,6 +225,17 @@ export function createVerifier(opts: VerifierOptions) {
         keyIds.delete(k.key.id);
       }
       for (const id of keyIds) unindex(id);
+      // positions only: what a test (or an operator at debug level) needs to see that the feed was
+      // applied in order with nothing skipped
+      logger.debug(
+        {
+          after: lastSeq,
+          first: changes[0]!.seq,
+          last: changes[changes.length - 1]!.seq,
+          count: changes.length,
+        },
+        "feed applied",
+      );
       lastSeq = changes[changes.length - 1]!.seq;
       if (changes.length < 1000) break;
     }

@@ -16,6 +16,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "createConsumer",
         tags: ["consumers"],
         summary: "Create a consumer",
         body: Type.Object(
@@ -40,6 +41,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listConsumers",
         tags: ["consumers"],
         summary: "List consumers, oldest first",
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
@@ -60,6 +62,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getConsumer",
         tags: ["consumers"],
         summary: "Read a consumer",
         params: ConsumerParams,
@@ -77,6 +80,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "updateConsumer",
         tags: ["consumers"],
         summary: "Update a consumer",
         params: ConsumerParams,
@@ -99,6 +103,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "deleteConsumer",
         tags: ["consumers"],
         summary: "Delete a consumer and revoke all its keys",
         params: ConsumerParams,

@@ -27,6 +27,8 @@ function rateLimitOf(r: RateLimitBody | null | undefined) {
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
+/** The answer of a create or import: the key, and its secret, shown this once. */
+export const CreatedKey = Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() });
 /** An optional `{reason}` body: absent, empty or null all mean no reason. */
 export const ReasonBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
@@ -54,6 +56,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
         body: Type.Object(
@@ -76,7 +79,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ key: Key, secret: Type.String(), version: Type.Integer() }),
+          201: CreatedKey,
           ...errorResponses(404, 409),
         },
       },
@@ -98,6 +101,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listKeys",
         tags: ["keys"],
         summary: "List keys with their versions, oldest first",
         querystring: Type.Object(
@@ -130,6 +134,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKey",
         tags: ["keys"],
         summary: "Read a key with its versions",
         params: KeyParams,
@@ -152,6 +157,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "updateKey",
         tags: ["keys"],
         summary: "Update a key's name, scopes, metadata or rate limit",
         params: KeyParams,
@@ -182,6 +188,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "revokeKey",
         tags: ["keys"],
         summary: "Revoke a key: every version is rejected from now on",
         params: KeyParams,

@@ -21,6 +21,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
     "/healthz",
     {
       schema: {
+        operationId: "getHealth",
         tags: ["operations"],
         summary: "Liveness; `leader` tells whether this node runs the background work",
         security: [],
@@ -34,36 +35,56 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
     "/readyz",
     {
       schema: {
+        operationId: "getReadiness",
         tags: ["operations"],
         summary:
-          "Readiness: 503 while this node's view of the keys is stale, or while Redis is down and rate limits fail closed",
+          "Readiness: 503 while this node's view of the keys is stale, while it drains to stop, or while Redis is down and rate limits fail closed",
         security: [],
         response: {
           200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer(), rateLimit: RateLimitStatus }),
-          503: Type.Object({
-            status: Type.String(),
-            feedLagMs: Type.Union([Type.Integer(), Type.Null()]),
-            rateLimit: RateLimitStatus,
-          }),
+          503: Type.Object(
+            {
+              status: Type.String(),
+              feedLagMs: Type.Union([Type.Integer(), Type.Null()]),
+              rateLimit: RateLimitStatus,
+            },
+            { description: "Not ready: stale, draining, or rate limits unavailable while failing closed" },
+          ),
         },
       },
     },
     async (_req, reply) => {
       const s = verifier.status();
       const lag = s.started ? Math.max(0, clock.now() - s.lastSyncAt) : null;
-      const fresh = verifier.isFresh(deps.maxStalenessMs ?? 5000);
       const rl = deps.limiter.status();
+      const rateLimit = { mode: rl.mode, up: rl.up, failure: rl.failOpen ? "open" : "closed" };
+      if (deps.draining?.()) return reply.code(503).send({ status: "draining", feedLagMs: lag, rateLimit });
+      const fresh = verifier.isFresh(deps.maxStalenessMs ?? 5000);
       // a Redis that is down while failing closed refuses limited keys: drain this node
       const ready = fresh && (rl.up || rl.failOpen);
       const status = !fresh ? "stale" : ready ? "ready" : "rate-limit-unavailable";
-      return reply.code(ready ? 200 : 503).send({
-        status,
-        feedLagMs: lag,
-        rateLimit: { mode: rl.mode, up: rl.up, failure: rl.failOpen ? "open" : "closed" },
-      });
+      return reply.code(ready ? 200 : 503).send({ status, feedLagMs: lag, rateLimit });
     },
   );
 
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    "/openapi.json",
+    {
+      schema: {
+        operationId: "getOpenApi",
+        tags: ["operations"],
+        summary: "This OpenAPI 3.1 document, generated from the route schemas",
+        security: [],
+        response: {
+          200: Type.Object(
+            { openapi: Type.String(), info: Type.Object({}), paths: Type.Object({}) },
+            { additionalProperties: true, description: "An OpenAPI 3.1 document" },
+          ),
+        },
+      },
+    },
+    // sent as a string: the document is not passed through the response serializer
+    async (_req, reply) => reply.type("application/json").send(JSON.stringify(app.swagger())),
+  );
   registerMetricsRoute(app, deps.metrics);
 }

@@ -3,11 +3,26 @@ import type { FastifyInstance } from "fastify";
 import { KeyrollError } from "../../core/errors.js";
 import type { RouteDeps } from "../deps.js";
 import { duration, time } from "../input.js";
+import { withHeaders } from "../openapi.js";
 import { Duration, errorResponses, Key } from "../schemas.js";
 import { iso } from "../views.js";
 import { KeyOnly, KeyParams, ReasonBody } from "./keys.js";
 
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{8,255}$/;
+/** Rollback takes no fields: no body, or `{}`. */
+const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]);
+
+/** The answer of a rotation. */
+export const RotatedKey = Type.Object({
+  key: Key,
+  secret: Type.String(),
+  version: Type.Integer(),
+  previous: Type.Union([
+    Type.Object({ version: Type.Integer(), expiresAt: Type.String({ format: "date-time" }) }),
+    Type.Null(),
+  ]),
+});
+
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 /** Rotation of a key's versions: rotate, roll back, revoke one version. */
 export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -28,13 +43,15 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "rotateKey",
         tags: ["rotation"],
         summary: "Rotate: add a new version; the previous one keeps working for the grace period",
         params: KeyParams,
         headers: Type.Object({
           "idempotency-key": Type.Optional(
             Type.String({
-              description: "8-255 printable chars; a retry with the same value returns the same successor",
+              description:
+                "1-255 printable ASCII chars (no spaces); a retry with the same value within 24 h returns the same successor",
             }),
           ),
         }),
@@ -66,15 +83,7 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            key: Key,
-            secret: Type.String(),
-            version: Type.Integer(),
-            previous: Type.Union([
-              Type.Object({ version: Type.Integer(), expiresAt: Type.String({ format: "date-time" }) }),
-              Type.Null(),
-            ]),
-          }),
+          201: withHeaders(RotatedKey, "Idempotent-Replayed"),
           ...errorResponses(404, 409, 422),
         },
       },
@@ -84,7 +93,7 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
       if (idem !== undefined && !IDEMPOTENCY_KEY_RE.test(idem)) {
         throw new KeyrollError(
           "INVALID_IDEMPOTENCY_KEY",
-          "Idempotency-Key must be 8-255 printable characters",
+          "Idempotency-Key must be 1-255 printable characters",
         );
       }
       const b = req.body;
@@ -122,14 +131,16 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: { id: string }; Body: Record<string, never> | null }>(
     "/v1/keys/:id/rollback",
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "rollbackKey",
         tags: ["rotation"],
         summary: "Make the previous version (still in grace) active again and revoke the newer one",
         params: KeyParams,
+        body: EmptyBody,
         response: { 200: KeyOnly, ...errorResponses(404, 409) },
       },
     },
@@ -141,6 +152,7 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "revokeKeyVersion",
         tags: ["rotation"],
         summary: "Revoke one version",
         params: Type.Object(

@@ -7,12 +7,12 @@ import { time } from "../input.js";
 import { errorResponses, IdParam, PageQuery, parsePage } from "../schemas.js";
 import { iso } from "../views.js";
 
-const Counts = Type.Record(Type.String(), Type.Integer(), {
+export const Counts = Type.Record(Type.String(), Type.Integer(), {
   description: "requests by outcome (VALID, EXPIRED, …)",
 });
 const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
-const UsageResponse = Type.Object({
+export const UsageResponse = Type.Object({
   keyId: Type.String(),
   granularity: Type.Union([Type.Literal("minute"), Type.Literal("hour")]),
   from: Type.String({ format: "date-time" }),
@@ -28,7 +28,7 @@ const UsageResponse = Type.Object({
   ),
 });
 
-const Rotation = Type.Object({
+export const Rotation = Type.Object({
   keyId: Type.String(),
   consumerId: Type.String(),
   startedAt: Type.String({ format: "date-time" }),
@@ -52,7 +52,7 @@ const Rotation = Type.Object({
   safeToRetire: Type.Boolean(),
 });
 
-const Alert = Type.Object({
+export const Alert = Type.Object({
   id: Type.String(),
   kind: Type.String(),
   keyId: Type.Union([Type.String(), Type.Null()]),
@@ -98,6 +98,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "getKeyUsage",
         tags: ["usage"],
         summary:
           "Requests per version and minute (or hour), by outcome; buckets without traffic are left out",
@@ -138,6 +139,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listRotations",
         tags: ["usage"],
         summary: "Keys in rotation: how much traffic moved to the new version, who still sends the old one",
         querystring: Type.Object(
@@ -176,6 +178,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:read" },
       schema: {
+        operationId: "listAlerts",
         tags: ["usage"],
         summary:
           "Alerts: failed rollovers, rejection and request spikes, a previous version used from a new address",
@@ -218,6 +221,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { scope: "keys:write" },
       schema: {
+        operationId: "acknowledgeAlert",
         tags: ["usage"],
         summary: "Acknowledge an alert; a repeat of it then opens a new one",
         params: IdParam("alr"),

@@ -16,6 +16,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
     {
       config: { scope: "verify" },
       schema: {
+        operationId: "verifyKey",
         tags: ["verify"],
         summary: "Verify a secret: is it valid now, for these scopes?",
         body: Type.Object(

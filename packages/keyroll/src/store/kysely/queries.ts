@@ -74,7 +74,8 @@ export function toVersion(r: KeyVersionsTable): VersionRecord {
   };
 }
 
-async function withVersions(db: Db, keys: KeysTable[]): Promise<KeyWithVersions[]> {
+/** Key rows with their versions, in the order given, in one more query. */
+export async function withVersions(db: Db, keys: KeysTable[]): Promise<KeyWithVersions[]> {
   if (keys.length === 0) return [];
   const rows = await db
     .selectFrom("key_versions")
@@ -143,17 +144,62 @@ export function reads(db: Db): StoreReads {
   };
 }
 
-/**
- * Writes over a transaction handle; `lockKey` and `serializeFeed` (a lock held until commit that
- * orders feed and audit appends) are supplied by the dialect.
- */
-export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () => Promise<void>): StoreTx {
+/** What a dialect supplies to `writes`: its locks, and (PostgreSQL) where feed and audit rows go. */
+export interface DialectWrites {
+  lockKey: StoreTx["lockKey"];
+  lockKeys: StoreTx["lockKeys"];
+  lockConsumer: StoreTx["lockConsumer"];
+  /** A lock held until commit, for the rare decisions that read across keys (see `StoreTx.serialize`). */
+  serialize?: () => Promise<void>;
+  /** Default: insert into `changes` now (SQLite, one writer at a time). */
+  appendChange?: StoreTx["appendChange"];
+  /** Default: chain onto `audit_log` now (SQLite, one writer at a time). */
+  appendAudit?: StoreTx["appendAudit"];
+}
+
+/** Writes over a transaction handle, with the dialect's locks and feed. */
+export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
     ...reads(db),
-    lockKey,
+    lockKey: dialect.lockKey,
+    lockKeys: dialect.lockKeys,
+    lockConsumer: dialect.lockConsumer,
     async serialize() {
-      await serializeFeed?.();
+      await dialect.serialize?.();
     },
+    appendChange:
+      dialect.appendChange ??
+      (async (c) => {
+        await db
+          .insertInto("changes")
+          .values({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })
+          .execute();
+      }),
+    appendAudit:
+      dialect.appendAudit ??
+      (async (entry: AuditInput) => {
+        assertStorableText(entry, "audit entry");
+        const last = await db
+          .selectFrom("audit_log")
+          .select("hash")
+          .orderBy("seq", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        const prevHash = last?.hash ?? GENESIS_HASH;
+        await db
+          .insertInto("audit_log")
+          .values({
+            id: entry.id,
+            at: entry.at,
+            actor: entry.actor,
+            action: entry.action,
+            target_id: entry.targetId,
+            data: JSON.stringify(entry.data),
+            prev_hash: prevHash,
+            hash: chainHash(prevHash, entry),
+          })
+          .execute();
+      }),
     async findConsumerByExternalId(externalId) {
       const r = await db
         .selectFrom("consumers")
@@ -332,39 +378,6 @@ export function writes(db: Db, lockKey: StoreTx["lockKey"], serializeFeed?: () =
             created_at: rec.createdAt,
           }),
         )
-        .execute();
-    },
-    async appendChange(c) {
-      // where writers run concurrently, seq order must be commit order, or a reader could pass a
-      // seq whose transaction commits later and miss it for good
-      await serializeFeed?.();
-      await db
-        .insertInto("changes")
-        .values({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })
-        .execute();
-    },
-    async appendAudit(entry: AuditInput) {
-      assertStorableText(entry, "audit entry");
-      await serializeFeed?.();
-      const last = await db
-        .selectFrom("audit_log")
-        .select("hash")
-        .orderBy("seq", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      await db
-        .insertInto("audit_log")
-        .values({
-          id: entry.id,
-          at: entry.at,
-          actor: entry.actor,
-          action: entry.action,
-          target_id: entry.targetId,
-          data: JSON.stringify(entry.data),
-          prev_hash: prevHash,
-          hash: chainHash(prevHash, entry),
-        })
         .execute();
     },
   };

@@ -57,6 +57,30 @@ export interface ChangesTable {
   created_at: number;
 }
 
+/** PostgreSQL only: a change committed but not yet given its feed position (decision 0011). */
+export interface PendingChangesTable {
+  id: Generated<number>;
+  ticket: number;
+  ord: number;
+  op: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  created_at: number;
+}
+
+/** PostgreSQL only: an audit entry committed but not yet chained (decision 0011). */
+export interface PendingAuditTable {
+  id: Generated<number>;
+  ticket: number;
+  ord: number;
+  audit_id: string;
+  at: number;
+  actor: string | null;
+  action: string;
+  target_id: string | null;
+  data: unknown;
+}
+
 export interface IdempotencyKeysTable {
   key_id: string;
   key_hash: string;
@@ -125,6 +149,8 @@ export interface Database {
   keys: KeysTable;
   key_versions: KeyVersionsTable;
   changes: ChangesTable;
+  pending_changes: PendingChangesTable;
+  pending_audit: PendingAuditTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   usage_minutes: UsageMinutesTable;

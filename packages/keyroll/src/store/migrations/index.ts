@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-change-notify.js";
 import * as m0003 from "./0003-usage.js";
+import * as m0004 from "./0004-linked-feed.js";
 import * as m0007 from "./0007-key-rate-limits.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
@@ -11,6 +12,7 @@ export const migrations: MigrationProvider = {
       "0001-init": m0001,
       "0002-change-notify": m0002,
       "0003-usage": m0003,
+      "0004-linked-feed": m0004,
       "0007-key-rate-limits": m0007,
     };
   },

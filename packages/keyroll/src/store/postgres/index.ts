@@ -1,29 +1,41 @@
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
-import { feed, reads, toKey, toVersion, writes } from "../kysely/queries.js";
+import { createGate, storeBusy } from "../gate.js";
+import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
+import { linkOnce, pendingWrites } from "./linker.js";
 
 // bigint columns hold epoch milliseconds and seqs: well inside 2^53, so numbers are exact
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Advisory lock ids (arbitrary constants, "kr" + purpose). */
 const LOCK_MIGRATE = 0x6b72_0001;
-const LOCK_FEED = 0x6b72_0002;
+/** Was the writers' lock of decision 0006; since 0011 only the linker takes it, for a few statements. */
+const LOCK_LINK = 0x6b72_0002;
 const LOCK_LEADER = 0x6b72_0003;
+/** `StoreTx.serialize`: the rare writes that decide across keys (first admin key, last admin key). */
+const LOCK_SERIAL = 0x6b72_0004;
+
+/** Connections beyond the write slots, so that feed reads and plain reads do not queue behind writers. */
+const READ_RESERVE = 3;
 
 const CHANNEL = "keyroll_changes";
+/** A node that releases leadership on a clean stop says so here, so a waiting node takes it at once. */
+const LEADER_CHANNEL = "keyroll_leader_released";
 
-function translate(err: unknown): unknown {
+function translate(err: unknown, poolFull: () => boolean = () => false, waitMs = 5_000): unknown {
   if (err instanceof KeyrollError) return err;
   const code = (err as { code?: unknown }).code;
   if (typeof code !== "string") {
     // pg reports a connection lost between statements without a code (and Kysely may replace the
     // original error with the failed ROLLBACK's)
     const message = err instanceof Error ? err.message : "";
+    // the pool's wait for a connection ran out while every connection was in use: overload
+    if (/timeout exceeded when trying to connect/i.test(message) && poolFull()) return storeBusy(waitMs, err);
     if (
       /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended/i.test(
         message,
@@ -37,6 +49,8 @@ function translate(err: unknown): unknown {
   if (code === "23505" || code === "40001" || code === "40P01") {
     return new KeyrollError("CONCURRENT_MODIFICATION", "the key changed concurrently; retry", undefined, err);
   }
+  // 55P03 lock_not_available: a row lock not granted within lock_timeout (the store wait)
+  if (code === "55P03") return storeBusy(waitMs, err);
   // connection failures, admin shutdown, cannot connect now
   if (/^(08|57P0)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code)) {
     return new KeyrollError("STORE_UNAVAILABLE", "the database is not reachable; retry", undefined, err);
@@ -54,15 +68,36 @@ function isConnectionError(err: unknown): boolean {
  * change feed pushed by LISTEN/NOTIFY, the leader chosen by an advisory lock.
  * @example const store = openPostgresStore("postgres://keyroll@db/keyroll"); await store.migrate();
  */
-export function openPostgresStore(url: string, opts: { poolSize?: number } = {}): Store {
+export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs?: number } = {}): Store {
+  const slots = opts.poolSize ?? 10;
+  const waitMs = opts.waitMs ?? 5_000;
+  const max = slots + READ_RESERVE;
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolSize ?? 10,
+    max,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: "keyroll",
     keepAlive: true,
+    // a row lock is waited for as long as a turn at the store, then the answer is STORE_BUSY
+    options: `-c lock_timeout=${waitMs}`,
   });
+  const gate = createGate(slots, waitMs);
+  const poolFull = () => pool.totalCount >= max && pool.idleCount === 0;
+  // the linker has a connection of its own: linking never waits behind the writers it links for
+  const linkPool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 0,
+    application_name: "keyroll-link",
+    keepAlive: true,
+  });
+  linkPool.on("error", () => undefined);
+  linkPool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
+
   // a client losing its server must not crash the process, idle (pool 'error') or checked out
   // for a transaction (the client's own 'error' between statements); the pool discards it on release
   pool.on("error", () => undefined);
@@ -77,10 +112,43 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
       try {
         return await fn(...a);
       } catch (err) {
-        throw translate(err);
+        throw translate(err, poolFull, waitMs);
       }
     };
   const r = reads(db);
+
+  // Node-local coalescing: a caller arriving while a link runs gets the next one, which starts
+  // after it and so sees the caller's commit; across nodes the link lock orders the linkers.
+  let linking: Promise<void> | null = null;
+  let nextLink: Promise<void> | null = null;
+  const linkAll = async () => {
+    await linkOnce(linkPool, LOCK_LINK);
+  };
+  const link = (): Promise<void> => {
+    if (linking) {
+      if (!nextLink) {
+        const go = () => {
+          nextLink = null;
+          return link();
+        };
+        nextLink = linking.then(go, go);
+      }
+      return nextLink;
+    }
+    linking = linkAll().finally(() => {
+      linking = null;
+    });
+    return linking;
+  };
+  /** Runs `fn` in a write slot: STORE_BUSY when none frees up within the wait. */
+  const inSlot = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await gate.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
 
   return {
     dialect: "postgres",
@@ -95,6 +163,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
       // a session lock on one connection: nodes starting together migrate one after another
       const client = await pool.connect();
       try {
+        // nodes starting together wait for the first one's migration however long it takes
+        await client.query("set lock_timeout = 0");
         await client.query("select pg_advisory_lock($1)", [LOCK_MIGRATE]);
         const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
         if (error) {
@@ -103,41 +173,91 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
         }
       } finally {
         await client.query("select pg_advisory_unlock($1)", [LOCK_MIGRATE]).catch(() => undefined);
+        await client.query("reset lock_timeout").catch(() => undefined);
         client.release();
       }
+      // rows a node queued before it died, linked now rather than at the next write
+      await link();
     },
 
     async close() {
+      await linking?.catch(() => undefined);
+      await nextLink?.catch(() => undefined);
+      await linkPool.end();
       await db.destroy();
     },
 
+    link: wrap(link),
+    stats: () => gate.stats(),
+
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      let out: T;
       try {
-        return await db.transaction().execute(async (trx) => {
-          // every writer takes the feed lock first: one lock order (feed, then keys) for all
-          // transactions, so none can deadlock, and seq order is commit order
-          await sql`select pg_advisory_xact_lock(${LOCK_FEED})`.execute(trx);
-          const lockKey: StoreTx["lockKey"] = async (id) => {
-            const k = await trx
-              .selectFrom("keys")
-              .selectAll()
-              .where("id", "=", id)
-              .forUpdate()
-              .executeTakeFirst();
-            if (!k) return undefined;
-            const vs = await trx
-              .selectFrom("key_versions")
-              .selectAll()
-              .where("key_id", "=", id)
-              .orderBy("version")
-              .execute();
-            return { key: toKey(k), versions: vs.map(toVersion) };
-          };
-          return fn(writes(trx, lockKey, async () => undefined));
-        });
+        out = await inSlot(() =>
+          db.transaction().execute(async (trx) => {
+            // No lock across writers here (decision 0011): writers of one key order themselves by
+            // its row lock; feed and audit rows are queued and linked after commit, below.
+            const lockKey: StoreTx["lockKey"] = async (id) => {
+              const k = await trx
+                .selectFrom("keys")
+                .selectAll()
+                .where("id", "=", id)
+                .forUpdate()
+                .executeTakeFirst();
+              if (!k) return undefined;
+              const vs = await trx
+                .selectFrom("key_versions")
+                .selectAll()
+                .where("key_id", "=", id)
+                .orderBy("version")
+                .execute();
+              return { key: toKey(k), versions: vs.map(toVersion) };
+            };
+            const lockKeys: StoreTx["lockKeys"] = async (ids) => {
+              if (ids.length === 0) return [];
+              // one order for every bulk writer: row locks are taken as the sorted rows come out
+              const ks = await trx
+                .selectFrom("keys")
+                .selectAll()
+                .where("id", "in", [...ids])
+                .orderBy("id")
+                .forUpdate()
+                .execute();
+              return withVersions(trx, ks);
+            };
+            const lockConsumer: StoreTx["lockConsumer"] = async (id, mode) => {
+              const q = trx.selectFrom("consumers").selectAll().where("id", "=", id);
+              const c = await (mode === "share" ? q.forShare() : q.forUpdate()).executeTakeFirst();
+              return c ? toConsumer(c) : undefined;
+            };
+            const pending = pendingWrites(trx);
+            const result = await fn(
+              writes(trx, {
+                lockKey,
+                lockKeys,
+                lockConsumer,
+                serialize: async () => {
+                  // rare and short (first admin key at boot, last admin key): waited for however
+                  // long it takes, so that a node starting beside another does not fail its boot
+                  await sql`select set_config('lock_timeout', '0', true)`.execute(trx);
+                  await sql`select pg_advisory_xact_lock(${LOCK_SERIAL})`.execute(trx);
+                },
+                appendChange: pending.appendChange,
+                appendAudit: pending.appendAudit,
+              }),
+            );
+            // queued last, after every lock this transaction took (decision 0011)
+            await pending.flush();
+            return result;
+          }),
+        );
       } catch (err) {
-        throw translate(err);
+        throw translate(err, poolFull, waitMs);
       }
+      // committed: link it (with whatever else committed meanwhile) before the caller reads the
+      // feed. A failure here loses nothing: the rows stay queued for the next link, by any node.
+      await link().catch(() => undefined);
+      return out;
     },
 
     usage: (() => {
@@ -160,7 +280,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
             rows: readonly UsageRow[],
             addresses: readonly AddressRow[],
             lastUsed?: ReadonlyArray<{ keyId: string; version: number; at: number }>,
-          ) => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed)),
+          ) => inSlot(() => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed))),
         ),
       };
     })(),
@@ -235,6 +355,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
       // does, the server releases the lock and another node's next try takes it
       let client: pg.Client | undefined;
       let held = false;
+      let onReleased: (() => void) | undefined;
       const drop = () => {
         held = false;
         const c = client;
@@ -257,8 +378,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
                 held = false;
                 if (client === c) client = undefined;
               });
+              c.on("notification", (msg) => {
+                if (msg.channel === LEADER_CHANNEL && !held) onReleased?.();
+              });
               client = c;
               await c.connect();
+              await c.query(`listen ${LEADER_CHANNEL}`);
             }
             if (held) {
               await client.query("select 1");
@@ -276,9 +401,18 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
           }
         },
         async release() {
-          if (client && held)
-            await client.query("select pg_advisory_unlock($1)", [LOCK_LEADER]).catch(() => undefined);
+          if (client && held) {
+            // unlocked first: whoever hears the notification finds the lock free
+            const c = client;
+            await c
+              .query("select pg_advisory_unlock($1)", [LOCK_LEADER])
+              .then(() => c.query(`select pg_notify('${LEADER_CHANNEL}', '')`))
+              .catch(() => undefined);
+          }
           drop();
+        },
+        onReleased(fn) {
+          onReleased = fn;
         },
       };
     },

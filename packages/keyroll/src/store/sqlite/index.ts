@@ -1,8 +1,9 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
+import { storeBusy, waitRecorder } from "../gate.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
@@ -14,7 +15,8 @@ function translate(err: unknown): unknown {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== "string") return err;
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-    return new KeyrollError("STORE_UNAVAILABLE", "the database is busy; retry", undefined, err);
+    // another process (a gateway on the same file) held the write lock past busy_timeout
+    return new KeyrollError("STORE_BUSY", "the database is busy; retry", undefined, err);
   }
   if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
     return new KeyrollError("CONCURRENT_MODIFICATION", "the key changed concurrently; retry", undefined, err);
@@ -23,12 +25,48 @@ function translate(err: unknown): unknown {
 }
 
 /**
+ * Makes sure `file` exists with mode 0600 when it is new (SQLite gives its -wal and -shm files the
+ * database file's mode), in a directory created 0700 when Keyroll creates it. An existing file is
+ * left as it is; `warn` hears when other users of the machine can read it.
+ */
+function prepareFile(file: string, warn: (data: Record<string, unknown>, msg: string) => void): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let fd: number | undefined;
+  try {
+    // wx: created here, or not at all; the mode is given at creation, so no moment with wider access
+    fd = openSync(file, "wx", 0o600);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EEXIST") throw err;
+  }
+  if (fd !== undefined) {
+    closeSync(fd);
+    return;
+  }
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o004) {
+    warn(
+      { file, mode: `0${mode.toString(8)}` },
+      "the database file is readable by every user of this machine; restrict it with chmod 600",
+    );
+  }
+}
+
+/**
  * The embedded default store: one SQLite file (WAL, fully synced commits) that other processes
- * on the same machine may share.
+ * on the same machine may share. A new file is created with mode 0600.
  * @example const store = openSqliteStore("./keyroll.db"); await store.migrate();
  */
-export function openSqliteStore(file: string): Store {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+export function openSqliteStore(
+  file: string,
+  opts: {
+    waitMs?: number | undefined;
+    maxBatch?: number | undefined;
+    warn?: ((data: Record<string, unknown>, msg: string) => void) | undefined;
+  } = {},
+): Store {
+  const waitMs = opts.waitMs ?? 5_000;
+  const maxBatch = opts.maxBatch ?? 256;
+  if (file !== ":memory:" && file !== "") prepareFile(file, opts.warn ?? (() => undefined));
   const conn = new SQLite(file);
   conn.pragma("journal_mode = WAL");
   // FULL: a commit that was acknowledged survives a crash of the process and of the machine
@@ -38,20 +76,98 @@ export function openSqliteStore(file: string): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
   const f = feed(db);
 
-  // One connection, held for the whole callback. BEGIN IMMEDIATE takes the write lock up front, so
-  // a second process on the same file waits (busy_timeout) instead of failing half-way with
-  // SQLITE_BUSY on lock upgrade.
-  const inTx = <T>(fn: (c: Kysely<Database>) => Promise<T>): Promise<T> =>
+  // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
+  // process on the same file waits (busy_timeout) instead of failing half-way with SQLITE_BUSY on
+  // lock upgrade. Transactions that queue while one commits run next, together: one BEGIN, each in
+  // its own savepoint (a failure rolls back only its own writes), one COMMIT, one flush to disk.
+  // Each caller is answered only after that COMMIT.
+  interface Job {
+    run: (c: Kysely<Database>) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+    at: number;
+    timer: NodeJS.Timeout;
+  }
+  const queue: Job[] = [];
+  const rec = waitRecorder();
+  let committing = false;
+  let commits = 0;
+
+  const runBatch = (batch: Job[]) =>
     db.connection().execute(async (c) => {
       await sql`begin immediate`.execute(c);
+      const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
       try {
-        const out = await fn(c);
+        for (const job of batch) {
+          if (batch.length === 1) {
+            results.push({ ok: true, value: await job.run(c) });
+            continue;
+          }
+          await sql`savepoint job`.execute(c);
+          try {
+            const value = await job.run(c);
+            await sql`release job`.execute(c);
+            results.push({ ok: true, value });
+          } catch (error) {
+            // if even this fails the transaction is gone: the outer catch fails the whole batch
+            await sql`rollback to job`.execute(c);
+            await sql`release job`.execute(c);
+            results.push({ ok: false, error });
+          }
+        }
         await sql`commit`.execute(c);
-        return out;
+        commits++;
       } catch (err) {
-        await sql`rollback`.execute(c);
-        throw translate(err);
+        await sql`rollback`.execute(c).catch(() => undefined);
+        // a single job's own failure is its answer; a failed COMMIT or savepoint fails them all
+        for (const job of batch) job.reject(translate(err));
+        return;
       }
+      batch.forEach((job, i) => {
+        const r = results[i]!;
+        if (r.ok) job.resolve(r.value);
+        else job.reject(translate(r.error));
+      });
+    });
+
+  const drain = async () => {
+    if (committing) return;
+    committing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        const now = performance.now();
+        for (const job of batch) {
+          clearTimeout(job.timer);
+          rec.observe(now - job.at);
+        }
+        await runBatch(batch).catch((err) => {
+          for (const job of batch) job.reject(translate(err));
+        });
+      }
+    } finally {
+      committing = false;
+    }
+  };
+
+  const inTx = <T>(fn: (c: Kysely<Database>) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const job: Job = {
+        run: fn,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        at: performance.now(),
+        timer: setTimeout(() => {
+          const i = queue.indexOf(job);
+          if (i < 0) return;
+          queue.splice(i, 1);
+          rec.observe(performance.now() - job.at);
+          rec.busy();
+          reject(storeBusy(waitMs));
+        }, waitMs),
+      };
+      queue.push(job);
+      void drain();
     });
 
   return {
@@ -68,8 +184,21 @@ export function openSqliteStore(file: string): Store {
       await db.destroy();
     },
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      return inTx((c) => fn(writes(c, async (id) => reads(c).getKey(id))));
+      return inTx((c) => {
+        const r = reads(c);
+        // one writer at a time: the write lock is the lock
+        return fn(
+          writes(c, {
+            lockKey: (id) => r.getKey(id),
+            lockKeys: async (ids) =>
+              (await r.getKeys([...new Set(ids)])).sort((a, b) => (a.key.id < b.key.id ? -1 : 1)),
+            lockConsumer: (id) => r.getConsumer(id),
+          }),
+        );
+      });
     },
+    async link() {},
+    stats: () => ({ waiting: queue.length, inUse: committing ? 1 : 0, size: 1, commits, ...rec.snapshot() }),
     usage: {
       ...usageReads(db),
       flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),

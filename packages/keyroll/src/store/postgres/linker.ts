@@ -1,0 +1,188 @@
+import { type Kysely, sql } from "kysely";
+import type pg from "pg";
+import { chainHash, GENESIS_HASH } from "../../core/audit.js";
+import { assertStorableText } from "../../core/metadata.js";
+import type { Database } from "../kysely/schema.js";
+import type { AuditInput, StoreTx } from "../types.js";
+
+// Decision 0011: on PostgreSQL a writer queues its feed and audit rows just before its commit;
+// after the commit, one linker at a time (a short advisory lock around one small transaction)
+// gives them their feed positions and chains their hashes, for every writer that committed
+// meanwhile. No writer holds a lock shared with other keys' writers through its commit.
+
+type Db = Kysely<Database>;
+
+/**
+ * `appendChange` and `appendAudit` of a PostgreSQL writer: kept in memory, queued by `flush` in
+ * one statement at the end of the transaction, under one ticket drawn then (after every lock the
+ * transaction took, so a writer that waited for another's lock gets a later ticket).
+ */
+export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAudit"> & {
+  flush(): Promise<void>;
+} {
+  const changes: Array<{
+    op: string;
+    key_id: string | null;
+    consumer_id: string | null;
+    created_at: number;
+  }> = [];
+  const audit: Array<{
+    audit_id: string;
+    at: number;
+    actor: string | null;
+    action: string;
+    target_id: string | null;
+    data: unknown;
+  }> = [];
+  return {
+    async appendChange(c) {
+      changes.push({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at });
+    },
+    async appendAudit(entry: AuditInput) {
+      assertStorableText(entry, "audit entry");
+      audit.push({
+        audit_id: entry.id,
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        target_id: entry.targetId,
+        data: entry.data,
+      });
+    },
+    async flush() {
+      if (changes.length === 0 && audit.length === 0) return;
+      await sql`
+        with t as (select nextval('pending_ticket') as ticket),
+        c as (
+          insert into pending_changes (ticket, ord, op, key_id, consumer_id, created_at)
+          select t.ticket, x.ord, x.op, x.key_id, x.consumer_id, x.created_at
+            from t, jsonb_to_recordset(${JSON.stringify(changes.map((r, ord) => ({ ...r, ord })))}::jsonb)
+              as x(ord integer, op text, key_id text, consumer_id text, created_at bigint)
+          returning 1
+        )
+        insert into pending_audit (ticket, ord, audit_id, at, actor, action, target_id, data)
+        select t.ticket, x.ord, x.audit_id, x.at, x.actor, x.action, x.target_id, x.data
+          from t, jsonb_to_recordset(${JSON.stringify(audit.map((r, ord) => ({ ...r, ord })))}::jsonb)
+            as x(ord integer, audit_id text, at bigint, actor text, action text, target_id text, data jsonb)`.execute(
+        db,
+      );
+      changes.length = 0;
+      audit.length = 0;
+    },
+  };
+}
+
+/**
+ * One link, on a connection of its own: takes the link lock (a session lock, so that the snapshot
+ * below is taken only once the previous linker has committed), then in one REPEATABLE READ
+ * transaction (one snapshot for both tables: a writer's change and its audit entry are linked
+ * together) moves every committed pending change into `changes` (seq = the last seq + 1, 2, …
+ * in (ticket, ord) order) and every pending audit entry onto the chain, and releases the lock
+ * after its commit. Four round trips (three without audit entries), whatever the number of rows.
+ * Returns how many of each it moved.
+ */
+export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes: number; audit: number }> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`select pg_advisory_lock(${lockId})`);
+    try {
+      // one simple-protocol round trip: the statements run in order, in the transaction BEGIN opens
+      const results = (await client.query(`
+        begin isolation level repeatable read;
+        with picked as (
+          delete from pending_changes returning ticket, ord, op, key_id, consumer_id, created_at
+        ),
+        base as (select coalesce(max(seq), 0) as s from changes),
+        ins as (
+          insert into changes (seq, op, key_id, consumer_id, created_at)
+          select base.s + row_number() over (order by picked.ticket, picked.ord),
+                 op, key_id, consumer_id, created_at
+            from picked, base
+          returning seq
+        )
+        select count(*)::int as n from ins;
+        delete from pending_audit returning ticket, ord, audit_id, at, actor, action, target_id, data;
+        select seq, hash from audit_log order by seq desc limit 1;
+      `)) as unknown as pg.QueryResult[];
+      const changes = Number(results[1]!.rows[0]?.n ?? 0);
+      const pending = results[2]!.rows as Array<{
+        ticket: number;
+        ord: number;
+        audit_id: string;
+        at: number;
+        actor: string | null;
+        action: string;
+        target_id: string | null;
+        data: unknown;
+      }>;
+      if (pending.length > 0) {
+        const last = results[3]!.rows[0] as { seq: number; hash: string } | undefined;
+        await client.query(...auditInsert(pending, last));
+      }
+      await client.query("commit");
+      return { changes, audit: pending.length };
+    } catch (err) {
+      broken = err as Error;
+      await client.query("rollback").catch(() => undefined);
+      throw err;
+    } finally {
+      await client.query(`select pg_advisory_unlock(${lockId})`).catch((err: Error) => {
+        broken = err;
+      });
+    }
+  } finally {
+    // a connection that failed mid-link is dropped (its session lock goes with it)
+    client.release(broken);
+  }
+}
+
+/** The INSERT of a batch of audit entries chained onto `last`, in (ticket, ord) order. */
+function auditInsert(
+  pending: Array<{
+    ticket: number;
+    ord: number;
+    audit_id: string;
+    at: number;
+    actor: string | null;
+    action: string;
+    target_id: string | null;
+    data: unknown;
+  }>,
+  last: { seq: number; hash: string } | undefined,
+): [string, unknown[]] {
+  pending.sort((a, b) => Number(a.ticket) - Number(b.ticket) || a.ord - b.ord);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let seq = Number(last?.seq ?? 0);
+  const rows = pending.map((r) => {
+    const entry = {
+      id: r.audit_id,
+      at: Number(r.at),
+      actor: r.actor,
+      action: r.action,
+      targetId: r.target_id,
+      data: r.data,
+    };
+    const hash = chainHash(prevHash, entry);
+    const row = {
+      seq: ++seq,
+      id: entry.id,
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      target_id: entry.targetId,
+      data: entry.data,
+      prev_hash: prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  return [
+    `insert into audit_log (seq, id, at, actor, action, target_id, data, prev_hash, hash)
+     select seq, id, at, actor, action, target_id, data, prev_hash, hash
+       from jsonb_to_recordset($1::jsonb) as x(seq bigint, id text, at bigint, actor text, action text,
+            target_id text, data jsonb, prev_hash text, hash text)`,
+    [JSON.stringify(rows)],
+  ];
+}

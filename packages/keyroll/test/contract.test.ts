@@ -1,0 +1,531 @@
+// The contract, checked from outside: a listening node serves /openapi.json; every documented
+// operation is driven over real HTTP (its success and each error it can give), and every answer's
+// status, content type, headers and body are checked against that document with ajv, which knows
+// nothing of the route code. An answer with a status its operation does not list fails; a route
+// the server serves that the document lacks fails; a documented status no case drives fails.
+//
+// A new route: add its success (and its own 404/409/422 …) to `specific` below. The generic
+// errors (400, 401, 403, 413, 415, 431) are derived from the document and driven for every
+// operation without further ado.
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { type IncomingHttpHeaders, request } from "node:http";
+import { connect } from "node:net";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import * as ajvFormats from "ajv-formats";
+import { MINUTE, SECOND, T0 } from "./contract-fixtures.js";
+import { ADMIN_KEY, type TestNode } from "./helpers.js";
+import { type ManualClock, quietNode } from "./usage-fixtures.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: the served document and bodies are read field by field
+type Json = any;
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  body: Json;
+}
+interface Req {
+  /** the admin key to send; null sends no Authorization */
+  auth?: string | null;
+  body?: unknown;
+  raw?: string;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+let node: TestNode;
+let clock: ManualClock;
+let base: URL;
+let doc: Json;
+const ops = new Map<string, { method: string; path: string; op: Json }>();
+const covered = new Map<string, Set<number>>();
+/** A URL and body each operation succeeded with, for the generic error cases. */
+const good = new Map<string, { url: string; body?: unknown }>();
+
+function send(method: string, url: string, req: Req = {}): Promise<Answer> {
+  const auth = req.auth === undefined ? ADMIN_KEY : req.auth;
+  const payload =
+    req.raw !== undefined ? req.raw : req.body !== undefined ? JSON.stringify(req.body) : undefined;
+  const headers: Record<string, string | number> = {
+    ...(auth !== null && { authorization: `Bearer ${auth}` }),
+    ...(payload !== undefined && {
+      "content-type": req.type ?? "application/json",
+      "content-length": Buffer.byteLength(payload),
+    }),
+    ...req.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const r = request(
+      { host: base.hostname, port: base.port, method, path: url, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, text, body });
+        });
+      },
+    );
+    r.on("error", reject);
+    r.end(payload);
+  });
+}
+
+// ---- the validator: compiled from the served document only ----
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+(ajvFormats.default as unknown as (a: Ajv2020) => void)(ajv);
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(key: string, schema: Json): ValidateFunction {
+  let v = compiled.get(key);
+  if (!v) {
+    // the document's own refs point at its components; they are registered once as "doc"
+    const text = JSON.stringify(schema).replaceAll('"#/components/schemas/', '"doc#/$defs/');
+    v = ajv.compile(JSON.parse(text));
+    compiled.set(key, v);
+  }
+  return v;
+}
+
+function params(mediaType: string): { type: string; params: Map<string, string> } {
+  const [type, ...rest] = mediaType.split(";").map((p) => p.trim().toLowerCase());
+  return { type: type!, params: new Map(rest.map((p) => p.split("=") as [string, string])) };
+}
+
+/** The documented media type `actual` is (its type, and every parameter the document names). */
+function mediaOf(content: Record<string, unknown>, actual: string): string | undefined {
+  const a = params(actual);
+  return Object.keys(content).find((m) => {
+    const d = params(m);
+    return d.type === a.type && [...d.params].every(([k, v]) => a.params.get(k) === v);
+  });
+}
+
+/** Checks one answer of `opId` against the document, and records its status as driven. */
+function check(opId: string, a: Answer, what: string): void {
+  const entry = ops.get(opId);
+  assert.ok(entry, `${opId} is not in the document`);
+  const at = `${opId} (${what}) → ${a.status} ${a.text.slice(0, 300)}`;
+  const r = entry.op.responses[String(a.status)];
+  assert.ok(r, `${at}: the document does not list this status for the operation`);
+  if (r.content) {
+    const ct = String(a.headers["content-type"] ?? "");
+    const media = mediaOf(r.content, ct);
+    assert.ok(media, `${at}: content type ${ct} is not one of ${Object.keys(r.content).join(", ")}`);
+    if (params(media).type.endsWith("json")) {
+      assert.notEqual(a.body, undefined, `${at}: the body is not JSON`);
+      const v = validator(`${opId} ${a.status} ${media}`, r.content[media].schema);
+      assert.ok(v(a.body), `${at}: body differs from the schema: ${ajv.errorsText(v.errors)}`);
+    } else {
+      assert.ok(a.text.length > 0, `${at}: empty body`);
+    }
+    if (media === "application/problem+json") assert.equal(a.body.status, a.status, `${at}: problem.status`);
+  }
+  const documented = r.headers ?? {};
+  for (const [name, h] of Object.entries<Json>(documented)) {
+    const def = h.$ref ? doc.components.headers[h.$ref.split("/").pop()] : h;
+    const value = a.headers[name.toLowerCase()];
+    if (def.required) assert.notEqual(value, undefined, `${at}: header ${name} is required`);
+    if (value !== undefined) {
+      const v = validator(`header ${name}`, def.schema);
+      assert.ok(v(value), `${at}: header ${name}: ${value} ${ajv.errorsText(v.errors)}`);
+    }
+  }
+  // a header of Keyroll's own sent where the document does not say so
+  for (const name of Object.keys(doc.components.headers)) {
+    if (a.headers[name.toLowerCase()] !== undefined) {
+      assert.ok(documented[name], `${at}: sends ${name}, which this response does not document`);
+    }
+  }
+  covered.get(opId)!.add(a.status);
+  checked++;
+}
+let checked = 0;
+
+/** Sends, asserts the status, checks the answer against the document. */
+async function expect(opId: string, status: number, method: string, url: string, req: Req = {}) {
+  const a = await send(method, url, req);
+  assert.equal(a.status, status, `${opId} ${method} ${url}: ${a.text.slice(0, 400)}`);
+  check(opId, a, `${method} ${url}`);
+  if (status < 300 && !good.has(opId)) good.set(opId, { url, body: req.body });
+  return a;
+}
+
+const problemCode = (a: Answer, code: string) => assert.equal(a.body.code, code, a.text);
+
+before(async () => {
+  ({ node, clock } = await quietNode());
+  base = new URL(await node.kr.app.listen({ host: "127.0.0.1", port: 0 }));
+  const d = await send("GET", "/openapi.json", { auth: null });
+  assert.equal(d.status, 200);
+  doc = d.body;
+  ajv.addSchema({ $id: "doc", $defs: doc.components.schemas });
+  for (const [path, item] of Object.entries<Json>(doc.paths)) {
+    for (const [method, op] of Object.entries<Json>(item)) {
+      assert.ok(op.operationId, `${method} ${path} has an operationId`);
+      assert.ok(!ops.has(op.operationId), `operationId ${op.operationId} is unique`);
+      ops.set(op.operationId, { method: method.toUpperCase(), path, op });
+      covered.set(op.operationId, new Set());
+    }
+  }
+});
+after(() => node.close());
+
+test("every route the server serves is a documented operation, and every operation is served", () => {
+  // Fastify's own route list, parsed from its printed tree (full paths with commonPrefix: false)
+  const served = new Set<string>();
+  const stack: string[] = [];
+  for (const line of node.kr.app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join("").replace(/:(\w+)/g, "{$1}");
+    for (const method of m[3]?.split(", ") ?? []) served.add(`${method} ${path}`);
+  }
+  assert.ok(served.size >= 20, `parsed the route list: ${[...served].join(", ")}`);
+  const documented = new Set([...ops.values()].map((o) => `${o.method} ${o.path}`));
+  for (const s of served) {
+    // HEAD is Fastify's automatic twin of a GET: same answer without the body (RFC 9110)
+    if (s.startsWith("HEAD ")) {
+      assert.ok(documented.has(s.replace("HEAD", "GET")), `${s} twins a documented GET`);
+      continue;
+    }
+    assert.ok(documented.has(s), `${s} is served but not in /openapi.json`);
+  }
+  for (const d of documented) assert.ok(served.has(d), `${d} is documented but not served`);
+});
+
+test("every operation's success and its own errors, checked against the document", async () => {
+  // public operations
+  await expect("getHealth", 200, "GET", "/healthz", { auth: null });
+  await expect("getReadiness", 200, "GET", "/readyz", { auth: null });
+  const metrics = await expect("getMetrics", 200, "GET", "/metrics", { auth: null });
+  assert.match(metrics.text, /^# HELP /m);
+  await expect("getOpenApi", 200, "GET", "/openapi.json", { auth: null });
+
+  // consumers
+  const c = await expect("createConsumer", 201, "POST", "/v1/consumers", {
+    body: { name: "acme", externalId: "ext-1", metadata: { plan: "pro" } },
+  });
+  const con = c.body.id as string;
+  const other = (await expect("createConsumer", 201, "POST", "/v1/consumers", { body: { name: "other" } }))
+    .body.id as string;
+  problemCode(
+    await expect("createConsumer", 409, "POST", "/v1/consumers", {
+      body: { name: "b", externalId: "ext-1" },
+    }),
+    "EXTERNAL_ID_TAKEN",
+  );
+  const list = await expect("listConsumers", 200, "GET", "/v1/consumers?limit=200");
+  const adminCon = list.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id as string;
+  await expect("getConsumer", 200, "GET", `/v1/consumers/${con}`);
+  const noCon = "con_00000000000000000000000000";
+  problemCode(await expect("getConsumer", 404, "GET", `/v1/consumers/${noCon}`), "CONSUMER_NOT_FOUND");
+  problemCode(await expect("listConsumers", 400, "GET", "/v1/consumers?cursor=nope"), "INVALID_CURSOR");
+  await expect("updateConsumer", 200, "PATCH", `/v1/consumers/${con}`, { body: { name: "acme inc" } });
+  await expect("updateConsumer", 404, "PATCH", `/v1/consumers/${noCon}`, { body: { name: "x" } });
+  problemCode(
+    await expect("updateConsumer", 409, "PATCH", `/v1/consumers/${other}`, { body: { externalId: "ext-1" } }),
+    "EXTERNAL_ID_TAKEN",
+  );
+
+  // admin keys with too little scope, and an ordinary key, for the 403s
+  const adminKey = async (scopes: string[]) =>
+    (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: adminCon, scopes } })).body;
+  const verifyOnly = await adminKey(["verify"]);
+  const readOnly = await adminKey(["keys:read"]);
+
+  // keys
+  const k = await expect("createKey", 201, "POST", "/v1/keys", {
+    body: { consumerId: con, name: "prod", scopes: ["orders:read"] },
+  });
+  const key = k.body.key.id as string;
+  const ordinary = k.body.secret as string;
+  const noKey = "key_00000000000000000000000000";
+  problemCode(
+    await expect("createKey", 404, "POST", "/v1/keys", { body: { consumerId: noCon } }),
+    "CONSUMER_NOT_FOUND",
+  );
+  const imported = "imported_secret_0123456789_abcdef";
+  await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: other, secret: imported } });
+  problemCode(
+    await expect("createKey", 409, "POST", "/v1/keys", { body: { consumerId: con, secret: imported } }),
+    "SECRET_ALREADY_EXISTS",
+  );
+  // docs/errors.md: a length the schema refuses is VALIDATION_FAILED; bad characters INVALID_SECRET
+  problemCode(
+    await expect("createKey", 400, "POST", "/v1/keys", { body: { consumerId: con, secret: "abcde" } }),
+    "VALIDATION_FAILED",
+  );
+  problemCode(
+    await expect("createKey", 400, "POST", "/v1/keys", {
+      body: { consumerId: con, secret: "has spaces in it 0123456789" },
+    }),
+    "INVALID_SECRET",
+  );
+  // docs/errors.md: an empty body is no body, so a route that needs one says VALIDATION_FAILED
+  problemCode(await expect("createKey", 400, "POST", "/v1/keys", { raw: "" }), "VALIDATION_FAILED");
+  await expect("listKeys", 200, "GET", `/v1/keys?consumerId=${con}&state=active&limit=10`);
+  await expect("getKey", 200, "GET", `/v1/keys/${key}`);
+  problemCode(await expect("getKey", 404, "GET", `/v1/keys/${noKey}`), "KEY_NOT_FOUND");
+  await expect("updateKey", 200, "PATCH", `/v1/keys/${key}`, { body: { name: "production", metadata: {} } });
+  await expect("updateKey", 404, "PATCH", `/v1/keys/${noKey}`, { body: { name: "x" } });
+
+  // a failed rollover, for the alerts: v1 used from an address, rotated, used after its grace
+  const alerted = (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: other } })).body;
+  clock.set(T0 + 10 * SECOND);
+  await expect("verifyKey", 200, "POST", "/v1/verify", {
+    body: { key: alerted.secret, clientIp: "203.0.113.7" },
+  });
+  await node.kr.verifier.flush();
+  clock.set(T0 + MINUTE);
+  await expect("rotateKey", 201, "POST", `/v1/keys/${alerted.key.id}/rotate`, {
+    body: { gracePeriod: "10m" },
+  });
+  clock.set(T0 + 12 * MINUTE);
+  const late = await expect("verifyKey", 200, "POST", "/v1/verify", {
+    body: { key: alerted.secret, clientIp: "203.0.113.7" },
+  });
+  assert.equal(late.body.code, "EXPIRED");
+  await node.kr.verifier.flush();
+  const alerts = await expect("listAlerts", 200, "GET", `/v1/alerts?state=open&keyId=${alerted.key.id}`);
+  const alert = alerts.body.data[0]?.id as string;
+  assert.ok(alert, alerts.text);
+  await expect("acknowledgeAlert", 200, "POST", `/v1/alerts/${alert}/ack`);
+  problemCode(
+    await expect("acknowledgeAlert", 404, "POST", "/v1/alerts/alr_00000000000000000000000000/ack"),
+    "ALERT_NOT_FOUND",
+  );
+
+  // rotation: Idempotency-Key of any 1-255 printable characters; a replay says so
+  const rot = { body: { gracePeriod: "1h", reason: "quarterly" }, headers: { "idempotency-key": "r1" } };
+  const r1 = await expect("rotateKey", 201, "POST", `/v1/keys/${key}/rotate`, rot);
+  assert.equal(r1.headers["idempotent-replayed"], undefined);
+  const replay = await expect("rotateKey", 201, "POST", `/v1/keys/${key}/rotate`, rot);
+  assert.equal(replay.headers["idempotent-replayed"], "true");
+  assert.equal(replay.body.secret, r1.body.secret);
+  problemCode(
+    await expect("rotateKey", 422, "POST", `/v1/keys/${key}/rotate`, { ...rot, body: { gracePeriod: "2h" } }),
+    "IDEMPOTENCY_KEY_REUSED",
+  );
+  problemCode(
+    await expect("rotateKey", 400, "POST", `/v1/keys/${key}/rotate`, {
+      body: { gracePeriod: "1h" },
+      headers: { "idempotency-key": "has space" },
+    }),
+    "INVALID_IDEMPOTENCY_KEY",
+  );
+  problemCode(
+    await expect("rotateKey", 400, "POST", `/v1/keys/${key}/rotate`, { body: { gracePeriod: "forever" } }),
+    "INVALID_DURATION",
+  );
+  await expect("rotateKey", 404, "POST", `/v1/keys/${noKey}/rotate`, { body: { gracePeriod: "1h" } });
+
+  // verify: the version in grace is VALID, deprecated, with a Sunset header
+  const inGrace = await expect("verifyKey", 200, "POST", "/v1/verify", { body: { key: ordinary } });
+  assert.equal(inGrace.body.deprecated, true);
+  assert.match(String(inGrace.headers.sunset), /GMT$/);
+  await expect("verifyKey", 200, "POST", "/v1/verify", { body: { key: "kr_live_nothing", scopes: ["a:b"] } });
+
+  // usage and rotations
+  await expect("getKeyUsage", 200, "GET", `/v1/keys/${key}/usage?granularity=hour`);
+  await expect("getKeyUsage", 404, "GET", `/v1/keys/${noKey}/usage`);
+  const rotations = await expect("listRotations", 200, "GET", "/v1/rotations?state=active");
+  assert.ok(rotations.body.data.some((x: { keyId: string }) => x.keyId === key));
+
+  // rollback, with {} as the README sends it, and with no body at all; 409 with nothing to return to
+  await expect("rollbackKey", 200, "POST", `/v1/keys/${key}/rollback`, { body: {} });
+  problemCode(await expect("rollbackKey", 409, "POST", `/v1/keys/${key}/rollback`), "ROLLBACK_NOT_POSSIBLE");
+  await expect("rollbackKey", 404, "POST", `/v1/keys/${noKey}/rollback`, { body: {} });
+
+  // revoking one version (no body, or a reason); the active one alone is 409
+  const r2 = await expect("rotateKey", 201, "POST", `/v1/keys/${key}/rotate`, {
+    body: { gracePeriod: "1h" },
+  });
+  await expect("revokeKeyVersion", 200, "POST", `/v1/keys/${key}/versions/1/revoke`);
+  problemCode(
+    await expect("revokeKeyVersion", 409, "POST", `/v1/keys/${key}/versions/${r2.body.version}/revoke`, {
+      body: { reason: "no" },
+    }),
+    "VERSION_ACTIVE",
+  );
+  problemCode(
+    await expect("revokeKeyVersion", 404, "POST", `/v1/keys/${key}/versions/99/revoke`, { body: {} }),
+    "VERSION_NOT_FOUND",
+  );
+
+  // revoke the key; a revoked key is 409 for the calls that change it
+  await expect("revokeKey", 200, "POST", `/v1/keys/${key}/revoke`, { body: { reason: "rotated out" } });
+  await expect("revokeKey", 200, "POST", `/v1/keys/${key}/revoke`);
+  await expect("revokeKey", 404, "POST", `/v1/keys/${noKey}/revoke`);
+  problemCode(
+    await expect("updateKey", 409, "PATCH", `/v1/keys/${key}`, { body: { name: "x" } }),
+    "KEY_REVOKED",
+  );
+  problemCode(
+    await expect("rotateKey", 409, "POST", `/v1/keys/${key}/rotate`, { body: { gracePeriod: "1h" } }),
+    "KEY_REVOKED",
+  );
+
+  // consumers: delete one (revoking its keys); the reserved admin consumer is 409
+  const del = await expect("deleteConsumer", 200, "DELETE", `/v1/consumers/${con}`);
+  assert.equal(del.body.deleted, true);
+  await expect("deleteConsumer", 404, "DELETE", `/v1/consumers/${noCon}`);
+  problemCode(
+    await expect("deleteConsumer", 409, "DELETE", `/v1/consumers/${adminCon}`),
+    "CONSUMER_RESERVED",
+  );
+
+  // the generic errors of every operation, from the document (each is refused before its handler)
+  await genericErrors({ verifyOnly: verifyOnly.secret, readOnly: readOnly.secret, ordinary: imported });
+
+  // the last admin key cannot be revoked
+  for (const s of [verifyOnly, readOnly])
+    await expect("revokeKey", 200, "POST", `/v1/keys/${s.key.id}/revoke`);
+  const bootstrap = (await expect("listKeys", 200, "GET", `/v1/keys?consumerId=${adminCon}&state=active`))
+    .body.data[0].id as string;
+  problemCode(await expect("revokeKey", 409, "POST", `/v1/keys/${bootstrap}/revoke`), "CONSUMER_RESERVED");
+});
+
+/** 400, 401, 403, 413, 415 and 431 for every operation, derived from what the document says of it. */
+async function genericErrors(keys: { verifyOnly: string; readOnly: string; ordinary: string }) {
+  for (const [opId, { method, path, op }] of ops) {
+    const g = good.get(opId);
+    assert.ok(g, `${opId}: add its success case to test/contract.test.ts`);
+    const { url, body } = g;
+    const withBody = body === undefined ? {} : { body };
+    const scopes: string[] = op.security?.[0]?.adminKey ?? [];
+    if (op.security === undefined || op.security.length > 0) {
+      assert.equal(scopes.length, 1, `${opId} names the admin scope it needs`);
+      for (const auth of [null, "not_a_key_of_this_server_000000"]) {
+        const a = await expect(opId, 401, method, url, { ...withBody, auth });
+        problemCode(a, "UNAUTHORIZED");
+        assert.equal(a.headers["www-authenticate"], 'Bearer realm="keyroll"');
+      }
+      const a = await send(method, url, { ...withBody, headers: { authorization: "Basic Zm9vOmJhcg==" } });
+      assert.equal(a.status, 401);
+      check(opId, a, "Basic auth");
+      const lacking = scopes[0] === "verify" ? keys.readOnly : keys.verifyOnly;
+      for (const auth of [lacking, keys.ordinary]) {
+        problemCode(await expect(opId, 403, method, url, { ...withBody, auth }), "FORBIDDEN");
+      }
+    }
+    if (["POST", "PUT", "PATCH", "DELETE"].includes(method)) {
+      problemCode(await expect(opId, 400, method, url, { raw: "{" }), "MALFORMED_JSON");
+      problemCode(
+        await expect(opId, 415, method, url, { raw: "key=value", type: "text/plain" }),
+        "UNSUPPORTED_MEDIA_TYPE",
+      );
+      problemCode(
+        await expect(opId, 413, method, url, { raw: JSON.stringify({ pad: "x".repeat(70 * 1024) }) }),
+        "PAYLOAD_TOO_LARGE",
+      );
+    }
+    if (path.includes("{")) {
+      const bad = path.replace(/\{[^}]+\}/g, "not-an-id");
+      problemCode(await expect(opId, 400, method, bad, withBody), "VALIDATION_FAILED");
+    }
+    if ((op.parameters ?? []).some((p: { in: string }) => p.in === "query")) {
+      const sep = url.includes("?") ? "&" : "?";
+      problemCode(await expect(opId, 400, method, `${url}${sep}bogus=1`, withBody), "VALIDATION_FAILED");
+    }
+    if (op.requestBody) {
+      const a = await expect(opId, 400, method, url, { body: { bogus: 1 } });
+      problemCode(a, "VALIDATION_FAILED");
+    }
+    problemCode(
+      await expect(opId, 431, method, url, { ...withBody, headers: { "x-padding": "p".repeat(20 * 1024) } }),
+      "HEADERS_TOO_LARGE",
+    );
+  }
+}
+
+test("every documented status of every operation was driven (500 and 503 excepted, see below)", (t) => {
+  // 500 is a bug and has no honest trigger. 503 is a store that cannot be reached, or a strict node
+  // behind the change feed (readiness: a stale view): multinode-faults.test.ts and multinode-pg-restart.test.ts
+  // drive those on real clusters; here they are documented, not driven (SHUTTING_DOWN is, below).
+  const missing: string[] = [];
+  for (const [opId, { op }] of ops) {
+    for (const s of Object.keys(op.responses).map(Number)) {
+      if (s === 500 || s === 503) continue;
+      if (!covered.get(opId)!.has(s)) missing.push(`${opId} ${s}`);
+    }
+  }
+  assert.deepEqual(missing, [], "documented but never answered in this test");
+  const answers = [...covered.values()].reduce((n, st) => n + st.size, 0);
+  t.diagnostic(
+    `${ops.size} operations, ${answers} (operation, status) pairs answered and checked, ${checked} answers`,
+  );
+});
+
+test("a request that arrives while the node shuts down is 503 SHUTTING_DOWN, as documented", async () => {
+  const sock = connect(Number(base.port), base.hostname);
+  await once(sock, "connect");
+  let received = "";
+  sock.on("data", (d: Buffer) => {
+    received += d.toString("latin1");
+  });
+  // request 1 is under way (half its body sent) when the node starts to close; request 2 then
+  // arrives on the same connection
+  const auth = `Authorization: Bearer ${ADMIN_KEY}\r\nHost: test\r\n`;
+  sock.write(
+    `POST /v1/keys/not-an-id/rollback HTTP/1.1\r\n${auth}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{`,
+  );
+  await sleep(200);
+  const closing = node.kr.close();
+  // Fastify stops listening after its preClose hooks, so from then on the node is closing
+  for (let i = 0; i < 200 && node.kr.app.server.listening; i++) await sleep(50);
+  assert.equal(node.kr.app.server.listening, false);
+  sock.write(`}GET /v1/consumers HTTP/1.1\r\n${auth}\r\n`);
+  const answers = await new Promise<Answer[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no second answer: ${received}`)), 10_000);
+    const parse = () => {
+      const out: Answer[] = [];
+      let rest = received;
+      for (;;) {
+        const end = rest.indexOf("\r\n\r\n");
+        if (end < 0) break;
+        const [statusLine, ...lines] = rest.slice(0, end).split("\r\n");
+        const headers: IncomingHttpHeaders = {};
+        for (const l of lines)
+          headers[l.slice(0, l.indexOf(":")).toLowerCase()] = l.slice(l.indexOf(":") + 1).trim();
+        const length = Number(headers["content-length"] ?? 0);
+        if (rest.length < end + 4 + length) break;
+        const text = rest.slice(end + 4, end + 4 + length);
+        out.push({ status: Number(statusLine!.split(" ")[1]), headers, text, body: JSON.parse(text) });
+        rest = rest.slice(end + 4 + length);
+      }
+      return out;
+    };
+    const onData = () => {
+      const out = parse();
+      if (out.length >= 2) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    sock.on("data", onData);
+    sock.on("end", onData);
+  });
+  sock.destroy();
+  await closing;
+  // the first was routed before the close began (400), or, on a very slow machine, just after (503)
+  assert.ok([400, 503].includes(answers[0]!.status), answers[0]!.text);
+  check("rollbackKey", answers[0]!, "during close, already under way");
+  assert.equal(answers[1]!.status, 503, answers[1]!.text);
+  problemCode(answers[1]!, "SHUTTING_DOWN");
+  assert.equal(answers[1]!.headers.connection, "close");
+  check("listConsumers", answers[1]!, "arriving during close");
+});
