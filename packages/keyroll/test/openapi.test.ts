@@ -85,7 +85,16 @@ test("GET /v1/authorize is documented: operationId, every status, the headers it
   const spec = (await node.kr.app.inject({ method: "GET", url: "/openapi.json" })).json();
   const op = spec.paths["/v1/authorize"].get;
   assert.equal(op.operationId, "authorizeRequest");
-  assert.deepEqual(Object.keys(op.responses).sort(), ["200", "400", "401", "403", "429", "503"]);
+  assert.deepEqual(Object.keys(op.responses).sort(), [
+    "200",
+    "400",
+    "401",
+    "403",
+    "429",
+    "431",
+    "500",
+    "503",
+  ]);
   const read = op.parameters
     .filter((p: { in: string }) => p.in === "header")
     .map((p: { name: string }) => p.name);
@@ -104,7 +113,8 @@ test("GET /v1/authorize is documented: operationId, every status, the headers it
     "RateLimit-Policy",
   ])
     assert.ok(sent.includes(h), `documents the ${h} response header`);
-  assert.ok(op.responses["429"].headers["Retry-After"]);
+  for (const h of ["Retry-After", "RateLimit", "RateLimit-Policy"])
+    assert.deepEqual(op.responses["429"].headers[h], { $ref: `#/components/headers/${h}` });
   assert.deepEqual(op.security, [{ gatewayKey: [] }]);
   assert.equal(spec.components.securitySchemes.gatewayKey.name, "X-Keyroll-Gateway-Key");
   const body = spec.paths["/v1/keys"].post.requestBody.content["application/json"].schema;

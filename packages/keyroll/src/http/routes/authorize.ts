@@ -7,7 +7,8 @@ import { type AccessPolicy, matchRoute } from "../../core/route-rules.js";
 import type { VerifyResult } from "../../core/verify.js";
 import { enforceLimits, type LimitOutcome, type RateLimiter } from "../../services/rate-limit.js";
 import type { Verifier } from "../../verifier/index.js";
-import { Problem, VerifyResponse } from "../schemas.js";
+import { type HeaderName, problemResponse, withHeaders } from "../openapi.js";
+import { VerifyResponse } from "../schemas.js";
 import { deprecation, sunset, verifyView } from "../views.js";
 
 /** What `GET /v1/authorize` is built from. */
@@ -23,42 +24,13 @@ const BEARER_RE = /^Bearer +(\S+) *$/i;
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
 
-/** Response headers of an authorized request, as OpenAPI documents them. */
-const IDENTITY_HEADERS = {
-  "X-Keyroll-Key-Id": { description: "The key's id (stable across rotations)", schema: { type: "string" } },
-  "X-Keyroll-Consumer-Id": { description: "The key's consumer", schema: { type: "string" } },
-  "X-Keyroll-Key-Version": {
-    description: "The version the client presented",
-    schema: { type: "integer" },
-  },
-  Deprecation: {
-    description:
-      "RFC 9745: the presented version is in grace since this time (`@<epoch seconds>`); the client should switch to its successor",
-    schema: { type: "string" },
-  },
-  Sunset: {
-    description: "RFC 8594: when the presented version in grace stops working (HTTP-date)",
-    schema: { type: "string" },
-  },
-  Link: {
-    description: 'The provider\'s rotation docs, `<url>; rel="deprecation"`, for a version in grace',
-    schema: { type: "string" },
-  },
-  "RateLimit-Policy": {
-    description: 'IETF httpapi ratelimit-headers: the limit, e.g. `"key";q=100;w=60`',
-    schema: { type: "string" },
-  },
-  RateLimit: {
-    description: 'IETF httpapi ratelimit-headers: what is left, e.g. `"key";r=99;t=1`',
-    schema: { type: "string" },
-  },
-};
-
-const LIMIT_HEADERS = {
-  "Retry-After": { description: "Seconds until a request may succeed", schema: { type: "integer" } },
-  "RateLimit-Policy": IDENTITY_HEADERS["RateLimit-Policy"],
-  RateLimit: IDENTITY_HEADERS.RateLimit,
-};
+/** A problem+json answer of this route, described, with the headers it sends besides the usual. */
+function problem(status: number, description: string, ...headers: HeaderName[]) {
+  const h = headers.length > 0 && {
+    headers: Object.fromEntries(headers.map((n) => [n, { type: "string" }])),
+  };
+  return { ...problemResponse(status), description, ...h };
+}
 
 function clientKey(req: FastifyRequest, header: string): string | undefined {
   const raw = req.headers[header];
@@ -147,31 +119,39 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           "x-forwarded-uri": str("The client request's URI (Caddy, Traefik)"),
           "x-real-ip": str("The client's address, counted with the version"),
         }),
+        // the headers are described once, in HEADERS of http/openapi.ts
         response: {
-          200: { ...VerifyResponse, description: "The key may make this request", headers: IDENTITY_HEADERS },
-          400: {
-            ...Problem,
-            description: "VALIDATION_FAILED: route rules exist but no original URI was sent",
-          },
-          401: {
-            ...Problem,
-            description:
-              "KEY_MISSING or KEY_INVALID (the client's key), or UNAUTHORIZED (the gateway's key is missing or not valid)",
-          },
-          403: {
-            ...Problem,
-            description:
-              "INSUFFICIENT_SCOPE or ROUTE_NOT_ALLOWED (the client's request), or FORBIDDEN (the gateway's key is no admin key of scope verify)",
-          },
-          429: {
-            ...Problem,
-            description: "RATE_LIMITED: the key's limit is used up",
-            headers: LIMIT_HEADERS,
-          },
-          503: {
-            ...Problem,
-            description: "RATE_LIMIT_UNAVAILABLE: redis mode failing closed cannot reach Redis",
-          },
+          200: withHeaders(
+            { ...VerifyResponse, description: "The key may make this request" },
+            "X-Keyroll-Key-Id",
+            "X-Keyroll-Consumer-Id",
+            "X-Keyroll-Key-Version",
+            "Deprecation",
+            "Sunset",
+            "Link",
+            "RateLimit-Policy",
+            "RateLimit",
+          ),
+          400: problem(400, "VALIDATION_FAILED: route rules exist but no original URI was sent"),
+          401: problem(
+            401,
+            "KEY_MISSING or KEY_INVALID (the client's key), or UNAUTHORIZED (the gateway's key is missing or not valid)",
+          ),
+          403: problem(
+            403,
+            "INSUFFICIENT_SCOPE or ROUTE_NOT_ALLOWED (the client's request), or FORBIDDEN (the gateway's key is no admin key of scope verify)",
+          ),
+          429: problem(
+            429,
+            "RATE_LIMITED: the key's limit is used up",
+            "Retry-After",
+            "RateLimit-Policy",
+            "RateLimit",
+          ),
+          503: problem(
+            503,
+            "RATE_LIMIT_UNAVAILABLE: redis mode failing closed cannot reach Redis; or SHUTTING_DOWN",
+          ),
         },
       },
     },
