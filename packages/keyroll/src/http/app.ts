@@ -14,7 +14,7 @@ import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
-import { completeContract, finishDocument } from "./openapi.js";
+import { checkContract, documentRoute, finishDocument } from "./openapi.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
@@ -92,10 +92,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       security: [{ adminKey: [] }],
     },
+    transform: documentRoute,
     transformObject: finishDocument,
   });
-  // every route gets its common error statuses and headers, and must name its operation (openapi.ts)
-  app.addHook("onRoute", completeContract);
+  // every route must name its operation; the document adds its common statuses (openapi.ts)
+  app.addHook("onRoute", checkContract);
 
   // JSON only (anything else is 415), with prototype-poisoning protection; an empty body is no
   // body, so `curl -X POST` on rollback or revoke works with or without a Content-Type

@@ -5,7 +5,7 @@ import { ERRORS } from "../core/errors.js";
 import { Problem } from "./schemas.js";
 
 // The contract mechanism: /openapi.json is generated from the route schemas, and what every route
-// has in common is added here, once, so a new route is exact by default.
+// has in common is added here, once (in the document only), so a new route is exact by default.
 //
 // HOW TO ADD A ROUTE (routes/<resource>.ts):
 //   schema: {
@@ -17,7 +17,7 @@ import { Problem } from "./schemas.js";
 //   }
 //   config: { scope: "keys:write" }          // the admin scope; shown as the role in `security`.
 //                                            // Omit for a public route, and set `security: []`
-// The hook below then adds, from what the route is: 400 (any input, or any body method: bad JSON),
+// documentRoute below then adds, from what the route is: 400 (any input, or any body method: bad JSON),
 // 401 + 403 (a scope), 413 + 415 (a method that takes a body), 431, 500 and 503 (every request:
 // a node shutting down; admin routes: the store too), and the headers of every answer. Response
 // headers a route sends itself are declared with `withHeaders(schema, "Idempotent-Replayed")`
@@ -123,18 +123,32 @@ export function problemResponse(status: number): ResponseEntry {
 /** Methods whose body Fastify reads (and so may refuse as malformed, too large or not JSON). */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+type RouteLike = Pick<RouteOptions, "method" | "url" | "config"> & { schema?: unknown };
+
 /**
- * The onRoute hook: checks the route states its contract (operationId, known tags) and adds the
- * error statuses and headers it can give by what it is. Throws at registration when a route
- * cannot be documented exactly.
+ * The onRoute hook: checks that the route states its contract (operationId, known tags), so a
+ * route that cannot be documented exactly fails at registration, not in a client's generator.
  */
-export function completeContract(route: RouteOptions): void {
+export function checkContract(route: RouteOptions): void {
+  contractSchema(route);
+}
+
+/**
+ * The swagger `transform`: the route's schema as documented, with the error statuses and headers
+ * it can give by what it is. Only the document gets them: Fastify serializes problems without a
+ * schema, so the server compiles no extra serializer per route and status.
+ */
+export function documentRoute({ schema, url, route }: { schema: unknown; url: string; route: RouteLike }) {
+  return { schema: contractSchema({ ...route, schema }) as never, url };
+}
+
+function contractSchema(route: RouteLike): unknown {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  if (methods.every((m) => m === "HEAD")) return; // Fastify's automatic HEAD twin of a GET
+  if (methods.every((m) => m === "HEAD")) return route.schema; // Fastify's automatic twin of a GET
   const where = `${methods.join(",")} ${route.url}`;
   const schema = route.schema as Record<string, unknown> | undefined;
   if (schema === undefined) throw new Error(`${where}: every route states its schema (see http/openapi.ts)`);
-  if (schema.hide === true) return;
+  if (schema.hide === true) return schema;
   if (typeof schema.operationId !== "string" || !/^[a-z][A-Za-z0-9]*$/.test(schema.operationId)) {
     throw new Error(`${where}: give it a camelCase schema.operationId (see http/openapi.ts)`);
   }
@@ -180,7 +194,7 @@ export function completeContract(route: RouteOptions): void {
   }
   // the scope the admin key needs, as the role of the bearer scheme (OpenAPI 3.1 allows roles)
   const security = admin ? { security: [{ adminKey: [route.config!.scope!] }] } : {};
-  route.schema = { ...schema, ...security, response };
+  return { ...schema, ...security, response };
 }
 
 type Doc = {
