@@ -660,6 +660,7 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
           expiresAt: null,
           revokedAt: null,
           admin: false,
+          allowSuccessorPickup: true,
         };
         await tx.insertKey(key, now);
         await tx.insertVersion(

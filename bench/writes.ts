@@ -55,7 +55,13 @@ export class Client {
   ) {
     // idle sockets are dropped after 2 s, before the server's 5 s keep-alive timeout closes them
     // (a socket reused just as the server closes it would fail the request with ECONNRESET)
-    this.agent = new Agent({ keepAlive: true, maxSockets: sockets, timeout: 2_000 });
+    // (not for the burst's unbounded clients: the agent's timeout also applies while a socket
+    // connects, and ten thousand connections at once take longer than that to be accepted)
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: sockets,
+      ...(Number.isFinite(sockets) && { timeout: 2_000 }),
+    });
     this.port = Number(new URL(node.url).port);
   }
 
@@ -590,6 +596,8 @@ async function main(): Promise<void> {
           const per = Math.ceil(Math.max(...concurrencies) / nNodes);
           const clients = cluster.nodes.map((n) => new Client(n, cluster.adminKey, per));
           const { consumerId, keys } = await seedKeys(clients, nKeys);
+          const pids = cluster.nodes.map((n) => n.child.pid!);
+          const port = Number(new URL(url).port);
           const cells = await throughput(
             `postgres×${nNodes}`,
             clients,
@@ -597,6 +605,7 @@ async function main(): Promise<void> {
             consumerId,
             concurrencies,
             seconds,
+            () => cpuMeter(pids, port),
           );
           for (const c of clients) c.close();
           printCells(

@@ -15,10 +15,16 @@ import { closeConnections } from "./http/drain.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
+import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
+import { createMailer, MAIL_EVENTS } from "./services/mail.js";
+import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
+import { createSelfService } from "./services/self.js";
+import { createUrlGuard } from "./services/url-guard.js";
 import { createUsageService, type UsageService } from "./services/usage.js";
+import { createWebhookService, type WebhookService } from "./services/webhooks.js";
 import { syncedClock } from "./store/db-clock.js";
 import { openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
@@ -39,7 +45,10 @@ export interface Keyroll {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
+    webhooks: WebhookService;
   };
+  /** Reminders, notices and webhook delivery (run by the leader). */
+  readonly notifier: Notifier;
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
   /** From now on `/readyz` answers 503 and every answer carries `Connection: close`; serving goes on. */
@@ -78,7 +87,14 @@ export function createLimiter(config: Config, clock: Clock, logger: Logger): Rat
  */
 export async function createKeyroll(
   config: Config,
-  opts: { clock?: Clock; logger?: pino.Logger; store?: Store; schedulerIntervalMs?: number } = {},
+  opts: {
+    clock?: Clock;
+    logger?: pino.Logger;
+    store?: Store;
+    schedulerIntervalMs?: number;
+    /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
+    changesHeartbeatMs?: number;
+  } = {},
 ): Promise<Keyroll> {
   const log =
     opts.logger ??
@@ -109,13 +125,36 @@ export async function createKeyroll(
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
   });
-  const deps: ServiceDeps = { store, clock, logger, afterCommit: () => verifier.sync() };
+  let notifier: Notifier | undefined;
+  let scheduler: Scheduler | undefined;
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    logger,
+    afterCommit: () => verifier.sync(),
+    eventsCommitted: () => notifier?.wake(),
+    mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
+  };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
   await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
-  const scheduler: Scheduler = createScheduler({
+  const guard = createUrlGuard(config.webhookAllowedHosts);
+  notifier = createNotifier({
+    ...deps,
+    guard,
+    timeoutMs: config.webhookTimeoutMs,
+    reminderOffsetsMs: config.reminderOffsetsMs,
+    disableAfterMs: config.webhookDisableAfterMs,
+    isLeader: () => scheduler?.isLeader() ?? false,
+    sendMail:
+      config.smtpUrl && config.mailFrom
+        ? createMailer(config.smtpUrl, config.mailFrom, config.webhookTimeoutMs)
+        : undefined,
+  });
+  const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
+  scheduler = createScheduler({
     ...deps,
     keys,
     usage,
@@ -123,6 +162,7 @@ export async function createKeyroll(
     lastUsedAt: verifier.lastUsedAt,
     intervalMs: opts.schedulerIntervalMs,
     retentionMs: config.usageRetentionMs,
+    notifier,
   });
   scheduler.start();
   if (config.authorizeOpen)
@@ -136,6 +176,10 @@ export async function createKeyroll(
     consumers,
     keys,
     usage,
+    self: createSelfService({ ...deps, keys }),
+    feed: createFeedService(deps),
+    changesHeartbeatMs: opts.changesHeartbeatMs,
+    webhooks,
     verifier,
     clock,
     logger,
@@ -158,7 +202,8 @@ export async function createKeyroll(
     limiter,
     scheduler,
     app,
-    services: { consumers, keys, usage },
+    services: { consumers, keys, usage, webhooks },
+    notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
       draining = true;
@@ -167,11 +212,13 @@ export async function createKeyroll(
       if (closed) return;
       closed = true;
       await app.close();
+      // no new deliveries; those in flight are cut and stay pending for the next leader
+      await notifier!.stop();
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");
-      const wasLeader = scheduler.isLeader();
-      await scheduler.stop();
+      const wasLeader = scheduler!.isLeader();
+      await scheduler!.stop();
       if (wasLeader) logger.info({}, "leadership released");
       await limiter.close();
       dbClock?.stop();

@@ -96,3 +96,46 @@ test("the rule check catches violations", () => {
   assert.equal(violations([fake("cli/x.ts", 'import { type Key } from "../http/schemas.js";')]).length, 1);
   assert.equal(violations([fake("cli/x.ts", 'import type { S } from "../services/keys.js";')]).length, 1);
 });
+
+// @keyroll/client ships to the provider's clients: nothing of the server, no runtime dependency,
+// and its main entry runs wherever `fetch` does (node: modules only behind "@keyroll/client/node")
+const CLIENT_SRC = resolve(SRC, "../../client/src");
+const NODE_ONLY = new Set(["node.ts", "verifier.ts"]);
+
+function clientViolations(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const out: string[] = [];
+  for (const { path: file, text } of files) {
+    const rel = relative(CLIENT_SRC, file);
+    for (const { spec } of imports(text)) {
+      if (spec.startsWith(".")) {
+        const target = resolve(dirname(file), spec);
+        if (relative(CLIENT_SRC, target).startsWith(".."))
+          out.push(`client/${rel} imports ${spec} (outside the client)`);
+        else if (NODE_ONLY.has(relative(CLIENT_SRC, target).replace(/\.js$/, ".ts")) && !NODE_ONLY.has(rel))
+          out.push(`client/${rel} imports the node-only ${spec}`);
+      } else if (spec.startsWith("node:")) {
+        if (!NODE_ONLY.has(rel)) out.push(`client/${rel} imports ${spec}: only node.ts and verifier.ts may`);
+      } else {
+        out.push(`client/${rel} imports the package ${spec}: the client has no dependencies`);
+      }
+    }
+  }
+  return out;
+}
+
+test("@keyroll/client imports nothing from the server and has no runtime dependencies", () => {
+  const files = sourceFiles(CLIENT_SRC).map((path) => ({ path, text: readFileSync(path, "utf8") }));
+  assert.ok(files.length >= 4, "client source files found");
+  assert.deepEqual(clientViolations(files), []);
+  const pkg = JSON.parse(readFileSync(resolve(CLIENT_SRC, "../package.json"), "utf8"));
+  assert.deepEqual(Object.keys(pkg.dependencies ?? {}), []);
+  const fake = (rel: string, text: string) => ({ path: join(CLIENT_SRC, rel), text });
+  assert.equal(
+    clientViolations([fake("x.ts", 'import { A } from "../../keyroll/src/core/secret.js";')]).length,
+    1,
+  );
+  assert.equal(clientViolations([fake("x.ts", 'import { A } from "keyroll";')]).length, 1);
+  assert.equal(clientViolations([fake("x.ts", 'import { readFileSync } from "node:fs";')]).length, 1);
+  assert.equal(clientViolations([fake("x.ts", 'import { fileKey } from "./node.js";')]).length, 1);
+  assert.equal(clientViolations([fake("node.ts", 'import { readFileSync } from "node:fs";')]).length, 0);
+});

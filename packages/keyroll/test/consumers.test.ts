@@ -37,6 +37,7 @@ test("create, read and update a consumer", async (t) => {
     name: "Acme",
     externalId: "acme-42",
     metadata: { plan: "pro" },
+    contacts: [],
     createdAt: isoAt(T0),
   });
 

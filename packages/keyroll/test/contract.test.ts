@@ -40,6 +40,19 @@ interface Req {
   headers?: Record<string, string>;
 }
 
+// Issue 12's operations (client-key routes and the in-process verifier's feed) are driven by
+// test/self.test.ts, client-verifier.test.ts and openapi.test.ts, not yet by this harness: the
+// /v1/self routes take a client key (their 401 is CLIENT_UNAUTHORIZED, no admin scope), and
+// /v1/changes is an endless event stream. They stay in the served-vs-documented check.
+const DRIVEN_ELSEWHERE = new Set([
+  "getSelf",
+  "pickUpSuccessor",
+  "rotateSelf",
+  "getVerifierSnapshot",
+  "streamChanges",
+  "reportUsage",
+]);
+
 let node: TestNode;
 let clock: ManualClock;
 let base: URL;
@@ -483,6 +496,49 @@ test("every operation's success and its own errors, checked against the document
     "KEY_REVOKED",
   );
 
+  // webhooks (a public literal address: no DNS, and the guard lets it through)
+  const noWhk = "whk_00000000000000000000000000";
+  const wh = await expect("createWebhook", 201, "POST", "/v1/webhooks", {
+    body: { url: "http://8.8.8.8:9/hook", events: ["key.created"], consumerId: con },
+  });
+  const whk = wh.body.webhook.id as string;
+  problemCode(
+    await expect("createWebhook", 404, "POST", "/v1/webhooks", {
+      body: { url: "http://8.8.8.8:9/hook", events: ["key.created"], consumerId: noCon },
+    }),
+    "CONSUMER_NOT_FOUND",
+  );
+  await expect("listWebhooks", 200, "GET", "/v1/webhooks");
+  await expect("getWebhook", 200, "GET", `/v1/webhooks/${whk}`);
+  problemCode(await expect("getWebhook", 404, "GET", `/v1/webhooks/${noWhk}`), "WEBHOOK_NOT_FOUND");
+  await expect("updateWebhook", 200, "PATCH", `/v1/webhooks/${whk}`, { body: { description: "ops" } });
+  await expect("updateWebhook", 404, "PATCH", `/v1/webhooks/${noWhk}`, { body: { description: "ops" } });
+  await expect("rotateWebhookSecret", 200, "POST", `/v1/webhooks/${whk}/rotate-secret`, {
+    body: { overlap: "1h" },
+  });
+  await expect("rotateWebhookSecret", 404, "POST", `/v1/webhooks/${noWhk}/rotate-secret`, { body: {} });
+  await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: con } });
+  const dl = await expect("listWebhookDeliveries", 200, "GET", `/v1/webhooks/${whk}/deliveries`);
+  const dlv = dl.body.data[0].id as string;
+  await expect("listWebhookDeliveries", 404, "GET", `/v1/webhooks/${noWhk}/deliveries`);
+  await expect("retryWebhookDelivery", 202, "POST", `/v1/webhooks/${whk}/deliveries/${dlv}/retry`);
+  problemCode(
+    await expect(
+      "retryWebhookDelivery",
+      404,
+      "POST",
+      `/v1/webhooks/${whk}/deliveries/dlv_0000000000000000000000000000/retry`,
+    ),
+    "DELIVERY_NOT_FOUND",
+  );
+  await expect("deleteWebhook", 404, "DELETE", `/v1/webhooks/${noWhk}`);
+  const spare = (
+    await expect("createWebhook", 201, "POST", "/v1/webhooks", {
+      body: { url: "http://8.8.8.8:9/other", events: ["key.revoked"] },
+    })
+  ).body.webhook.id as string;
+  await expect("deleteWebhook", 200, "DELETE", `/v1/webhooks/${spare}`);
+
   // consumers: delete one (revoking its keys); the reserved admin consumer is 409
   const del = await expect("deleteConsumer", 200, "DELETE", `/v1/consumers/${con}`);
   assert.equal(del.body.deleted, true);
@@ -506,6 +562,7 @@ test("every operation's success and its own errors, checked against the document
 /** 400, 401, 403, 413, 415 and 431 for every operation, derived from what the document says of it. */
 async function genericErrors(keys: { verifyOnly: string; readOnly: string; ordinary: string }) {
   for (const [opId, { method, path, op }] of ops) {
+    if (DRIVEN_ELSEWHERE.has(opId)) continue;
     const g = good.get(opId);
     assert.ok(g, `${opId}: add its success case to test/contract.test.ts`);
     const { url, body } = g;
@@ -587,6 +644,7 @@ test("every documented status of every operation was driven (500 and 503 excepte
   // drive those on real clusters; here they are documented, not driven (SHUTTING_DOWN is, below).
   const missing: string[] = [];
   for (const [opId, { op }] of ops) {
+    if (DRIVEN_ELSEWHERE.has(opId)) continue;
     for (const s of Object.keys(op.responses).map(Number)) {
       if (s === 500 || s === 503) continue;
       if (!covered.get(opId)!.has(s)) missing.push(`${opId} ${s}`);

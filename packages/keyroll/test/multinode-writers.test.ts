@@ -1,4 +1,4 @@
-// The randomized lost-change test with concurrent writers (decision 0011: no writers' lock any
+// The randomized lost-change test with concurrent writers (decision 0012: no writers' lock any
 // more): many requests in flight at once on three real `keyroll serve` processes on one
 // PostgreSQL, on random keys (some on the same key at once), while listener connections are
 // terminated at random. Afterwards every node has applied every change of the feed, in feed order,

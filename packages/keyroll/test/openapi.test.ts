@@ -120,3 +120,26 @@ test("GET /v1/authorize is documented: operationId, every status, the headers it
   const body = spec.paths["/v1/keys"].post.requestBody.content["application/json"].schema;
   assert.ok(body.properties.rateLimit, "POST /v1/keys takes rateLimit");
 });
+
+test("the client routes are documented: operationId, security, every status", async () => {
+  const node = await startTestNode();
+  after(() => node.close());
+  const spec = (await node.kr.app.inject({ method: "GET", url: "/openapi.json" })).json();
+  const expect: Array<[string, string, string, string[]]> = [
+    ["/v1/self", "get", "getSelf", ["200", "401"]],
+    ["/v1/self/successor", "post", "pickUpSuccessor", ["200", "400", "401", "403", "404"]],
+    ["/v1/self/rotate", "post", "rotateSelf", ["201", "400", "401", "403", "409"]],
+    ["/v1/verifier/snapshot", "get", "getVerifierSnapshot", ["200", "401", "403"]],
+    ["/v1/changes", "get", "streamChanges", ["200", "400", "401", "403"]],
+    ["/v1/usage", "post", "reportUsage", ["202", "400", "401", "403", "413"]],
+  ];
+  for (const [path, method, id, statuses] of expect) {
+    const op = spec.paths[path]?.[method];
+    assert.ok(op, `${method} ${path} is documented`);
+    assert.equal(op.operationId, id);
+    assert.ok(op.summary && op.tags?.length, `${id} has a summary and a tag`);
+    for (const s of statuses) assert.ok(op.responses[s], `${id} documents ${s}`);
+  }
+  assert.deepEqual(spec.paths["/v1/self"].get.security, [{ clientKey: [] }]);
+  assert.ok(spec.paths["/v1/changes"].get.responses["200"].content["text/event-stream"]);
+});

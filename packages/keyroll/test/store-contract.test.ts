@@ -15,6 +15,7 @@ import { newId } from "../src/core/ids.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, VersionRecord } from "../src/core/model.js";
 import { generateSecret } from "../src/core/secret.js";
 import { buildVersion } from "../src/core/version.js";
+import type { WebhookRecord } from "../src/store/kysely/webhooks.js";
 import { openPostgresStore } from "../src/store/postgres/index.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
 import type { AuditInput, IdempotencyRecord, Store } from "../src/store/types.js";
@@ -174,6 +175,7 @@ function keyRecord(consumerId: string, over: Partial<KeyRecord> = {}): KeyRecord
     prefix: "kr_test",
     metadata: {},
     admin: false,
+    allowSuccessorPickup: true,
     createdAt: T0,
     expiresAt: null,
     revokedAt: null,
@@ -1217,6 +1219,134 @@ for (const d of DIALECTS) {
         assert.deepEqual(
           audit.map((a) => a.targetId),
           feedRows.map((c) => c.keyId),
+        );
+      });
+    });
+
+    describe("webhooks and the outbox", () => {
+      const hook = (over: Partial<WebhookRecord> = {}): WebhookRecord => ({
+        id: newId("whk"),
+        url: "https://example.com/hook",
+        events: ["key.created", "key.rotated"],
+        consumerId: null,
+        enabled: true,
+        description: null,
+        secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=",
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        disabledReason: null,
+        failingSince: null,
+        createdAt: T0,
+        updatedAt: T0,
+        ...over,
+      });
+      const event = (type: string, keyId: string, consumerId: string, at = T0) => ({
+        id: newId("evt", at),
+        type,
+        keyId,
+        consumerId,
+        body: JSON.stringify({ type, timestamp: new Date(at).toISOString(), data: { keyId } }),
+        at,
+      });
+
+      it("fan an event out to the subscribed endpoints only, in the event's transaction", async (t) => {
+        const { store } = await fixture(t, d);
+        const k = await seedKey(store);
+        const all = hook();
+        const mine = hook({ consumerId: k.consumerId });
+        const other = hook({ consumerId: newId("con") });
+        const off = hook({ enabled: false });
+        const rotatedOnly = hook({ events: ["key.rotated"] });
+        await store.transaction(async (tx) => {
+          for (const h of [all, mine, other, off, rotatedOnly]) await tx.webhooks.insertWebhook(h);
+        });
+        assert.deepEqual(await store.webhooks.getWebhook(mine.id), mine);
+        const n = await store.transaction((tx) =>
+          tx.webhooks.appendEvent(event("key.created", k.key.id, k.consumerId)),
+        );
+        assert.equal(n, 2);
+        // a transaction that fails leaves no event and no delivery behind
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.webhooks.appendEvent(event("key.created", k.key.id, k.consumerId));
+            throw new Error("boom");
+          }),
+        );
+        const due = await store.webhooks.dueDeliveries(T0, 100);
+        assert.deepEqual(due.map((x) => x.webhook.id).sort(), [all.id, mine.id].sort());
+        assert.equal((await store.webhooks.deliveryCounts()).pending, 2);
+      });
+
+      it("hand out only the oldest pending delivery per endpoint and key, and record attempts", async (t) => {
+        const { store } = await fixture(t, d);
+        const k1 = await seedKey(store);
+        const k2 = await seedKey(store);
+        const h = hook();
+        await store.transaction((tx) => tx.webhooks.insertWebhook(h));
+        for (const type of ["key.created", "key.rotated"]) {
+          for (const k of [k1, k2])
+            await store.transaction((tx) => tx.webhooks.appendEvent(event(type, k.key.id, k.consumerId)));
+        }
+        let due = await store.webhooks.dueDeliveries(T0, 100);
+        assert.deepEqual(
+          due.map((x) => [x.orderKey, x.eventType]),
+          [
+            [k1.key.id, "key.created"],
+            [k2.key.id, "key.created"],
+          ],
+        );
+        await store.webhooks.recordAttempt(due[0]!.id, {
+          at: T0,
+          status: "pending",
+          attempts: 1,
+          nextAttemptAt: T0 + 5_000,
+          lastStatus: 500,
+          lastError: "answered 500",
+        });
+        await store.webhooks.recordAttempt(due[1]!.id, {
+          at: T0,
+          status: "delivered",
+          attempts: 1,
+          nextAttemptAt: null,
+          lastStatus: 204,
+          lastError: null,
+        });
+        due = await store.webhooks.dueDeliveries(T0 + 1, 100);
+        // k1's first event waits for its retry, and holds its second back; k2 moves on
+        assert.deepEqual(
+          due.map((x) => [x.orderKey, x.eventType]),
+          [[k2.key.id, "key.rotated"]],
+        );
+        due = await store.webhooks.dueDeliveries(T0 + 5_000, 100);
+        assert.equal(due[0]!.orderKey, k1.key.id);
+        assert.equal(due[0]!.attempts, 1);
+        const listed = await store.webhooks.listDeliveries(h.id, { limit: 10 });
+        assert.equal(listed.length, 4);
+        assert.deepEqual(await store.webhooks.deliveryCounts(), { pending: 3, failed: 0 });
+        await store.webhooks.disableWebhook(h.id, "gone", T0);
+        assert.deepEqual(await store.webhooks.dueDeliveries(T0 + 10_000, 100), []);
+        // only what was delivered before the cut is purged
+        assert.equal(await store.webhooks.purgeDelivered(T0), 0);
+        assert.equal(await store.webhooks.purgeDelivered(T0 + 1), 1);
+        assert.equal((await store.webhooks.listDeliveries(h.id, { limit: 10 })).length, 3);
+      });
+
+      it("record marks once, or at most every so often", async (t) => {
+        const { store } = await fixture(t, d);
+        const once = (s: string, at: number) => store.transaction((tx) => tx.webhooks.markOnce(s, at));
+        const every = (s: string, at: number) =>
+          store.transaction((tx) => tx.webhooks.markAtMostEvery(s, at, HOUR));
+        assert.equal(await once("a", T0), true);
+        assert.equal(await once("a", T0 + 1), false);
+        assert.equal(await every("b", T0), true);
+        assert.equal(await every("b", T0 + HOUR - 1), false);
+        assert.equal(await every("b", T0 + HOUR), true);
+        assert.deepEqual(
+          await store.webhooks.marks(["a", "b", "c"]),
+          new Map([
+            ["a", T0],
+            ["b", T0 + HOUR],
+          ]),
         );
       });
     });

@@ -30,4 +30,6 @@ export interface CliDeps {
   version?: string;
   /** How long to wait for the server before giving up; 30 s by default. */
   timeoutMs?: number;
+  /** Resolves with the signal's name when the process is asked to stop (`keyroll agent`). */
+  untilStopped?: () => Promise<string>;
 }

@@ -29,4 +29,9 @@ process.exitCode = await runCli(process.argv.slice(2), {
   fetch: globalThis.fetch,
   readStdin,
   version: packageVersion(),
+  untilStopped: () =>
+    new Promise<string>((done) => {
+      process.once("SIGINT", () => done("SIGINT"));
+      process.once("SIGTERM", () => done("SIGTERM"));
+    }),
 });

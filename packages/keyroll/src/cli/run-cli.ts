@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAgent } from "./agent.js";
 import { registerAlerts } from "./alerts.js";
 import type { CommandContext } from "./command-kit.js";
 import { registerConsumers } from "./consumers.js";
@@ -10,6 +11,7 @@ import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
 import { registerVerify } from "./verify.js";
+import { registerWebhooks } from "./webhooks.js";
 
 export type { CliDeps, Env, FetchFn, Output } from "./context.js";
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
@@ -38,6 +40,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerUsage(program, ctx);
   registerAlerts(program, ctx);
+  registerAgent(program, ctx.deps);
+  registerWebhooks(program, ctx);
   return program;
 }
 

@@ -42,6 +42,18 @@ export interface Config {
    * it is answered 503 STORE_BUSY with Retry-After.
    */
   readonly storeWaitMs: number;
+  /** Hosts (names or addresses) webhooks may reach although they are local or private. */
+  readonly webhookAllowedHosts: readonly string[];
+  /** Per-request timeout of a webhook delivery. */
+  readonly webhookTimeoutMs: number;
+  /** An endpoint failing without a success this long is disabled. */
+  readonly webhookDisableAfterMs: number;
+  /** When `key.version.expiring` reminders go out, before a grace end. */
+  readonly reminderOffsetsMs: readonly number[];
+  /** SMTP server for mail to consumers' contacts (`smtp://…`, `smtps://…`); may hold a password, never logged. */
+  readonly smtpUrl: string | undefined;
+  /** The sender of that mail. */
+  readonly mailFrom: string | undefined;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -75,6 +87,12 @@ const SETTINGS = {
   authorizeOpen: { env: "KEYROLL_AUTHORIZE_OPEN" },
   drain: { env: "KEYROLL_DRAIN" },
   storeWait: { env: "KEYROLL_STORE_WAIT" },
+  webhookAllowedHosts: { env: "KEYROLL_WEBHOOK_ALLOWED_HOSTS" },
+  webhookTimeout: { env: "KEYROLL_WEBHOOK_TIMEOUT" },
+  webhookDisableAfter: { env: "KEYROLL_WEBHOOK_DISABLE_AFTER" },
+  reminderOffsets: { env: "KEYROLL_REMINDER_OFFSETS" },
+  smtpUrl: { env: "KEYROLL_SMTP_URL" },
+  mailFrom: { env: "KEYROLL_MAIL_FROM" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -170,6 +188,26 @@ export function resolveConfig(sources: {
   const failure = str("rateLimitFailure", "open");
   if (failure !== "open" && failure !== "closed")
     problems.push(`rate limit failure must be "open" or "closed"`);
+  const list = (name: SettingName): string[] => {
+    const r = raw(name);
+    if (!r) return [];
+    const items = Array.isArray(r.value) ? r.value : String(r.value).split(",");
+    return items.map((s) => String(s).trim()).filter((s) => s.length > 0);
+  };
+  const offsets = (): number[] => {
+    const r = raw("reminderOffsets");
+    if (!r) return [24 * 3_600_000, 3_600_000];
+    const out: number[] = [];
+    for (const item of list("reminderOffsets")) {
+      const ms = parseDuration(item);
+      if (ms === undefined || ms <= 0 || ms > 30 * 86_400_000) {
+        problems.push(
+          `${r.from}: each offset must be a duration like "24h" up to 30d, got ${JSON.stringify(item)}`,
+        );
+      } else out.push(ms);
+    }
+    return out;
+  };
   const cfg: Config = {
     host: str("host", "127.0.0.1"),
     port: int("port", 8080, 0, 65535),
@@ -190,6 +228,12 @@ export function resolveConfig(sources: {
     authorizeOpen: bool("authorizeOpen", false),
     drainMs: duration("drain", 5_000, 0, 600_000),
     storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
+    webhookAllowedHosts: list("webhookAllowedHosts"),
+    webhookTimeoutMs: duration("webhookTimeout", 15_000, 100, 120_000),
+    webhookDisableAfterMs: duration("webhookDisableAfter", 5 * 86_400_000, 60_000, 90 * 86_400_000),
+    reminderOffsetsMs: offsets(),
+    smtpUrl: raw("smtpUrl") ? str("smtpUrl", "") : undefined,
+    mailFrom: raw("mailFrom") ? str("mailFrom", "") : undefined,
   };
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would
@@ -198,6 +242,11 @@ export function resolveConfig(sources: {
       `the poll interval (${cfg.pollMs}ms) must be at most half the staleness bound (${cfg.maxStalenessMs}ms)`,
     );
   }
+  if ((cfg.smtpUrl === undefined) !== (cfg.mailFrom === undefined))
+    problems.push("KEYROLL_SMTP_URL and KEYROLL_MAIL_FROM go together: set both or neither");
+  if (cfg.smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(cfg.smtpUrl))
+    // the value is not echoed: it may carry a password
+    problems.push("KEYROLL_SMTP_URL must be an smtp:// or smtps:// URL");
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(cfg);
 }

@@ -33,6 +33,7 @@ function key(over: Partial<KeyRecord> = {}): KeyRecord {
     expiresAt: null,
     revokedAt: null,
     admin: false,
+    allowSuccessorPickup: true,
     ...over,
   };
 }

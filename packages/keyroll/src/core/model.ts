@@ -30,6 +30,8 @@ export interface KeyRecord {
   readonly admin: boolean;
   /** Requests per period this key may make (a token bucket per key), or none. */
   readonly rateLimit?: RateLimit | null;
+  /** Holders of a previous secret may fetch its successor (`POST /v1/self/successor`). */
+  readonly allowSuccessorPickup: boolean;
 }
 
 /** Lifecycle state of a version, as stored and as shown. */
@@ -64,6 +66,8 @@ export interface VersionRecord {
   readonly extendStepMs: Millis | null;
   /** Why the version stopped before (or after) its planned end, when a policy decided it. */
   readonly retiredReason: string | null;
+  /** X25519 public key derived from the secret (base64url), that successors are sealed to; null before 0006. */
+  readonly publicKey: string | null;
 }
 
 /** A key with all its versions, ordered by version number. */

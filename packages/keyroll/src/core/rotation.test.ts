@@ -35,6 +35,7 @@ function makeKey(over: Partial<KeyRecord> = {}): KeyRecord {
     expiresAt: null,
     revokedAt: null,
     admin: false,
+    allowSuccessorPickup: true,
     ...over,
   });
 }

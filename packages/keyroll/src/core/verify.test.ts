@@ -22,6 +22,7 @@ function makeKey(over: Partial<KeyRecord> = {}): KeyRecord {
     expiresAt: null,
     revokedAt: null,
     admin: false,
+    allowSuccessorPickup: true,
     ...over,
   };
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { versionState } from "./model.js";
 import { digestSecret, generateSecret, secretStart } from "./secret.js";
+import { successorPublicKey } from "./successor.js";
 import { buildVersion } from "./version.js";
 
 const T = Date.parse("2026-01-01T00:00:00Z");
@@ -36,6 +37,7 @@ test("buildVersion keeps only the digest and the display start of the secret", (
     extendMaxAt: null,
     extendStepMs: null,
     retiredReason: null,
+    publicKey: successorPublicKey(secret),
   });
   assert.ok(!JSON.stringify(v).includes(secret.slice(16)), "the secret itself is not stored");
   assert.equal(versionState(v, T), "active");

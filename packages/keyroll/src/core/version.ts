@@ -1,5 +1,6 @@
 import type { Millis, VersionRecord } from "./model.js";
 import { digestSecret, parseSecret, secretStart } from "./secret.js";
+import { successorPublicKey } from "./successor.js";
 
 /**
  * The stored record of a new version made from `secret`: only its digest and display start are
@@ -33,6 +34,7 @@ export function buildVersion(input: {
     extendMaxAt: null,
     extendStepMs: null,
     retiredReason: null,
+    publicKey: successorPublicKey(input.secret),
     checksumExemptPrefix:
       input.imported && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
   };

@@ -16,12 +16,15 @@ import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
 import { checkContract, documentRoute, finishDocument } from "./openapi.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
+import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
+import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -88,6 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           adminKey: { type: "http", scheme: "bearer" },
           gatewayKey: { type: "apiKey", in: "header", name: "X-Keyroll-Gateway-Key" },
+          clientKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A client key's own secret (the /v1/self calls)",
+          },
         },
       },
       security: [{ adminKey: [] }],
@@ -116,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isLeader: deps.isLeader,
     storeStats: deps.storeStats,
     limiter,
+    deliveryCounts: deps.webhooks?.deliveryCounts,
   });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) => {
@@ -193,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);
+  registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
   registerAuthorizeRoutes(root, {
     verifier,
@@ -200,6 +210,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     policy: deps.accessPolicy ?? OPEN_POLICY,
     open: deps.authorizeOpen ?? false,
   });
+  registerSelfRoutes(root, routeDeps);
+  registerChangesRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

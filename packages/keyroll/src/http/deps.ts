@@ -4,9 +4,12 @@ import type { AccessPolicy } from "../core/route-rules.js";
 import type { VerifyResult } from "../core/verify.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
+import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
 import type { RateLimiter } from "../services/rate-limit.js";
+import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
+import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
 import type { createMetrics, StoreStatsSource } from "./metrics.js";
 import type { keyView } from "./views.js";
@@ -34,10 +37,18 @@ export interface AppDeps {
   readonly accessPolicy?: AccessPolicy;
   /** `GET /v1/authorize` without a gateway key. */
   readonly authorizeOpen?: boolean;
+  /** The `/v1/self` calls of client keys (successor pickup). */
+  readonly self?: SelfService;
+  /** The snapshot, change stream and usage intake of in-process verifiers. */
+  readonly feed?: FeedService;
+  /** Heartbeat of idle change streams (default 5 s). */
+  readonly changesHeartbeatMs?: number;
   /** True once the node is stopping: `/readyz` answers 503 and every answer carries `Connection: close`. */
   readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
+  /** Webhook endpoints and deliveries. */
+  readonly webhooks?: WebhookService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

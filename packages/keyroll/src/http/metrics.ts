@@ -148,6 +148,8 @@ export function createMetrics(deps: {
   isLeader?: (() => boolean) | undefined;
   limiter?: RateLimiter | undefined;
   storeStats?: StoreStatsSource | undefined;
+  /** Webhook deliveries pending and failed (read from the store at scrape time). */
+  deliveryCounts?: (() => Promise<{ pending: number; failed: number }>) | undefined;
 }) {
   const registry = new Registry();
   const { verifier, clock } = deps;
@@ -263,6 +265,21 @@ export function createMetrics(deps: {
     });
   }
   if (deps.storeStats) storeMetrics(registry, deps.storeStats);
+  if (deps.deliveryCounts) {
+    const counts = deps.deliveryCounts;
+    new Gauge({
+      name: "keyroll_webhook_deliveries",
+      help: "Webhook deliveries in the outbox by status (pending: not yet delivered; failed: retries spent)",
+      labelNames: ["status"] as const,
+      registers: [registry],
+      async collect() {
+        const c = await counts().catch(() => undefined);
+        if (!c) return;
+        this.set({ status: "pending" }, c.pending);
+        this.set({ status: "failed" }, c.failed);
+      },
+    });
+  }
 
   return {
     registry,

@@ -34,6 +34,8 @@ export const TAGS: Record<string, string> = {
   verify: "The hot path: is this secret valid now?",
   usage: "Traffic per version, rotations in progress, alerts",
   operations: "Liveness, readiness, metrics and this document",
+  self: "A client, by its own secret: its key's state, its successor after a rotation, self-rotation",
+  webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */
@@ -77,7 +79,7 @@ export const HEADERS = {
   },
   Deprecation: {
     description:
-      "RFC 9745: the presented version is in grace since this time (`@<epoch seconds>`); the client should switch to its successor",
+      "RFC 9745: the presented version (on /v1/self, the secret used) is in grace since this time (`@<epoch seconds>`); a successor waits, and `Sunset` says when it stops working",
     schema: { type: "string", pattern: "^@-?[0-9]+$" },
   },
   Link: {

@@ -57,11 +57,24 @@ export const Problem = Type.Object(
   { description: "RFC 9457 problem details" },
 );
 
+/** Who at a consumer hears about its keys by mail (when SMTP is set up). */
+export const Contacts = Type.Array(
+  Type.Object(
+    {
+      email: Type.String({ pattern: "^[^\\s@<>,;]+@[^\\s@<>,;]+\\.[^\\s@<>,;]+$", maxLength: 254 }),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 20 },
+);
+
 export const Consumer = Type.Object({
   id: Type.String(),
   name: Type.String(),
   externalId: Nullable(Type.String()),
   metadata: Metadata,
+  contacts: Contacts,
   createdAt: DateTime,
 });
 
@@ -105,6 +118,10 @@ export const RateLimitInput = Nullable(
     },
   ),
 );
+export const AllowSuccessorPickup = Type.Boolean({
+  description:
+    "Holders of a previous secret may fetch its successor during grace (POST /v1/self/successor); default true",
+});
 
 export const Key = Type.Object({
   id: Type.String(),
@@ -117,6 +134,7 @@ export const Key = Type.Object({
   expiresAt: NullableDateTime,
   createdAt: DateTime,
   rateLimit: RateLimitView,
+  allowSuccessorPickup: Type.Boolean(),
   versions: Type.Array(Version),
 });
 

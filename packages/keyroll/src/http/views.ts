@@ -8,12 +8,15 @@ import type { VerifyResult } from "../core/verify.js";
 export const iso = (t: Millis | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** `Consumer` as the API shows it. */
-export function consumerView(c: ConsumerRecord) {
+export function consumerView(
+  c: ConsumerRecord & { contacts?: ReadonlyArray<{ email: string; name?: string }> },
+) {
   return {
     id: c.id,
     name: c.name,
     externalId: c.externalId,
     metadata: c.metadata,
+    contacts: c.contacts ?? [],
     createdAt: iso(c.createdAt),
   };
 }
@@ -52,6 +55,7 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
     rateLimit: k.key.rateLimit
       ? { limit: k.key.rateLimit.limit, period: formatDuration(k.key.rateLimit.periodMs) }
       : null,
+    allowSuccessorPickup: k.key.allowSuccessorPickup,
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
   };
 }

@@ -52,6 +52,7 @@ export async function ensureAdminKey(
       expiresAt: null,
       revokedAt: null,
       admin: true,
+      allowSuccessorPickup: true,
     };
     const imported = bootstrapSecret !== undefined;
     await tx.insertConsumer(consumer, now);

@@ -1,5 +1,6 @@
 import { newId } from "../core/ids.js";
 import type { Millis } from "../core/model.js";
+import type { EventInput } from "../store/kysely/webhooks.js";
 import type { AuditInput, StoreTx } from "../store/types.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 
@@ -12,6 +13,15 @@ export interface Write {
   audit(action: string, targetId: string | null, data: Record<string, unknown>): void;
   /** Records a change-feed row: every node reloads this key (or consumer) once it commits. */
   changed(op: string, target: { keyId: string | null; consumerId: string | null }): void;
+  /**
+   * Records a notification (webhooks, mail) in the outbox: `{type, timestamp, data}` goes to every
+   * endpoint subscribed to `type`, in order per key. `data` must never hold a secret or a digest.
+   */
+  event(
+    type: string,
+    data: Record<string, unknown>,
+    target: { keyId: string | null; consumerId: string | null },
+  ): void;
   /** Runs `fn` once the write has committed and this node has caught up with it. */
   afterCommit(fn: () => void): void;
 }
@@ -34,15 +44,19 @@ export type Commit = <T>(actor: Actor, fn: (w: Write) => Promise<T>) => Promise<
  *   w.audit("key.updated", id, { fields: ["name"] });
  * });
  */
-export function createCommit(deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit">): Commit {
+export function createCommit(
+  deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit" | "eventsCommitted" | "mailEvents">,
+): Commit {
   return async <T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> => {
     let recorded = false;
+    let evented = false;
     let after: Array<() => void> = [];
     const out = await deps.store.transaction(async (tx) => {
       // reset on every attempt: a store may run the callback again after a conflict
       const now = deps.clock.now();
       const audits: AuditInput[] = [];
       const changes: Array<{ op: string; keyId: string | null; consumerId: string | null; at: Millis }> = [];
+      const events: EventInput[] = [];
       after = [];
       const result = await fn({
         tx,
@@ -53,16 +67,32 @@ export function createCommit(deps: Pick<ServiceDeps, "store" | "clock" | "afterC
         changed(op, target) {
           changes.push({ op, keyId: target.keyId, consumerId: target.consumerId, at: now });
         },
+        event(type, data, target) {
+          const body = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
+          events.push({
+            id: newId("evt", now),
+            type,
+            keyId: target.keyId,
+            consumerId: target.consumerId,
+            body,
+            at: now,
+          });
+        },
         afterCommit(cb) {
           after.push(cb);
         },
       });
       for (const c of changes) await tx.appendChange(c);
       for (const a of audits) await tx.appendAudit(a);
+      let deliveries = 0;
+      for (const e of events)
+        deliveries += await tx.webhooks.appendEvent(e, { mail: deps.mailEvents?.includes(e.type) });
+      evented = deliveries > 0;
       recorded = changes.length > 0 || audits.length > 0;
       return result;
     });
     if (recorded) await deps.afterCommit();
+    if (evented) deps.eventsCommitted?.();
     for (const cb of after) cb();
     return out;
   };

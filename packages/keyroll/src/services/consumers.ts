@@ -3,16 +3,23 @@ import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
 import type { ConsumerRecord } from "../core/model.js";
 import { planKeyRevoke } from "../core/rotation.js";
+import type { Contact } from "../store/kysely/webhooks.js";
 import type { StoreTx } from "../store/types.js";
 import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
+import { iso, keyEvent } from "./events.js";
 
 /** Input of `create`. */
 export interface CreateConsumerInput {
   name: string;
   externalId?: string | null | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** Who hears about this consumer's keys by mail. */
+  contacts?: Contact[] | undefined;
 }
+
+/** A consumer with its contacts. */
+export type ConsumerWithContacts = ConsumerRecord & { contacts: Contact[] };
 
 /** Use cases on consumers: create, read, list, update, delete (which revokes every key). */
 export function createConsumerService(deps: ServiceDeps) {
@@ -27,8 +34,13 @@ export function createConsumerService(deps: ServiceDeps) {
     return c;
   }
 
+  async function withContacts(cs: ConsumerRecord[]): Promise<ConsumerWithContacts[]> {
+    const byId = await store.webhooks.contactsOf(cs.map((c) => c.id));
+    return cs.map((c) => ({ ...c, contacts: byId.get(c.id) ?? [] }));
+  }
+
   return {
-    async create(input: CreateConsumerInput, actor: Actor): Promise<ConsumerRecord> {
+    async create(input: CreateConsumerInput, actor: Actor): Promise<ConsumerWithContacts> {
       assertMetadata(input.metadata);
       const now = clock.now();
       const consumer: ConsumerRecord = {
@@ -45,21 +57,22 @@ export function createConsumerService(deps: ServiceDeps) {
           throw new KeyrollError("EXTERNAL_ID_TAKEN", "another consumer has this externalId");
         }
         await tx.insertConsumer(consumer, now);
+        if (input.contacts?.length) await tx.webhooks.setContacts(consumer.id, input.contacts, now);
         changed("consumer.created", { keyId: null, consumerId: consumer.id });
         audit("consumer.created", consumer.id, { name: consumer.name, externalId: consumer.externalId });
       });
-      return consumer;
+      return { ...consumer, contacts: input.contacts ?? [] };
     },
 
-    async get(id: string): Promise<ConsumerRecord> {
+    async get(id: string): Promise<ConsumerWithContacts> {
       const c = await store.getConsumer(id);
       if (!c || c.deletedAt !== null)
         throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${id} does not exist`);
-      return c;
+      return (await withContacts([c]))[0]!;
     },
 
-    async list(limit: number, after?: string): Promise<ConsumerRecord[]> {
-      return store.listConsumers({ limit, after });
+    async list(limit: number, after?: string): Promise<ConsumerWithContacts[]> {
+      return withContacts(await store.listConsumers({ limit, after }));
     },
 
     async update(
@@ -68,9 +81,10 @@ export function createConsumerService(deps: ServiceDeps) {
         name?: string | undefined;
         externalId?: string | null | undefined;
         metadata?: Record<string, unknown> | undefined;
+        contacts?: Contact[] | undefined;
       },
       actor: Actor,
-    ): Promise<ConsumerRecord> {
+    ): Promise<ConsumerWithContacts> {
       assertMetadata(patch.metadata);
       return commit(actor, async ({ tx, now, changed, audit }) => {
         const c = await mustGet(tx, id);
@@ -84,18 +98,21 @@ export function createConsumerService(deps: ServiceDeps) {
           if (other && other.id !== id)
             throw new KeyrollError("EXTERNAL_ID_TAKEN", "another consumer has this externalId");
         }
-        await tx.updateConsumer(id, patch, now);
+        const { contacts, ...fields } = patch;
+        await tx.updateConsumer(id, fields, now);
+        if (contacts !== undefined) await tx.webhooks.setContacts(id, contacts, now);
         changed("consumer.updated", { keyId: null, consumerId: id });
         audit("consumer.updated", id, {
           fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined),
         });
         return (await tx.getConsumer(id))!;
-      });
+      }).then(async (c) => (await withContacts([c]))[0]!);
     },
 
     /** Deletes a consumer and revokes every version of every key it has, in one transaction. */
     async remove(id: string, actor: Actor): Promise<{ id: string; deleted: true; revokedKeys: number }> {
-      const revoked = await commit(actor, async ({ tx, now, changed, audit }) => {
+      const revoked = await commit(actor, async (w) => {
+        const { tx, now, changed, audit } = w;
         const c = await mustGet(tx, id);
         if (c.system) throw new KeyrollError("CONSUMER_RESERVED", "the admin consumer cannot be deleted");
         let n = 0;
@@ -105,6 +122,7 @@ export function createConsumerService(deps: ServiceDeps) {
           const patches = planKeyRevoke(k.versions, now);
           if (k.key.revokedAt === null) {
             await tx.updateKey(keyId, { revokedAt: now }, now);
+            keyEvent(w, "key.revoked", k.key, { revokedAt: iso(now), reason: "consumer deleted" });
             n++;
           }
           await tx.patchVersions(keyId, patches);

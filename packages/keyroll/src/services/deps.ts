@@ -12,6 +12,10 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /** Called after each committed mutation; the verifier catches up so this node reads its own writes. */
   readonly afterCommit: () => Promise<void>;
+  /** Called after a commit that put notifications in the outbox, so the leader delivers promptly. */
+  readonly eventsCommitted?: (() => void) | undefined;
+  /** Event types also mailed to the consumer's contacts (empty or absent: mail is not set up). */
+  readonly mailEvents?: readonly string[] | undefined;
 }
 
 /** Who asks: the admin key behind a call, and what it may do. */

@@ -3,16 +3,31 @@ import { canonicalJson } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
-import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import {
+  type KeyRecord,
+  type KeyWithVersions,
+  type Millis,
+  type VersionRecord,
+  versionState,
+} from "../core/model.js";
 import { type RateLimit, rateLimitProblem } from "../core/rate-limit.js";
-import { planKeyRevoke, planRollback, planRotation, planVersionRevoke, settle } from "../core/rotation.js";
+import {
+  planKeyRevoke,
+  planRollback,
+  planRotation,
+  planVersionRevoke,
+  settle,
+  type VersionPatch,
+} from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
+import { sealSuccessor } from "../core/successor.js";
 import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
 import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
 import { createCommit, type Write } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 import { SYSTEM_ACTOR } from "./deps.js";
+import { iso, keyEvent } from "./events.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
 
 /** Scopes an admin key may carry. */
@@ -30,6 +45,8 @@ export interface CreateKeyInput {
   secret?: string | undefined;
   /** Requests per period for this key (a token bucket), or none. */
   rateLimit?: RateLimit | null | undefined;
+  /** Holders of a previous secret may fetch its successor (default true). */
+  allowSuccessorPickup?: boolean | undefined;
 }
 
 function assertRateLimit(r: RateLimit | null | undefined): void {
@@ -46,6 +63,12 @@ export interface RotateInput {
   retireWhenUnusedMs?: Millis | undefined;
   /** Extend the previous version's grace while in use, by `stepMs`, up to `maxMs` after the switch. */
   extendWhileInUse?: { maxMs: Millis; stepMs: Millis } | undefined;
+  /**
+   * Seal the new secret for holders of the previous one (successor pickup, decision 0014), when the
+   * key allows it. Default true; an emergency rotation passes false: a leaked secret must not
+   * yield its successor.
+   */
+  sealForPickup?: boolean | undefined;
 }
 
 /** A freshly made secret and the key it belongs to; the secret exists nowhere else. */
@@ -144,6 +167,7 @@ export function createKeyService(deps: ServiceDeps) {
           revokedAt: null,
           admin: consumer.system,
           rateLimit: input.rateLimit ?? null,
+          allowSuccessorPickup: input.allowSuccessorPickup ?? true,
         };
         const v = newVersion(key.id, 1, secret, imported, now, now, "active");
         if (await tx.digestExists(v.digest)) {
@@ -157,6 +181,7 @@ export function createKeyService(deps: ServiceDeps) {
           scopes,
           version: 1,
         });
+        keyEvent(w, "key.created", key, { version: 1, imported, createdAt: iso(now) });
         return (await tx.getKey(key.id))!;
       });
       deps.logger.info({ keyId: out.key.id, consumerId: out.key.consumerId, imported }, "key created");
@@ -185,6 +210,7 @@ export function createKeyService(deps: ServiceDeps) {
         scopes?: string[] | undefined;
         metadata?: Record<string, unknown> | undefined;
         rateLimit?: RateLimit | null | undefined;
+        allowSuccessorPickup?: boolean | undefined;
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
@@ -279,6 +305,29 @@ export function createKeyService(deps: ServiceDeps) {
         );
         await tx.patchVersions(id, plan.patches);
         await tx.insertVersion(v);
+        const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
+        const sealed =
+          input.sealForPickup !== false &&
+          k.key.allowSuccessorPickup &&
+          recipient !== null &&
+          recipient !== undefined &&
+          recipient.publicKey !== null;
+        if (sealed) {
+          const box = sealSuccessor({
+            publicKey: recipient.publicKey!,
+            keyId: id,
+            from: recipient.version,
+            to: v.version,
+            secret,
+          });
+          await tx.putSealedSuccessor({
+            keyId: id,
+            version: recipient.version,
+            successorVersion: v.version,
+            ...box,
+            createdAt: now,
+          });
+        }
         if (idemHash !== undefined) {
           // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
           await tx.putIdempotency(id, idemHash, {
@@ -297,6 +346,14 @@ export function createKeyService(deps: ServiceDeps) {
           reason: input.reason ?? null,
           retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
           extendWhileInUse: input.extendWhileInUse ?? null,
+          sealedForPickup: sealed,
+        });
+        keyEvent(w, "key.rotated", k.key, {
+          version: v.version,
+          activatesAt: iso(plan.next.activatesAt),
+          previousVersion: plan.previous?.version ?? null,
+          previousExpiresAt: iso(plan.previous?.expiresAt),
+          reason: input.reason ?? null,
         });
         return {
           key: (await tx.getKey(id))!,
@@ -319,10 +376,14 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = planRollback(k.key, k.versions, now);
         await tx.patchVersions(id, patches);
         keyChanged(w, k.key, "key.rolled_back");
-        w.audit("key.rolled_back", id, {
-          revoked: patches
-            .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
-            .map((p) => p.version),
+        const revoked = patches
+          .filter((p) => p.storedState === "revoked" && p.revokedAt === now)
+          .map((p) => p.version);
+        w.audit("key.rolled_back", id, { revoked });
+        keyEvent(w, "key.rolled_back", k.key, {
+          version: patches.find((p) => p.storedState === "active")?.version ?? null,
+          revokedVersions: revoked,
+          at: iso(now),
         });
         return (await tx.getKey(id))!;
       });
@@ -342,8 +403,13 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = planVersionRevoke(k.key, k.versions, version, now);
         if (patches.length > 0) {
           await tx.patchVersions(id, patches);
+          await tx.deleteSealedSuccessors(id, [version]);
           keyChanged(w, k.key, "version.revoked");
           w.audit("version.revoked", id, { version, reason: reason ?? null });
+          const was = k.versions.find((v) => v.version === version);
+          keyEvent(w, "key.version.revoked", k.key, { version, revokedAt: iso(now), reason: reason ?? null });
+          if (was && versionState(was, now) === "grace")
+            keyEvent(w, "key.version.retired", k.key, { version, reason: "manual", retiredAt: iso(now) });
         }
         return (await tx.getKey(id))!;
       });
@@ -366,8 +432,10 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.updateKey(id, { revokedAt: now }, now);
         await tx.patchVersions(id, planKeyRevoke(k.versions, now));
+        await tx.deleteSealedSuccessors(id);
         keyChanged(w, k.key, "key.revoked");
         w.audit("key.revoked", id, { reason: reason ?? null });
+        keyEvent(w, "key.revoked", k.key, { revokedAt: iso(now), reason: reason ?? null });
         return (await tx.getKey(id))!;
       });
     },
@@ -393,6 +461,7 @@ export function createKeyService(deps: ServiceDeps) {
         const plan = planTrafficPolicies(k.versions, now, lastUsed, lookaheadMs);
         if (plan.patches.length === 0) return [];
         await w.tx.patchVersions(id, plan.patches);
+        await w.tx.deleteSealedSuccessors(id, endedVersions(plan.patches));
         keyChanged(w, k.key, "key.policy_applied");
         for (const e of plan.events) {
           w.audit(`version.${e.action}`, id, {
@@ -400,6 +469,13 @@ export function createKeyService(deps: ServiceDeps) {
             reason: e.reason,
             expiresAt: e.expiresAt,
           });
+          if (e.action === "retired")
+            keyEvent(w, "key.version.retired", k.key, {
+              version: e.version,
+              reason: "unused",
+              detail: e.reason,
+              retiredAt: iso(now),
+            });
         }
         return plan.events;
       });
@@ -422,6 +498,8 @@ export function createKeyService(deps: ServiceDeps) {
         const patches = settle(k.versions, now);
         if (patches.length === 0) return;
         await tx.patchVersions(id, patches);
+        // a version past its grace can open nothing useful any more: drop what was sealed for it
+        await tx.deleteSealedSuccessors(id, endedVersions(patches));
         keyChanged(w, k.key, "key.settled");
         const transitions = patches.map((p) => ({
           version: p.version,
@@ -429,9 +507,25 @@ export function createKeyService(deps: ServiceDeps) {
           to: p.storedState,
         }));
         w.audit("key.settled", id, { transitions });
+        for (const t of transitions) {
+          if (t.from !== "grace" || t.to !== "expired") continue;
+          const v = k.versions.find((x) => x.version === t.version);
+          keyEvent(w, "key.version.retired", k.key, {
+            version: t.version,
+            reason: "grace_ended",
+            retiredAt: iso(v?.expiresAt ?? now),
+          });
+        }
       });
     },
   };
+}
+
+/** Versions a plan ends (expired or revoked): what was sealed for their holders is dropped. */
+function endedVersions(patches: readonly VersionPatch[]): number[] {
+  return patches
+    .filter((p) => p.storedState === "expired" || p.storedState === "revoked")
+    .map((p) => p.version);
 }
 
 /** The key service's interface. */

@@ -3,6 +3,7 @@ import type { LeaderLock } from "../store/types.js";
 import type { ServiceDeps } from "./deps.js";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency.js";
 import type { KeyService } from "./keys.js";
+import type { Notifier } from "./notifier.js";
 import type { UsageService } from "./usage.js";
 
 /** How far ahead of a grace end the leader decides on extending it. */
@@ -26,6 +27,8 @@ export function createScheduler(
     lastUsedAt: (digest: string) => Millis | null;
     intervalMs?: number | undefined;
     retentionMs?: number | undefined;
+    /** Reminders, notices and webhook delivery. */
+    notifier?: Notifier | undefined;
   },
 ) {
   const intervalMs = deps.intervalMs ?? 1_000;
@@ -45,13 +48,17 @@ export function createScheduler(
     if (leader !== was)
       deps.logger.info({ leader }, leader ? "this node is the leader" : "this node is no longer the leader");
     if (!leader) return;
-    // feed and audit rows of a writer that died between its commit and its link (decision 0011)
+    // feed and audit rows of a writer that died between its commit and its link (decision 0012)
     await deps.store.link();
     const now = deps.clock.now();
     for (const id of await deps.store.dueKeyIds(now, 500)) await deps.keys.settleKey(id);
     for (const id of await deps.store.usage.trafficPolicyKeyIds(now, 500)) {
       await deps.keys.applyTrafficPolicies(id, lastUsed, Math.max(EXTENSION_LOOKAHEAD_MS, 2 * intervalMs));
     }
+    // notifications fail on their own: the work around them goes on
+    await deps.notifier
+      ?.tick(lastUsed)
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, "notification work failed; retrying"));
     if (now - lastSlow >= SLOW_TASK_INTERVAL_MS) {
       lastSlow = now;
       await deps.usage.detectSpikes();

@@ -47,6 +47,8 @@ export interface RotationView {
     addresses: Array<{ address: string; lastSeenAt: Millis; count: number }>;
     retireWhenUnusedMs: Millis | null;
     extendMaxAt: Millis | null;
+    /** Successor pickups by holders of this version (decision 0014), per client address. */
+    pickups: { count: number; addresses: Array<{ address: string; lastAt: Millis; count: number }> };
   };
   /** Share of the last 15 minutes' valid traffic of the two versions that used the current one (null: no traffic). */
   currentShare: number | null;
@@ -126,6 +128,7 @@ export function createUsageService(deps: ServiceDeps & { lastUsedAt: (digest: st
         if (u.outcome !== "VALID") continue;
         valid.set(`${u.keyId}:${u.version}`, (valid.get(`${u.keyId}:${u.version}`) ?? 0) + u.count);
       }
+      const pickups = await store.pickups(rotating.map((k) => k.key.id));
       const out: RotationView[] = [];
       for (const k of rotating) {
         const current = k.versions.find((v) => versionState(v, now) === "active");
@@ -158,6 +161,13 @@ export function createUsageService(deps: ServiceDeps & { lastUsedAt: (digest: st
             })),
             retireWhenUnusedMs: previous.retireWhenUnusedMs,
             extendMaxAt: previous.extendMaxAt,
+            pickups: (() => {
+              const rows = pickups.filter((p) => p.keyId === k.key.id && p.version === previous.version);
+              return {
+                count: rows.reduce((n, p) => n + p.count, 0),
+                addresses: rows.map((p) => ({ address: p.address, lastAt: p.lastAt, count: p.count })),
+              };
+            })(),
           },
           currentShare: curReq + prevReq === 0 ? null : curReq / (curReq + prevReq),
           // the new secret works for someone, and nobody used the old one in the window

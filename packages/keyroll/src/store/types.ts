@@ -1,7 +1,9 @@
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
+import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 export type { StoreStats } from "./gate.js";
 
@@ -52,7 +54,7 @@ export interface LeaderLock {
 }
 
 /** Reads shared by the store and its transactions. */
-export interface StoreReads {
+export interface StoreReads extends SuccessorReads {
   getConsumer(id: string): Promise<ConsumerRecord | undefined>;
   listConsumers(q: PageQuery): Promise<ConsumerRecord[]>;
   getKey(id: string): Promise<KeyWithVersions | undefined>;
@@ -79,7 +81,7 @@ export interface StoreReads {
  *   }
  * });
  */
-export interface StoreTx extends StoreReads {
+export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Reads a key and its versions and, where the dialect can, locks the key row until commit. */
   lockKey(id: string): Promise<KeyWithVersions | undefined>;
   /**
@@ -104,7 +106,9 @@ export interface StoreTx extends StoreReads {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "rateLimit">>,
+    patch: Partial<
+      Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "rateLimit" | "allowSuccessorPickup">
+    >,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;
@@ -116,13 +120,15 @@ export interface StoreTx extends StoreReads {
   /**
    * Takes, until commit, a lock that orders the writers that take it (where writers can run
    * concurrently): a read-then-write decision across keys made after it (the first admin key, the
-   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0011).
+   * last admin key) cannot race another node's. Ordinary writes do not take it (decision 0012).
    */
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
   /** Appends an entry to the audit chain: chained after the entries committed before it. */
   appendAudit(entry: AuditInput): Promise<void>;
+  /** Webhook endpoints and the notification outbox, written in the same transaction. */
+  readonly webhooks: WebhookTx;
 }
 
 /**
@@ -172,6 +178,8 @@ export interface Store extends StoreReads {
   leaderLock(): LeaderLock;
   /** Usage per version and minute, client addresses per version, alerts. */
   readonly usage: UsageStore;
+  /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
+  readonly webhooks: WebhookStore;
   /** The audit chain in order, for verification. */
   listAudit(
     afterSeq: number,

@@ -352,6 +352,23 @@ export function createVerifier(opts: VerifierOptions) {
       return readThrough(r, scopes, address);
     },
 
+    /**
+     * The key and version a secret belongs to, whatever their state, without counting usage: the
+     * `/v1/self` calls authenticate this way (a client asking about its own key is not traffic).
+     * Same shape and checksum rules as `verify`; reads through to the store on a miss.
+     */
+    async inspect(secret: string): Promise<{ key: KeyRecord; version: VersionRecord } | undefined> {
+      if (secret.length < MIN_IMPORTED_LENGTH || secret.length > MAX_SECRET_LENGTH) return undefined;
+      const d = rawDigest(secret);
+      const e = index.get(d);
+      if (e !== undefined) return { key: e.key, version: e.version };
+      if (typeof precheck(secret, d) !== "string") return undefined;
+      const hex = hexFromRaw(d);
+      const k = await store.findByDigest(hex);
+      const v = k?.versions.find((x) => x.digest === hex);
+      return k && v ? { key: k.key, version: v } : undefined;
+    },
+
     /** True when the index is loaded and was caught up with the feed within `maxLagMs`. */
     isFresh(maxLagMs: number): boolean {
       return started && clock.now() - lastSyncAt <= maxLagMs;

@@ -1,7 +1,16 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
-import { Consumer, errorResponses, IdParam, Metadata, Page, PageQuery, parsePage } from "../schemas.js";
+import {
+  Consumer,
+  Contacts,
+  errorResponses,
+  IdParam,
+  Metadata,
+  Page,
+  PageQuery,
+  parsePage,
+} from "../schemas.js";
 import { consumerView } from "../views.js";
 
 const ConsumerParams = IdParam("con");
@@ -11,7 +20,14 @@ const ExternalId = Type.Optional(Type.Union([Type.String({ minLength: 1, maxLeng
 export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { consumers } = deps;
 
-  app.post<{ Body: { name: string; externalId?: string | null; metadata?: Record<string, unknown> } }>(
+  app.post<{
+    Body: {
+      name: string;
+      externalId?: string | null;
+      metadata?: Record<string, unknown>;
+      contacts?: Array<{ email: string; name?: string }>;
+    };
+  }>(
     "/v1/consumers",
     {
       config: { scope: "keys:write" },
@@ -24,6 +40,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
             name: Type.String({ minLength: 1, maxLength: 200 }),
             externalId: ExternalId,
             metadata: Type.Optional(Metadata),
+            contacts: Type.Optional(Contacts),
           },
           { additionalProperties: false },
         ),
@@ -74,7 +91,12 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
 
   app.patch<{
     Params: { id: string };
-    Body: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> };
+    Body: {
+      name?: string;
+      externalId?: string | null;
+      metadata?: Record<string, unknown>;
+      contacts?: Array<{ email: string; name?: string }>;
+    };
   }>(
     "/v1/consumers/:id",
     {
@@ -89,6 +111,7 @@ export function registerConsumerRoutes(app: FastifyInstance, deps: RouteDeps): v
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             externalId: ExternalId,
             metadata: Type.Optional(Metadata),
+            contacts: Type.Optional(Contacts),
           },
           { additionalProperties: false },
         ),

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
 import { duration, time } from "../input.js";
 import {
+  AllowSuccessorPickup,
   errorResponses,
   IdParam,
   Key,
@@ -50,6 +51,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       metadata?: Record<string, unknown>;
       secret?: string;
       rateLimit?: RateLimitBody | null;
+      allowSuccessorPickup?: boolean;
     };
   }>(
     "/v1/keys",
@@ -75,6 +77,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
               }),
             ),
             rateLimit: Type.Optional(RateLimitInput),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
         ),
@@ -151,6 +154,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       scopes?: string[];
       metadata?: Record<string, unknown>;
       rateLimit?: RateLimitBody | null;
+      allowSuccessorPickup?: boolean;
     };
   }>(
     "/v1/keys/:id",
@@ -167,6 +171,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
             scopes: Type.Optional(Scopes),
             metadata: Type.Optional(Metadata),
             rateLimit: Type.Optional(RateLimitInput),
+            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
         ),

@@ -47,6 +47,19 @@ export const Rotation = Type.Object({
     ),
     retireWhenUnusedFor: Type.Union([Type.String(), Type.Null()]),
     extendUntil: NullableTime,
+    pickups: Type.Object(
+      {
+        count: Type.Integer(),
+        addresses: Type.Array(
+          Type.Object({
+            address: Type.String(),
+            lastAt: Type.String({ format: "date-time" }),
+            count: Type.Integer(),
+          }),
+        ),
+      },
+      { description: "Successor pickups (POST /v1/self/successor) by holders of this version" },
+    ),
   }),
   currentShare: Type.Union([Type.Number(), Type.Null()]),
   safeToRetire: Type.Boolean(),
@@ -165,6 +178,10 @@ export function registerUsageRoutes(app: FastifyInstance, deps: RouteDeps): void
             retireWhenUnusedFor:
               r.previous.retireWhenUnusedMs === null ? null : formatDuration(r.previous.retireWhenUnusedMs),
             extendUntil: iso(r.previous.extendMaxAt),
+            pickups: {
+              count: r.previous.pickups.count,
+              addresses: r.previous.pickups.addresses.map((a) => ({ ...a, lastAt: iso(a.lastAt) })),
+            },
           },
         })),
       };

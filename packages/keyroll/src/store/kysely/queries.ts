@@ -11,6 +11,8 @@ import type {
 import type { VersionPatch } from "../../core/rotation.js";
 import type { AuditInput, Change, IdempotencyRecord, PageQuery, StoreReads, StoreTx } from "../types.js";
 import type { ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
+import { successorReads, successorWrites } from "./successors.js";
+import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -49,6 +51,7 @@ export function toKey(r: KeysTable): KeyRecord {
       r.rate_limit !== undefined && {
         rateLimit: { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
       }),
+    allowSuccessorPickup: num(r.allow_successor_pickup ?? 1) === 1,
   };
 }
 
@@ -71,6 +74,7 @@ export function toVersion(r: KeyVersionsTable): VersionRecord {
     extendMaxAt: numOrNull(r.extend_max_at),
     extendStepMs: numOrNull(r.extend_step_ms),
     retiredReason: r.retired_reason,
+    publicKey: r.public_key ?? null,
   };
 }
 
@@ -100,6 +104,7 @@ export async function withVersions(db: Db, keys: KeysTable[]): Promise<KeyWithVe
 /** Reads over any Kysely handle (the store or a transaction). */
 export function reads(db: Db): StoreReads {
   return {
+    ...successorReads(db),
     async getConsumer(id) {
       const r = await db.selectFrom("consumers").selectAll().where("id", "=", id).executeTakeFirst();
       return r ? toConsumer(r) : undefined;
@@ -160,7 +165,9 @@ export interface DialectWrites {
 /** Writes over a transaction handle, with the dialect's locks and feed. */
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
+    webhooks: webhookWrites(db),
     ...reads(db),
+    ...successorWrites(db),
     lockKey: dialect.lockKey,
     lockKeys: dialect.lockKeys,
     lockConsumer: dialect.lockConsumer,
@@ -261,6 +268,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           revoked_at: k.revokedAt,
           rate_limit: k.rateLimit?.limit ?? null,
           rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
+          allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
         })
         .execute();
     },
@@ -277,6 +285,9 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           ...(patch.rateLimit !== undefined && {
             rate_limit: patch.rateLimit?.limit ?? null,
             rate_limit_period_ms: patch.rateLimit?.periodMs ?? null,
+          }),
+          ...(patch.allowSuccessorPickup !== undefined && {
+            allow_successor_pickup: patch.allowSuccessorPickup ? 1 : 0,
           }),
         })
         .where("id", "=", id)
@@ -303,6 +314,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           extend_max_at: v.extendMaxAt,
           extend_step_ms: v.extendStepMs,
           retired_reason: v.retiredReason,
+          public_key: v.publicKey,
         })
         .execute();
     },

@@ -27,6 +27,7 @@ export interface KeysTable {
   revoked_at: number | null;
   rate_limit: number | null;
   rate_limit_period_ms: number | null;
+  allow_successor_pickup: number;
 }
 
 export interface KeyVersionsTable {
@@ -47,6 +48,7 @@ export interface KeyVersionsTable {
   extend_max_at: number | null;
   extend_step_ms: number | null;
   retired_reason: string | null;
+  public_key: string | null;
 }
 
 export interface ChangesTable {
@@ -57,7 +59,7 @@ export interface ChangesTable {
   created_at: number;
 }
 
-/** PostgreSQL only: a change committed but not yet given its feed position (decision 0011). */
+/** PostgreSQL only: a change committed but not yet given its feed position (decision 0012). */
 export interface PendingChangesTable {
   id: Generated<number>;
   ticket: number;
@@ -68,7 +70,7 @@ export interface PendingChangesTable {
   created_at: number;
 }
 
-/** PostgreSQL only: an audit entry committed but not yet chained (decision 0011). */
+/** PostgreSQL only: an audit entry committed but not yet chained (decision 0012). */
 export interface PendingAuditTable {
   id: Generated<number>;
   ticket: number;
@@ -144,7 +146,25 @@ export interface AlertsTable {
   acknowledged_by: string | null;
 }
 
-export interface Database {
+export interface SealedSuccessorsTable {
+  key_id: string;
+  version: number;
+  successor_version: number;
+  enc: string;
+  ciphertext: string;
+  created_at: number;
+}
+
+export interface SuccessorPickupsTable {
+  key_id: string;
+  version: number;
+  address: string;
+  count: number;
+  first_at: number;
+  last_at: number;
+}
+
+export interface Database extends WebhookTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;
@@ -157,4 +177,84 @@ export interface Database {
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;
   alerts: AlertsTable;
+  sealed_successors: SealedSuccessorsTable;
+  successor_pickups: SuccessorPickupsTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: unknown;
+  consumer_id: string | null;
+  enabled: number;
+  description: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  disabled_reason: string | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  key_id: string | null;
+  consumer_id: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  order_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface ConsumerContactsTable {
+  consumer_id: string;
+  contacts: unknown;
+  updated_at: number;
+}
+
+export interface MailDeliveriesTable {
+  id: string;
+  event_id: string;
+  consumer_id: string;
+  recipient: string;
+  recipient_name: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface NotificationMarksTable {
+  subject: string;
+  at: number;
+}
+
+/** The notification tables (migration 0005), kept apart from `Database` so that edit stays one line. */
+export interface WebhookTables {
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_marks: NotificationMarksTable;
+  consumer_contacts: ConsumerContactsTable;
+  mail_deliveries: MailDeliveriesTable;
 }

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 
-// Frozen in time. PostgreSQL only (decision 0011): writers no longer append to `changes` and
+// Frozen in time. PostgreSQL only (decision 0012): writers no longer append to `changes` and
 // `audit_log` themselves under a lock held through commit. They queue their rows in
 // `pending_changes` and `pending_audit`, and after commit one linker at a time moves them into
 // `changes` (assigning `seq`; the trigger of 0002 notifies) and `audit_log` (chaining the hashes).

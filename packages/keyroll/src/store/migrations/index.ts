@@ -3,6 +3,8 @@ import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-change-notify.js";
 import * as m0003 from "./0003-usage.js";
 import * as m0004 from "./0004-linked-feed.js";
+import * as m0005 from "./0005-webhooks.js";
+import * as m0006 from "./0006-successor-pickup.js";
 import * as m0007 from "./0007-key-rate-limits.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
@@ -13,6 +15,8 @@ export const migrations: MigrationProvider = {
       "0002-change-notify": m0002,
       "0003-usage": m0003,
       "0004-linked-feed": m0004,
+      "0005-webhooks": m0005,
+      "0006-successor-pickup": m0006,
       "0007-key-rate-limits": m0007,
     };
   },

@@ -5,6 +5,7 @@ import { createGate, storeBusy } from "../gate.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
+import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
 import { linkOnce, pendingWrites } from "./linker.js";
@@ -14,7 +15,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Advisory lock ids (arbitrary constants, "kr" + purpose). */
 const LOCK_MIGRATE = 0x6b72_0001;
-/** Was the writers' lock of decision 0006; since 0011 only the linker takes it, for a few statements. */
+/** Was the writers' lock of decision 0006; since 0012 only the linker takes it, for a few statements. */
 const LOCK_LINK = 0x6b72_0002;
 const LOCK_LEADER = 0x6b72_0003;
 /** `StoreTx.serialize`: the rare writes that decide across keys (first admin key, last admin key). */
@@ -158,6 +159,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
+    sealedSuccessors: wrap(r.sealedSuccessors),
+    pickups: wrap(r.pickups),
 
     async migrate() {
       // a session lock on one connection: nodes starting together migrate one after another
@@ -195,7 +198,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       try {
         out = await inSlot(() =>
           db.transaction().execute(async (trx) => {
-            // No lock across writers here (decision 0011): writers of one key order themselves by
+            // No lock across writers here (decision 0012): writers of one key order themselves by
             // its row lock; feed and audit rows are queued and linked after commit, below.
             const lockKey: StoreTx["lockKey"] = async (id) => {
               const k = await trx
@@ -246,7 +249,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 appendAudit: pending.appendAudit,
               }),
             );
-            // queued last, after every lock this transaction took (decision 0011)
+            // queued last, after every lock this transaction took (decision 0012)
             await pending.flush();
             return result;
           }),
@@ -283,6 +286,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
           ) => inSlot(() => db.transaction().execute((trx) => writeUsage(trx, rows, addresses, lastUsed))),
         ),
       };
+    })(),
+    webhooks: (() => {
+      const w = webhookStore(db);
+      return Object.fromEntries(
+        Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
+      ) as typeof w;
     })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();

@@ -5,7 +5,7 @@ import { assertStorableText } from "../../core/metadata.js";
 import type { Database } from "../kysely/schema.js";
 import type { AuditInput, StoreTx } from "../types.js";
 
-// Decision 0011: on PostgreSQL a writer queues its feed and audit rows just before its commit;
+// Decision 0012: on PostgreSQL a writer queues its feed and audit rows just before its commit;
 // after the commit, one linker at a time (a short advisory lock around one small transaction)
 // gives them their feed positions and chains their hashes, for every writer that committed
 // meanwhile. No writer holds a lock shared with other keys' writers through its commit.

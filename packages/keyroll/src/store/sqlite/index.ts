@@ -7,6 +7,7 @@ import { storeBusy, waitRecorder } from "../gate.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
+import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
 
@@ -203,6 +204,7 @@ export function openSqliteStore(
       ...usageReads(db),
       flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),
     },
+    webhooks: webhookStore(db),
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
