@@ -528,6 +528,25 @@ for (const d of DIALECTS) {
         });
       });
 
+      it("store a key's rate limit, change it and remove it", async (t) => {
+        const { store } = await fixture(t, d);
+        const limited = await seedKey(store, { key: { rateLimit: { limit: 100, periodMs: 60_000 } } });
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, {
+          limit: 100,
+          periodMs: 60_000,
+        });
+        await store.transaction((tx) =>
+          tx.updateKey(limited.key.id, { rateLimit: { limit: 5, periodMs: 1_000 } }, T0 + 1),
+        );
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, { limit: 5, periodMs: 1_000 });
+        await store.transaction((tx) => tx.updateKey(limited.key.id, { name: "n" }, T0 + 2));
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, { limit: 5, periodMs: 1_000 });
+        await store.transaction((tx) => tx.updateKey(limited.key.id, { rateLimit: null }, T0 + 3));
+        assert.equal((await store.getKey(limited.key.id))?.key.rateLimit, undefined, "no limit: no field");
+        const all = await store.loadAll();
+        assert.equal(all.keys.find((k) => k.key.id === limited.key.id)?.key.rateLimit, undefined);
+      });
+
       it("list by consumer and state in id pages; count live admin keys", async (t) => {
         const { store } = await fixture(t, d);
         const a = await seedKey(store);

@@ -7,6 +7,7 @@ import { registerConsumers } from "./consumers.js";
 import type { CliDeps } from "./context.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
+import { registerGateway } from "./gateway.js";
 import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CommandContext): Command {
       writeErr: (text) => stderr.write(text),
     });
   registerServe(program, ctx.deps);
+  registerGateway(program, ctx.deps);
   registerConsumers(program, ctx);
   registerKeys(program, ctx);
   registerVerify(program, ctx);

@@ -7,6 +7,8 @@ export interface ServeFlags {
   port?: string;
   database?: string;
   strict?: boolean;
+  gatewayConfig?: string;
+  authorizeOpen?: boolean;
   drain?: string;
 }
 
@@ -41,6 +43,11 @@ export function registerServe(program: Command, deps: CliDeps): void {
     .option("--database <path-or-url>", "SQLite file (default ./keyroll.db) or postgres:// URL")
     .option("--strict", "refuse to answer from a stale cache")
     .option(
+      "--gateway-config <file>",
+      "route rules and key header of GET /v1/authorize (YAML, as keyroll gateway)",
+    )
+    .option("--authorize-open", "GET /v1/authorize without X-Keyroll-Gateway-Key (trusted networks only)")
+    .option(
       "--drain <duration>",
       "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
     )
@@ -48,6 +55,8 @@ export function registerServe(program: Command, deps: CliDeps): void {
       const flags: ServeFlags = { host: options.host, port: options.port, database: options.database };
       if (options.drain !== undefined) flags.drain = options.drain;
       if (options.strict === true) flags.strict = true;
+      if (options.gatewayConfig !== undefined) flags.gatewayConfig = options.gatewayConfig;
+      if (options.authorizeOpen === true) flags.authorizeOpen = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });
 }

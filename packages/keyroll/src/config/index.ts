@@ -23,6 +23,15 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /** Rate limits: per node (`local`) or one limit across nodes through Redis. */
+  readonly rateLimitMode: "local" | "redis";
+  readonly rateLimitRedisUrl: string | undefined;
+  /** On a Redis outage: let limited keys through (`open`) or refuse them (`closed`, 503). */
+  readonly rateLimitFailure: "open" | "closed";
+  /** The access policy file (route rules, key header, rotation docs) of `GET /v1/authorize`, YAML or JSON. */
+  readonly gatewayConfig: string | undefined;
+  /** `GET /v1/authorize` without `X-Keyroll-Gateway-Key`, for a trusted network only. */
+  readonly authorizeOpen: boolean;
   /**
    * After SIGTERM, how long the node keeps serving while `/readyz` answers 503, so that a load
    * balancer takes it out before it stops accepting connections; 0 skips the wait.
@@ -87,6 +96,11 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  rateLimitMode: { env: "KEYROLL_RATE_LIMIT_MODE" },
+  rateLimitRedisUrl: { env: "KEYROLL_RATE_LIMIT_REDIS_URL" },
+  rateLimitFailure: { env: "KEYROLL_RATE_LIMIT_FAILURE" },
+  gatewayConfig: { env: "KEYROLL_GATEWAY_CONFIG" },
+  authorizeOpen: { env: "KEYROLL_AUTHORIZE_OPEN" },
   drain: { env: "KEYROLL_DRAIN" },
   storeWait: { env: "KEYROLL_STORE_WAIT" },
   auditSigningKey: { env: "KEYROLL_AUDIT_SIGNING_KEY" },
@@ -190,6 +204,16 @@ export function resolveConfig(sources: {
   if (sink !== undefined && sink !== "stdout" && !sink.startsWith("file:")) {
     problems.push(`${sinkSetting!.from}: must be "stdout" or "file:<path>"`);
   }
+  const redisUrl = raw("rateLimitRedisUrl") ? str("rateLimitRedisUrl", "") : undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    problems.push("KEYROLL_RATE_LIMIT_REDIS_URL: must be a redis:// or rediss:// URL");
+  const mode = str("rateLimitMode", redisUrl ? "redis" : "local");
+  if (mode !== "local" && mode !== "redis") problems.push(`rate limit mode must be "local" or "redis"`);
+  if (mode === "redis" && !redisUrl)
+    problems.push("rate limit mode redis needs KEYROLL_RATE_LIMIT_REDIS_URL");
+  const failure = str("rateLimitFailure", "open");
+  if (failure !== "open" && failure !== "closed")
+    problems.push(`rate limit failure must be "open" or "closed"`);
   const list = (name: SettingName): string[] => {
     const r = raw(name);
     if (!r) return [];
@@ -223,6 +247,11 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    rateLimitMode: mode as Config["rateLimitMode"],
+    rateLimitRedisUrl: redisUrl,
+    rateLimitFailure: failure as Config["rateLimitFailure"],
+    gatewayConfig: raw("gatewayConfig") ? str("gatewayConfig", "") : undefined,
+    authorizeOpen: bool("authorizeOpen", false),
     drainMs: duration("drain", 5_000, 0, 600_000),
     storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
     auditSigningKey: raw("auditSigningKey") ? str("auditSigningKey", "") : undefined,

@@ -7,6 +7,8 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { KeyrollError } from "../core/errors.js";
+import { OPEN_POLICY } from "../core/route-rules.js";
+import { createLocalLimiter, createVerifyLimiter } from "../services/rate-limit.js";
 import { adminAuth } from "./auth.js";
 import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
@@ -14,6 +16,7 @@ import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
 import { checkContract, documentRoute, finishDocument } from "./openapi.js";
 import { registerAuditRoutes } from "./routes/audit.js";
+import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
@@ -33,6 +36,8 @@ export type { AppDeps } from "./deps.js";
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { verifier, clock } = deps;
+  const limiter = deps.limiter ?? createLocalLimiter(clock);
+  const limitVerify = createVerifyLimiter(limiter);
   let reqSeq = 0;
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
@@ -86,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           adminKey: { type: "http", scheme: "bearer" },
+          gatewayKey: { type: "apiKey", in: "header", name: "X-Keyroll-Gateway-Key" },
           clientKey: {
             type: "http",
             scheme: "bearer",
@@ -118,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     isLeader: deps.isLeader,
     storeStats: deps.storeStats,
+    limiter,
     deliveryCounts: deps.webhooks?.deliveryCounts,
   });
   app.setErrorHandler(errorHandler(deps.logger));
@@ -186,6 +193,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps,
     metrics,
     keyView: (k) => keyView(k, clock.now(), lastUsed),
+    limiter,
+    limitVerify,
   };
   // one module per resource (routes/), found by the URL's first segment
   const root = app as unknown as FastifyInstance;
@@ -196,6 +205,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUsageRoutes(root, routeDeps);
   registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
+  registerAuthorizeRoutes(root, {
+    verifier,
+    limiter,
+    policy: deps.accessPolicy ?? OPEN_POLICY,
+    open: deps.authorizeOpen ?? false,
+  });
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);
   registerAuditRoutes(root, routeDeps);
@@ -206,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     nextRequestId: () => `req_${(++reqSeq).toString(36)}`,
     observe: (s, code) => metrics.observeVerify(s, code),
+    limit: limitVerify,
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
     closing: deps.draining,
   });

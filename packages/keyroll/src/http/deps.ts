@@ -1,10 +1,13 @@
 import type { Clock } from "../core/clock.js";
 import type { KeyWithVersions } from "../core/model.js";
+import type { AccessPolicy } from "../core/route-rules.js";
+import type { VerifyResult } from "../core/verify.js";
 import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
+import type { RateLimiter } from "../services/rate-limit.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
 import type { WebhookService } from "../services/webhooks.js";
@@ -29,6 +32,12 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** Rate limits of keys and route rules (default: local, per node). */
+  readonly limiter?: RateLimiter;
+  /** Route rules, key header and rotation docs of `GET /v1/authorize`. */
+  readonly accessPolicy?: AccessPolicy;
+  /** `GET /v1/authorize` without a gateway key. */
+  readonly authorizeOpen?: boolean;
   /** The `/v1/self` calls of client keys (successor pickup). */
   readonly self?: SelfService;
   /** The snapshot, change stream and usage intake of in-process verifiers. */
@@ -50,4 +59,8 @@ export interface RouteDeps extends AppDeps {
   readonly metrics: ReturnType<typeof createMetrics>;
   /** A key as the API shows it, with its versions' states at the current time. */
   readonly keyView: (k: KeyWithVersions) => ReturnType<typeof keyView>;
+  /** The limiter in use (AppDeps' or a local one). */
+  readonly limiter: RateLimiter;
+  /** A verify answer with the key's rate limit applied, the same for the route and the fast path. */
+  readonly limitVerify: (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
 }

@@ -39,6 +39,8 @@ export interface FastVerifyDeps {
   readonly bodyLimit: number;
   readonly nextRequestId: () => string;
   readonly observe: (seconds: number, code: string) => void;
+  /** The rate limit of a verify answer (services/rate-limit.ts createVerifyLimiter), as the route applies it. */
+  readonly limit: (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
   /** False while strict mode refuses to answer from a stale cache (Fastify then answers 503). */
   readonly mayAnswer: () => boolean;
   /** True while the node drains to stop: answers then carry `Connection: close`. */
@@ -223,7 +225,8 @@ export function createFastVerify(deps: FastVerifyDeps) {
       return;
     }
     const t0 = performance.now();
-    const r = verifier.verify(body.key, body.scopes, body.clientIp);
+    const checked = verifier.verify(body.key, body.scopes, body.clientIp);
+    const r = checked instanceof Promise ? checked.then(deps.limit) : deps.limit(checked);
     if (r instanceof Promise) {
       r.then(
         (v) => answer(res, v, t0),

@@ -10,6 +10,7 @@ import {
   type VersionRecord,
   versionState,
 } from "../core/model.js";
+import { type RateLimit, rateLimitProblem } from "../core/rate-limit.js";
 import {
   planKeyRevoke,
   planRollback,
@@ -42,8 +43,15 @@ export interface CreateKeyInput {
   metadata?: Record<string, unknown> | undefined;
   /** An existing secret to import instead of generating one. */
   secret?: string | undefined;
+  /** Requests per period for this key (a token bucket), or none. */
+  rateLimit?: RateLimit | null | undefined;
   /** Holders of a previous secret may fetch its successor (default true). */
   allowSuccessorPickup?: boolean | undefined;
+}
+
+function assertRateLimit(r: RateLimit | null | undefined): void {
+  const p = r == null ? undefined : rateLimitProblem(r);
+  if (p !== undefined) throw new KeyrollError("VALIDATION_FAILED", `rateLimit: ${p}`);
 }
 
 /** Input of `rotate`. */
@@ -109,6 +117,7 @@ export function createKeyService(deps: ServiceDeps) {
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
       assertMetadata(input.metadata);
+      assertRateLimit(input.rateLimit);
       const now = clock.now();
       const prefix = input.prefix ?? DEFAULT_PREFIX;
       if (!isValidPrefix(prefix)) {
@@ -157,6 +166,7 @@ export function createKeyService(deps: ServiceDeps) {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           admin: consumer.system,
+          rateLimit: input.rateLimit ?? null,
           allowSuccessorPickup: input.allowSuccessorPickup ?? true,
         };
         const v = newVersion(key.id, 1, secret, imported, now, now, "active");
@@ -204,11 +214,13 @@ export function createKeyService(deps: ServiceDeps) {
         name?: string | null | undefined;
         scopes?: string[] | undefined;
         metadata?: Record<string, unknown> | undefined;
+        rateLimit?: RateLimit | null | undefined;
         allowSuccessorPickup?: boolean | undefined;
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
       assertMetadata(patch.metadata);
+      assertRateLimit(patch.rateLimit);
       return commit(actor, async (w) => {
         const { tx, now } = w;
         const k = await mustLock(tx, id);

@@ -122,7 +122,9 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "allowSuccessorPickup">>,
+    patch: Partial<
+      Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "rateLimit" | "allowSuccessorPickup">
+    >,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;

@@ -10,7 +10,7 @@ import { sunset, verifyView } from "../views.js";
  * Fastify sees it; this route answers everything the fast path hands over.
  */
 export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { verifier, metrics } = deps;
+  const { verifier, metrics, limitVerify } = deps;
   app.post<{ Body: { key: string; scopes?: string[]; clientIp?: string } }>(
     "/v1/verify",
     {
@@ -44,8 +44,10 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
         );
       }
       const t0 = performance.now();
-      const r = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
-      const send = (v: Exclude<typeof r, Promise<unknown>>) => {
+      // the key's rate limit applied after the decision, as the fast path does
+      const checked = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
+      const r = checked instanceof Promise ? checked.then(limitVerify) : limitVerify(checked);
+      const send = (v: Exclude<typeof checked, Promise<unknown>>) => {
         metrics.observeVerify((performance.now() - t0) / 1000, v.code);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));
         return reply.send(verifyView(v));

@@ -62,6 +62,11 @@ export function toKey(r: KeysTable): KeyRecord {
     createdAt: num(r.created_at),
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
+    // absent, not null, on a key without one: a record reads back as it was written
+    ...(r.rate_limit !== null &&
+      r.rate_limit !== undefined && {
+        rateLimit: { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
+      }),
     allowSuccessorPickup: num(r.allow_successor_pickup ?? 1) === 1,
   };
 }
@@ -279,6 +284,8 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           updated_at: now,
           expires_at: k.expiresAt,
           revoked_at: k.revokedAt,
+          rate_limit: k.rateLimit?.limit ?? null,
+          rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
           allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
         })
         .execute();
@@ -293,6 +300,10 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           ...(patch.scopes !== undefined && { scopes: JSON.stringify(patch.scopes) }),
           ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
           ...(patch.revokedAt !== undefined && { revoked_at: patch.revokedAt }),
+          ...(patch.rateLimit !== undefined && {
+            rate_limit: patch.rateLimit?.limit ?? null,
+            rate_limit_period_ms: patch.rateLimit?.periodMs ?? null,
+          }),
           ...(patch.allowSuccessorPickup !== undefined && {
             allow_successor_pickup: patch.allowSuccessorPickup ? 1 : 0,
           }),

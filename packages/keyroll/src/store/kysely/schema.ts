@@ -25,6 +25,8 @@ export interface KeysTable {
   updated_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  rate_limit: number | null;
+  rate_limit_period_ms: number | null;
   allow_successor_pickup: number;
 }
 
