@@ -267,13 +267,32 @@ export function createMetrics(deps: {
   if (deps.storeStats) storeMetrics(registry, deps.storeStats);
   if (deps.deliveryCounts) {
     const counts = deps.deliveryCounts;
+    // a scrape must not wait on the store (a long write holds SQLite's one connection, a busy
+    // PostgreSQL pool queues): past a short bound it shows the last counts it read
+    const SCRAPE_BOUND_MS = 250;
+    let last: { pending: number; failed: number } | undefined;
+    const bounded = () =>
+      new Promise<{ pending: number; failed: number } | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(last), SCRAPE_BOUND_MS);
+        counts().then(
+          (c) => {
+            last = c;
+            clearTimeout(timer);
+            resolve(c);
+          },
+          () => {
+            clearTimeout(timer);
+            resolve(last);
+          },
+        );
+      });
     new Gauge({
       name: "keyroll_webhook_deliveries",
       help: "Webhook deliveries in the outbox by status (pending: not yet delivered; failed: retries spent)",
       labelNames: ["status"] as const,
       registers: [registry],
       async collect() {
-        const c = await counts().catch(() => undefined);
+        const c = await bounded();
         if (!c) return;
         this.set({ status: "pending" }, c.pending);
         this.set({ status: "failed" }, c.failed);

@@ -206,6 +206,17 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         u.counts = zeros();
         u.addresses = null;
       }
+      // rows kept from a failed flush and this flush's may name the same minute and outcome (or
+      // address): one row each, summed, as one INSERT … ON CONFLICT may touch a row only once
+      coalesceUsage(rows);
+      coalesceAddresses(addresses);
+      // every node locks rows in the same order (by key and version): two nodes flushing the same
+      // versions at once wait for each other instead of deadlocking
+      const byVersion = (a: { keyId: string; version: number }, b: { keyId: string; version: number }) =>
+        a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.version - b.version;
+      lastUsed.sort(byVersion);
+      rows.sort((a, b) => byVersion(a, b) || a.minute - b.minute || (a.outcome < b.outcome ? -1 : 1));
+      addresses.sort((a, b) => byVersion(a, b) || (a.address < b.address ? -1 : 1));
       if (rows.length === 0 && addresses.length === 0 && lastUsed.length === 0) {
         lastFlushAt = now;
         return;
@@ -275,6 +286,44 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
     });
     return flushing;
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Merges rows of the same version, minute and outcome into one (counts summed), in place. */
+export function coalesceUsage(rows: UsageRow[]): void {
+  const seen = new Map<string, Mutable<UsageRow>>();
+  let n = 0;
+  for (const r of rows) {
+    const k = `${r.keyId}\u0000${r.version}\u0000${r.minute}\u0000${r.outcome}`;
+    const s = seen.get(k);
+    if (s === undefined) {
+      const copy = { ...r };
+      seen.set(k, copy);
+      rows[n++] = copy;
+    } else s.count += r.count;
+  }
+  rows.length = n;
+}
+
+/** Merges address rows of the same version and address into one (first and last use kept), in place. */
+export function coalesceAddresses(rows: AddressRow[]): void {
+  const seen = new Map<string, Mutable<AddressRow>>();
+  let n = 0;
+  for (const r of rows) {
+    const k = `${r.keyId}\u0000${r.version}\u0000${r.address}`;
+    const s = seen.get(k);
+    if (s === undefined) {
+      const copy = { ...r };
+      seen.set(k, copy);
+      rows[n++] = copy;
+    } else {
+      s.count += r.count;
+      s.firstAt = Math.min(s.firstAt, r.firstAt);
+      s.at = Math.max(s.at, r.at);
+    }
+  }
+  rows.length = n;
 }
 
 /** The usage recorder's interface. */
