@@ -18,8 +18,11 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
+import type { Selectable } from "kysely";
 import pg from "pg";
-import { chainHash, GENESIS_HASH } from "../packages/keyroll/src/core/audit.js";
+import { AuditChainVerifier } from "../packages/keyroll/src/core/audit.js";
+import { toAuditEntry } from "../packages/keyroll/src/store/kysely/queries.js";
+import type { AuditLogTable } from "../packages/keyroll/src/store/kysely/schema.js";
 import {
   type Cluster,
   type ClusterNode,
@@ -426,40 +429,13 @@ export async function checkDatabase(url: string, burstKeys: readonly string[]) {
       "select key_id from key_versions where key_id = any($1) group by key_id having max(version) <> 2",
       [burstKeys],
     );
-    const audit = await c.query<{
-      seq: string;
-      id: string;
-      at: string;
-      actor: string | null;
-      action: string;
-      target_id: string | null;
-      data: unknown;
-      prev_hash: string;
-      hash: string;
-    }>(
-      "select seq::text, id, at::text, actor, action, target_id, data, prev_hash, hash from audit_log order by audit_log.seq",
-    );
-    let prev = GENESIS_HASH;
-    let chainOk = true;
-    for (const r of audit.rows) {
-      const h = chainHash(prev, {
-        id: r.id,
-        at: Number(r.at),
-        actor: r.actor,
-        action: r.action,
-        targetId: r.target_id,
-        data: r.data,
-      });
-      if (r.prev_hash !== prev || r.hash !== h) {
-        chainOk = false;
-        if (process.env.BENCH_DEBUG)
-          console.error(
-            JSON.stringify({ seq: r.seq, prevOk: r.prev_hash === prev, hashOk: r.hash === h, r }),
-          );
-        break;
-      }
-      prev = r.hash;
-    }
+    // read as the API shows them and checked by core's verifier (format 1, chained by the linker)
+    const audit = await c.query<Selectable<AuditLogTable>>("select * from audit_log order by seq");
+    const chain = new AuditChainVerifier();
+    for (const r of audit.rows) chain.add(toAuditEntry(r));
+    const verdict = chain.finish([]);
+    const chainOk = verdict.valid && verdict.pending === 0 && verdict.entries === audit.rows.length;
+    if (!chainOk && process.env.BENCH_DEBUG) console.error(JSON.stringify(verdict));
     const pending = await c.query<{ n: string }>(
       "select (select count(*) from pending_changes) + (select count(*) from pending_audit) as n",
     );

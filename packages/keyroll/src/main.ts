@@ -1,13 +1,21 @@
 // The composition root: the only module that wires store, services, verifier and HTTP together,
 // and the only one (with the CLI entry) that touches process-wide state.
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import pinoPretty from "pino-pretty";
-import { type Config, resolveConfig } from "./config/index.js";
+import { readGatewayFile } from "./config/gateway-file.js";
+import { type Config, ConfigError, resolveConfig } from "./config/index.js";
+import { type AuditSigner, loadAuditSigner } from "./core/audit.js";
 import { type Clock, systemClock } from "./core/clock.js";
+import { parseDuration } from "./core/duration.js";
+import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
+import type { Gateway } from "./gateway/index.js";
 import { buildApp } from "./http/app.js";
 import { closeConnections } from "./http/drain.js";
+import { type AuditService, createAuditService } from "./services/audit.js";
+import { type AuditSink, createAuditSink, rotatingFileOutput, streamOutput } from "./services/audit-sink.js";
 import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
@@ -15,6 +23,7 @@ import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
+import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createSelfService } from "./services/self.js";
 import { createUrlGuard } from "./services/url-guard.js";
@@ -33,12 +42,16 @@ export interface Keyroll {
   readonly config: Config;
   readonly store: Store;
   readonly verifier: Verifier;
+  readonly limiter: RateLimiter;
   readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
+  /** The audit log's shipping sink, when one is configured. */
+  readonly auditSink: AuditSink | undefined;
   readonly services: {
     consumers: ReturnType<typeof createConsumerService>;
     keys: ReturnType<typeof createKeyService>;
     usage: UsageService;
+    audit: AuditService;
     webhooks: WebhookService;
   };
   /** Reminders, notices and webhook delivery (run by the leader). */
@@ -81,6 +94,23 @@ export function createLogger(config: Config, terminal: boolean, noColor?: string
 }
 
 /**
+ * Loads the audit checkpoint signing key from its setting: PEM text, or the path of a PEM file.
+ * Errors name the file, never the key.
+ */
+export function loadAuditSigningKey(setting: string | undefined): AuditSigner | undefined {
+  if (setting === undefined) return undefined;
+  let pem = setting;
+  if (!setting.includes("-----BEGIN")) {
+    try {
+      pem = readFileSync(setting, "utf8");
+    } catch (err) {
+      throw new Error(`cannot read the audit signing key file ${setting}`, { cause: err });
+    }
+  }
+  return loadAuditSigner(pem);
+}
+
+/**
  * Opens the store the configuration names; `logger` hears about a database file others can read,
  * `waitMs` bounds how long a request waits for the store.
  */
@@ -90,6 +120,17 @@ export function openStore(database: string, opts: { waitMs?: number; logger?: Lo
     waitMs: opts.waitMs,
     warn: (data, msg) => opts.logger?.warn(data, msg),
   });
+}
+
+/** The rate limiter the configuration names: per node, or shared through Redis. */
+export function createLimiter(config: Config, clock: Clock, logger: Logger): RateLimiter {
+  if (config.rateLimitMode === "redis" && config.rateLimitRedisUrl !== undefined)
+    return createRedisLimiter({
+      url: config.rateLimitRedisUrl,
+      failOpen: config.rateLimitFailure === "open",
+      logger,
+    });
+  return createLocalLimiter(clock);
 }
 
 /**
@@ -110,6 +151,12 @@ export async function createKeyroll(
 ): Promise<Keyroll> {
   const log = opts.logger ?? createLogger(config, process.stdout.isTTY === true, process.env.NO_COLOR);
   const logger = log as unknown as Logger;
+  // before the store opens: a bad key is a configuration error, reported before anything is touched
+  const signer = loadAuditSigningKey(config.auditSigningKey);
+  // read before anything opens: a bad policy file stops the start with every problem listed
+  const accessPolicy: AccessPolicy = config.gatewayConfig
+    ? readGatewayFile(config.gatewayConfig).policy
+    : OPEN_POLICY;
   const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
@@ -164,8 +211,36 @@ export async function createKeyroll(
     notifier,
   });
   scheduler.start();
+  const audit = createAuditService({ store, clock, logger, signer });
+  if (!signer) {
+    logger.warn(
+      {},
+      "audit checkpoints are off: set KEYROLL_AUDIT_SIGNING_KEY to an Ed25519 private key so that a cut-off tail of the audit log is detected (docs/audit.md)",
+    );
+  }
+  const stopCheckpoints = audit.startCheckpoints(config.auditCheckpointIntervalMs, scheduler.isLeader);
+  const sink = config.auditSink
+    ? createAuditSink({
+        store,
+        clock,
+        logger,
+        name: config.auditSink.kind === "stdout" ? "stdout" : `file:${config.auditSink.path}`,
+        output:
+          config.auditSink.kind === "stdout"
+            ? streamOutput(process.stdout)
+            : rotatingFileOutput(config.auditSink.path, config.auditSinkMaxBytes, config.auditSinkKeep),
+      })
+    : undefined;
+  const stopSink = sink?.start(scheduler.isLeader);
+  if (config.authorizeOpen)
+    logger.warn(
+      {},
+      "GET /v1/authorize answers without X-Keyroll-Gateway-Key (--authorize-open): anyone who reaches this port can test keys; use it on a trusted network only",
+    );
+  const limiter = createLimiter(config, clock, logger);
   let draining = false;
   const app = await buildApp({
+    audit,
     consumers,
     keys,
     usage,
@@ -181,6 +256,9 @@ export async function createKeyroll(
     maxStalenessMs: config.maxStalenessMs,
     bodyLimitBytes: config.bodyLimitBytes,
     isLeader: scheduler.isLeader,
+    limiter,
+    accessPolicy,
+    authorizeOpen: config.authorizeOpen,
     draining: () => draining,
     storeStats: () => store.stats(),
   });
@@ -189,9 +267,11 @@ export async function createKeyroll(
     config,
     store,
     verifier,
+    limiter,
     scheduler,
     app,
-    services: { consumers, keys, usage, webhooks },
+    auditSink: sink,
+    services: { consumers, keys, usage, audit, webhooks },
     notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
@@ -206,9 +286,13 @@ export async function createKeyroll(
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");
+      // the last checkpoint and sink batch while still leader, after every request of this node
+      await stopCheckpoints();
+      await stopSink?.();
       const wasLeader = scheduler!.isLeader();
       await scheduler!.stop();
       if (wasLeader) logger.info({}, "leadership released");
+      await limiter.close();
       dbClock?.stop();
       await store.close();
     },
@@ -226,6 +310,8 @@ export async function runServe(options: {
     database?: string | undefined;
     strict?: boolean | undefined;
     logFormat?: string | undefined;
+    gatewayConfig?: string | undefined;
+    authorizeOpen?: boolean | undefined;
     drain?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
@@ -293,6 +379,186 @@ export async function runServe(options: {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** A wired `keyroll gateway`: verifier and change feed on the server's database, the proxy, its HTTP server. */
+export interface KeyrollGateway {
+  readonly config: Config;
+  readonly store: Store;
+  readonly verifier: Verifier;
+  readonly limiter: RateLimiter;
+  readonly gateway: Gateway;
+  readonly server: Server;
+  /** Listens on `host:port` (port 0: any); resolves with the URL. */
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The gateway's own settings, from flags and its config file. */
+export interface GatewaySettings {
+  /** `--upstream`; else `upstream` in the config file. */
+  readonly upstream?: string | undefined;
+  /** `--config gateway.yaml`. */
+  readonly configFile?: string | undefined;
+  /** For the benchmark's baseline only: forward without verifying. */
+  readonly auth?: boolean;
+}
+
+const GATEWAY_FIELDS = ["upstream", "upstreamTimeout", "bodyIdleTimeout"] as const;
+
+/**
+ * Builds a `keyroll gateway` (not listening): reads and validates its config file (every problem
+ * at once), opens the server's database, loads the verifier's index and follows the change feed.
+ * @example const gw = await createKeyrollGateway(resolveConfig({ env }), { upstream: "http://127.0.0.1:3000" })
+ */
+export async function createKeyrollGateway(
+  config: Config,
+  settings: GatewaySettings,
+  opts: { clock?: Clock; logger?: pino.Logger } = {},
+): Promise<KeyrollGateway> {
+  let upstreamTimeoutMs = 30_000;
+  let bodyIdleTimeoutMs = 60_000;
+  let fileUpstream: unknown;
+  let policy: AccessPolicy = OPEN_POLICY;
+  const upstreamProblems = (upstream: unknown, p: string[]) => {
+    if (upstream === undefined) p.push("--upstream (or upstream in the config file) is required");
+    else if (typeof upstream !== "string" || !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(upstream))
+      p.push(`upstream: must be an http(s) URL without query, got ${JSON.stringify(upstream)}`);
+  };
+  if (settings.configFile !== undefined) {
+    const file = readGatewayFile(settings.configFile, GATEWAY_FIELDS, (raw, p) => {
+      fileUpstream = raw.upstream;
+      upstreamProblems(settings.upstream ?? raw.upstream, p);
+      for (const [field, set] of [
+        ["upstreamTimeout", (ms: number) => (upstreamTimeoutMs = ms)],
+        ["bodyIdleTimeout", (ms: number) => (bodyIdleTimeoutMs = ms)],
+      ] as const) {
+        if (raw[field] === undefined) continue;
+        const ms = parseDuration(raw[field]);
+        if (ms === undefined || ms < 100 || ms > 3_600_000)
+          p.push(`${field}: must be a duration from 100ms to 1h`);
+        else set(ms);
+      }
+    });
+    policy = file.policy;
+  }
+  const upstream = settings.upstream ?? fileUpstream;
+  const problems: string[] = [];
+  upstreamProblems(upstream, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const log = opts.logger ?? createLogger(config, process.stdout.isTTY === true, process.env.NO_COLOR);
+  const logger = log as unknown as Logger;
+  const store = openStore(config.database, { waitMs: config.storeWaitMs, logger });
+  await store.migrate();
+  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
+  await dbClock?.start();
+  const clock = opts.clock ?? dbClock ?? systemClock;
+  const verifier = createVerifier({
+    store,
+    clock,
+    logger,
+    pollMs: config.pollMs,
+    flushMs: config.usageFlushMs,
+    usageRecording: config.usageRecording,
+  });
+  await verifier.start();
+  const limiter = createLimiter(config, clock, logger);
+  // loaded here only: `keyroll serve` does not pay for undici at start
+  const { createGateway } = await import("./gateway/index.js");
+  const gateway = createGateway({
+    verifier,
+    limiter,
+    policy,
+    clock,
+    logger,
+    upstream: upstream as string,
+    upstreamTimeoutMs,
+    bodyIdleTimeoutMs,
+    maxStalenessMs: config.maxStalenessMs,
+    auth: settings.auth ?? true,
+  });
+  // no whole-request deadline (a 200 MB upload may take long); a connection idle that long is cut
+  const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, gateway.handle);
+  server.timeout = bodyIdleTimeoutMs;
+  let closed = false;
+  return {
+    config,
+    store,
+    verifier,
+    limiter,
+    gateway,
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const a = server.address() as { port: number };
+          resolve(`http://${host.includes(":") ? `[${host}]` : host}:${a.port}`);
+        });
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+      await gateway.close();
+      await verifier.stop();
+      await limiter.close();
+      dbClock?.stop();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * `keyroll gateway`: the server's settings (database, host, port, rate limits) from flags and the
+ * environment, the gateway's from `--upstream` and `--config`; serves until SIGINT or SIGTERM.
+ */
+export async function runGateway(options: {
+  flags: {
+    upstream?: string | undefined;
+    config?: string | undefined;
+    host?: string | undefined;
+    port?: string | undefined;
+    database?: string | undefined;
+  };
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<void> {
+  let gw: KeyrollGateway;
+  let config: Config;
+  try {
+    const { upstream, config: configFile, ...flags } = options.flags;
+    config = resolveConfig({ env: options.env, flags });
+    gw = await createKeyrollGateway(config, { upstream, configFile });
+  } catch (err) {
+    const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : "";
+    process.stderr.write(`keyroll: ${(err as Error).message}${cause}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+  try {
+    const url = await gw.listen(config.host, config.port);
+    process.stderr.write(`keyroll gateway listening on ${url}\n`);
+  } catch (err) {
+    process.stderr.write(
+      `keyroll: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}\n`,
+    );
+    await gw.close().catch(() => undefined);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    gw.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 /** How long a stop may take past the drain (requests in flight, flush, hand-over) before it is forced. */

@@ -6,17 +6,22 @@
 //
 // A new route: add its success (and its own 404/409/422 …) to `specific` below. The generic
 // errors (400, 401, 403, 413, 415, 431) are derived from the document and driven for every
-// operation without further ado.
+// operation without further ado: 401 and 403 by its security scheme (`adminKey`: Authorization
+// Bearer with a scope; `gatewayKey`: the header the scheme names, /v1/authorize).
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import * as ajvFormats from "ajv-formats";
 import { MINUTE, SECOND, T0 } from "./contract-fixtures.js";
-import { ADMIN_KEY, type TestNode } from "./helpers.js";
+import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 import { type ManualClock, quietNode } from "./usage-fixtures.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the served document and bodies are read field by field
@@ -55,8 +60,11 @@ let base: URL;
 let doc: Json;
 const ops = new Map<string, { method: string; path: string; op: Json }>();
 const covered = new Map<string, Set<number>>();
-/** A URL and body each operation succeeded with, for the generic error cases. */
-const good = new Map<string, { url: string; body?: unknown }>();
+/** A URL and request each operation succeeded with, for the generic error cases. */
+const good = new Map<
+  string,
+  { url: string; body?: unknown; auth?: string | null; headers?: Record<string, string> }
+>();
 
 function send(method: string, url: string, req: Req = {}): Promise<Answer> {
   const auth = req.auth === undefined ? ADMIN_KEY : req.auth;
@@ -170,14 +178,33 @@ async function expect(opId: string, status: number, method: string, url: string,
   const a = await send(method, url, req);
   assert.equal(a.status, status, `${opId} ${method} ${url}: ${a.text.slice(0, 400)}`);
   check(opId, a, `${method} ${url}`);
-  if (status < 300 && !good.has(opId)) good.set(opId, { url, body: req.body });
+  if (status < 300 && !good.has(opId))
+    good.set(opId, { url, body: req.body, auth: req.auth, headers: req.headers });
   return a;
 }
 
 const problemCode = (a: Answer, code: string) => assert.equal(a.body.code, code, a.text);
 
+// the route rules GET /v1/authorize applies (docs/gateways.md): a scoped route, a public one, the rest denied
+const policyDir = mkdtempSync(join(tmpdir(), "keyroll-contract-"));
+const policyFile = join(policyDir, "gateway.yaml");
+writeFileSync(
+  policyFile,
+  `rotationDocs: https://docs.example.com/rotation
+unmatched: deny
+routes:
+  - match: GET /orders/**
+    scopes: [orders:read]
+  - match: GET /public/**
+`,
+);
+
 before(async () => {
-  ({ node, clock } = await quietNode());
+  const signingKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+  ({ node, clock } = await quietNode({
+    KEYROLL_AUDIT_SIGNING_KEY: signingKey.toString(),
+    KEYROLL_GATEWAY_CONFIG: policyFile,
+  }));
   base = new URL(await node.kr.app.listen({ host: "127.0.0.1", port: 0 }));
   const d = await send("GET", "/openapi.json", { auth: null });
   assert.equal(d.status, 200);
@@ -192,7 +219,10 @@ before(async () => {
     }
   }
 });
-after(() => node.close());
+after(async () => {
+  await node.close();
+  rmSync(policyDir, { recursive: true, force: true });
+});
 
 test("every route the server serves is a documented operation, and every operation is served", () => {
   // Fastify's own route list, parsed from its printed tree (full paths with commonPrefix: false)
@@ -296,6 +326,72 @@ test("every operation's success and its own errors, checked against the document
   await expect("updateKey", 200, "PATCH", `/v1/keys/${key}`, { body: { name: "production", metadata: {} } });
   await expect("updateKey", 404, "PATCH", `/v1/keys/${noKey}`, { body: { name: "x" } });
 
+  // authorize: the gateway proves itself with an admin key of scope verify; the client's key comes
+  // as the client sent it (Authorization: Bearer), the original request in X-Original-*
+  const asGateway = (client: string | null, uri?: string, method = "GET"): Req => ({
+    auth: client,
+    headers: {
+      "x-keyroll-gateway-key": verifyOnly.secret,
+      "x-original-method": method,
+      ...(uri !== undefined && { "x-original-uri": uri }),
+    },
+  });
+  const ok = await expect("authorizeRequest", 200, "GET", "/v1/authorize", asGateway(imported, "/public/a"));
+  assert.equal(ok.headers["x-keyroll-key-version"], "1");
+  assert.equal(ok.headers.deprecation, undefined);
+  const scoped = await expect(
+    "authorizeRequest",
+    200,
+    "GET",
+    "/v1/authorize",
+    asGateway(ordinary, "/orders/1"),
+  );
+  assert.equal(scoped.headers["x-keyroll-key-id"], key);
+  assert.equal(scoped.headers["x-keyroll-consumer-id"], con);
+  problemCode(
+    await expect("authorizeRequest", 400, "GET", "/v1/authorize", asGateway(ordinary)),
+    "VALIDATION_FAILED",
+  );
+  // the client's key is challenged in the API's realm (the gateway passes the 401 on to the client)
+  const missing = await expect("authorizeRequest", 401, "GET", "/v1/authorize", asGateway(null, "/orders/1"));
+  problemCode(missing, "KEY_MISSING");
+  assert.equal(missing.headers["www-authenticate"], 'Bearer realm="api"');
+  const invalid = await expect(
+    "authorizeRequest",
+    401,
+    "GET",
+    "/v1/authorize",
+    asGateway("kr_live_not_a_key_of_this_server", "/orders/1"),
+  );
+  problemCode(invalid, "KEY_INVALID");
+  assert.equal(invalid.headers["www-authenticate"], 'Bearer realm="api", error="invalid_token"');
+  problemCode(
+    await expect("authorizeRequest", 403, "GET", "/v1/authorize", asGateway(imported, "/orders/1")),
+    "INSUFFICIENT_SCOPE",
+  );
+  problemCode(
+    await expect("authorizeRequest", 403, "GET", "/v1/authorize", asGateway(ordinary, "/orders", "POST")),
+    "ROUTE_NOT_ALLOWED",
+  );
+  // a key's own rate limit: one request an hour (the manual clock does not move here)
+  const limited = (
+    await expect("createKey", 201, "POST", "/v1/keys", {
+      body: { consumerId: other, rateLimit: { limit: 1, period: "1h" } },
+    })
+  ).body.secret as string;
+  const first = await expect(
+    "authorizeRequest",
+    200,
+    "GET",
+    "/v1/authorize",
+    asGateway(limited, "/public/a"),
+  );
+  assert.match(String(first.headers["ratelimit-policy"]), /q=1;w=3600/);
+  assert.match(String(first.headers.ratelimit), /r=0/);
+  const over = await expect("authorizeRequest", 429, "GET", "/v1/authorize", asGateway(limited, "/public/a"));
+  problemCode(over, "RATE_LIMITED");
+  assert.match(String(over.headers["retry-after"]), /^[1-9][0-9]*$/);
+
   // a failed rollover, for the alerts: v1 used from an address, rotated, used after its grace
   const alerted = (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: other } })).body;
   clock.set(T0 + 10 * SECOND);
@@ -350,6 +446,19 @@ test("every operation's success and its own errors, checked against the document
   const inGrace = await expect("verifyKey", 200, "POST", "/v1/verify", { body: { key: ordinary } });
   assert.equal(inGrace.body.deprecated, true);
   assert.match(String(inGrace.headers.sunset), /GMT$/);
+  const graceAuth = await expect(
+    "authorizeRequest",
+    200,
+    "GET",
+    "/v1/authorize",
+    asGateway(ordinary, "/orders/1"),
+  );
+  assert.match(String(graceAuth.headers.deprecation), /^@\d+$/);
+  assert.match(String(graceAuth.headers.sunset), /GMT$/);
+  assert.equal(
+    graceAuth.headers.link,
+    '<https://docs.example.com/rotation>; rel="deprecation"; type="text/html"',
+  );
   await expect("verifyKey", 200, "POST", "/v1/verify", { body: { key: "kr_live_nothing", scopes: ["a:b"] } });
 
   // usage and rotations
@@ -444,6 +553,38 @@ test("every operation's success and its own errors, checked against the document
     "CONSUMER_RESERVED",
   );
 
+  // the audit log (this node signs checkpoints; a node without a signing key answers the public
+  // key 404)
+  const entries = await expect("listAuditEntries", 200, "GET", "/v1/audit?limit=5");
+  assert.equal(entries.body.data.length, 5);
+  await expect("listAuditEntries", 200, "GET", `/v1/audit?targetId=${con}&actor=system&cursor=1`);
+  problemCode(await expect("listAuditEntries", 400, "GET", "/v1/audit?cursor=nope"), "INVALID_CURSOR");
+  problemCode(
+    await expect("listAuditCheckpoints", 400, "GET", "/v1/audit/checkpoints?cursor=x"),
+    "INVALID_CURSOR",
+  );
+  assert.ok(await node.kr.services.audit.checkpoint(), "a checkpoint of the head");
+  const cps = await expect("listAuditCheckpoints", 200, "GET", "/v1/audit/checkpoints");
+  assert.equal(cps.body.data.length, 1);
+  const verified = await expect("verifyAuditLog", 200, "GET", "/v1/audit/verify");
+  assert.equal(verified.body.valid, true, verified.text);
+  await expect("getAuditPublicKey", 200, "GET", "/v1/audit/public-key", { auth: null });
+  const unsigned = await startTestNode();
+  try {
+    const r = await unsigned.kr.app.inject({ method: "GET", url: "/v1/audit/public-key" });
+    const a: Answer = {
+      status: r.statusCode,
+      headers: r.headers as IncomingHttpHeaders,
+      text: r.body,
+      body: r.json(),
+    };
+    assert.equal(a.status, 404);
+    check("getAuditPublicKey", a, "a node without a signing key");
+    problemCode(a, "AUDIT_SIGNING_OFF");
+  } finally {
+    await unsigned.close();
+  }
+
   // the generic errors of every operation, from the document (each is refused before its handler)
   await genericErrors({ verifyOnly: verifyOnly.secret, readOnly: readOnly.secret, ordinary: imported });
 
@@ -463,8 +604,33 @@ async function genericErrors(keys: { verifyOnly: string; readOnly: string; ordin
     assert.ok(g, `${opId}: add its success case to test/contract.test.ts`);
     const { url, body } = g;
     const withBody = body === undefined ? {} : { body };
-    const scopes: string[] = op.security?.[0]?.adminKey ?? [];
-    if (op.security === undefined || op.security.length > 0) {
+    const schemes = Object.keys(op.security?.[0] ?? { adminKey: [] });
+    if (op.security?.length !== 0)
+      assert.equal(schemes.length, 1, `${opId}: one security scheme, one way to be refused`);
+    if (schemes[0] === "gatewayKey") {
+      // the asking gateway's key, in the header the scheme names; the client's request as it succeeded
+      const scheme = doc.components.securitySchemes.gatewayKey;
+      assert.equal(scheme.type, "apiKey");
+      assert.equal(scheme.in, "header");
+      const name = String(scheme.name).toLowerCase();
+      const asGateway = (gatewayKey: string | undefined): Req => {
+        const headers = Object.fromEntries(Object.entries(g.headers ?? {}).filter(([h]) => h !== name));
+        if (gatewayKey !== undefined) headers[name] = gatewayKey;
+        return { ...withBody, auth: g.auth, headers };
+      };
+      assert.ok(g.headers?.[name], `${opId}: its success case sends ${scheme.name}`);
+      for (const gatewayKey of [undefined, "not_a_key_of_this_server_000000"]) {
+        const a = await expect(opId, 401, method, url, asGateway(gatewayKey));
+        problemCode(a, "UNAUTHORIZED");
+        // Keyroll's own credential failed: Keyroll's realm (the client's key is challenged in "api")
+        assert.equal(a.headers["www-authenticate"], 'Bearer realm="keyroll"');
+      }
+      for (const gatewayKey of [keys.readOnly, keys.ordinary]) {
+        problemCode(await expect(opId, 403, method, url, asGateway(gatewayKey)), "FORBIDDEN");
+      }
+    } else if (op.security === undefined || op.security.length > 0) {
+      assert.equal(schemes[0], "adminKey", `${opId}: drive the 401 and 403 of scheme ${schemes[0]} here`);
+      const scopes: string[] = op.security?.[0]?.adminKey ?? [];
       assert.equal(scopes.length, 1, `${opId} names the admin scope it needs`);
       for (const auth of [null, "not_a_key_of_this_server_000000"]) {
         const a = await expect(opId, 401, method, url, { ...withBody, auth });

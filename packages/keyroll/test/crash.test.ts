@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
-import { chainHash, GENESIS_HASH } from "../src/core/audit.js";
 import { type KeyrollProcess, spawnKeyroll } from "./support/keyroll-process.js";
 
 const KEYS = 20;
@@ -278,36 +277,13 @@ test("SIGKILL during concurrent rotations loses no acknowledged rotation and lea
     const seqs = db.prepare("select seq from changes order by seq").all() as Array<{ seq: number }>;
     for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]!.seq > seqs[i - 1]!.seq);
 
-    const rows = db
-      .prepare(
-        "select seq, id, at, actor, action, target_id, data, prev_hash, hash from audit_log order by seq",
-      )
-      .all() as Array<{
-      seq: number;
-      id: string;
-      at: number;
-      actor: string | null;
-      action: string;
-      target_id: string | null;
-      data: string;
-      prev_hash: string;
-      hash: string;
-    }>;
-    assert.ok(rows.length >= 1 + 1 + KEYS + acks.length);
-    let prev = GENESIS_HASH;
-    for (const r of rows) {
-      assert.equal(r.prev_hash, prev, `audit seq ${r.seq}: prev_hash does not link to the entry before`);
-      const expected = chainHash(prev, {
-        id: r.id,
-        at: r.at,
-        actor: r.actor,
-        action: r.action,
-        targetId: r.target_id,
-        data: JSON.parse(r.data),
-      });
-      assert.equal(r.hash, expected, `audit seq ${r.seq}: hash does not match its entry`);
-      prev = r.hash;
-    }
+    const rows = db.prepare("select count(*) as n from audit_log").get() as { n: number };
+    assert.ok(rows.n >= 1 + 1 + KEYS + acks.length);
+    // the chain holds: checked by the server's own verifier, the one the CLI runs on an export
+    const verified = await api(base, "GET", "/v1/audit/verify");
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal(verified.body.valid, true, JSON.stringify(verified.body.firstBad));
+    assert.equal(verified.body.entries, rows.n);
   } finally {
     db.close();
   }

@@ -26,6 +26,10 @@ test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", asyn
     "/v1/verify",
     "/healthz",
     "/readyz",
+    "/v1/audit",
+    "/v1/audit/verify",
+    "/v1/audit/checkpoints",
+    "/v1/audit/public-key",
   ]) {
     assert.ok(paths.includes(p), `missing ${p}`);
   }
@@ -77,6 +81,50 @@ test("/openapi.json is a valid OpenAPI 3.1 document covering the contract", asyn
   }
   assert.ok(spec.paths["/v1/keys/{id}/rotate"].post.responses["201"], "rotate documents its 201");
   assert.ok(spec.paths["/v1/keys/{id}/rollback"].post.responses["409"], "rollback documents its 409");
+  assert.equal(spec.paths["/v1/audit/verify"].get.operationId, "verifyAuditLog");
+  assert.ok(spec.paths["/v1/audit/public-key"].get.responses["404"], "the public key documents its 404");
+});
+
+test("GET /v1/authorize is documented: operationId, every status, the headers it reads and sends", async () => {
+  const node = await startTestNode();
+  after(() => node.close());
+  const spec = (await node.kr.app.inject({ method: "GET", url: "/openapi.json" })).json();
+  const op = spec.paths["/v1/authorize"].get;
+  assert.equal(op.operationId, "authorizeRequest");
+  assert.deepEqual(Object.keys(op.responses).sort(), [
+    "200",
+    "400",
+    "401",
+    "403",
+    "429",
+    "431",
+    "500",
+    "503",
+  ]);
+  const read = op.parameters
+    .filter((p: { in: string }) => p.in === "header")
+    .map((p: { name: string }) => p.name);
+  // (OpenAPI ignores an Authorization header parameter: the description says how the client key comes)
+  for (const h of ["x-keyroll-gateway-key", "x-original-method", "x-original-uri", "x-forwarded-uri"])
+    assert.ok(read.includes(h), `documents the ${h} request header`);
+  const sent = Object.keys(op.responses["200"].headers ?? {});
+  for (const h of [
+    "X-Keyroll-Key-Id",
+    "X-Keyroll-Consumer-Id",
+    "X-Keyroll-Key-Version",
+    "Deprecation",
+    "Sunset",
+    "Link",
+    "RateLimit",
+    "RateLimit-Policy",
+  ])
+    assert.ok(sent.includes(h), `documents the ${h} response header`);
+  for (const h of ["Retry-After", "RateLimit", "RateLimit-Policy"])
+    assert.deepEqual(op.responses["429"].headers[h], { $ref: `#/components/headers/${h}` });
+  assert.deepEqual(op.security, [{ gatewayKey: [] }]);
+  assert.equal(spec.components.securitySchemes.gatewayKey.name, "X-Keyroll-Gateway-Key");
+  const body = spec.paths["/v1/keys"].post.requestBody.content["application/json"].schema;
+  assert.ok(body.properties.rateLimit, "POST /v1/keys takes rateLimit");
 });
 
 test("the client routes are documented: operationId, security, every status", async () => {

@@ -78,8 +78,12 @@ test("retireWhenUnusedFor 30m: kept while in use or while the new version is unu
 
   const retired = await auditOf(node, "version.retired", keyId);
   assert.equal(retired.length, 1);
-  assert.equal(retired[0]!.at, retiredAt);
-  assert.equal(retired[0]!.actor, null, "an automatic decision has no actor");
+  assert.equal(Date.parse(retired[0]!.at), retiredAt);
+  assert.deepEqual(
+    retired[0]!.actor,
+    { type: "system", rule: "traffic-policy" },
+    "an automatic decision is the system's, by its rule",
+  );
   assert.equal(retired[0]!.data.version, 1);
   assert.match(String(retired[0]!.data.reason), /unused for 30m/);
   assert.match(String(retired[0]!.data.reason), /version 2/);
@@ -164,7 +168,7 @@ test("extendWhileInUse {max 6h, step 1h}, grace 2h: extended by 1h within 30 s o
     extended.map((e) => e.data.expiresAt),
     [2, 3, 4, 5].map((h) => ({ from: S + h * HOUR, to: S + (h + 1) * HOUR })),
   );
-  for (const e of extended) assert.equal(e.actor, null);
+  for (const e of extended) assert.deepEqual(e.actor, { type: "system", rule: "traffic-policy" });
 
   // the cap is a hard limit
   clock.set(S + 6 * HOUR - 1);

@@ -89,10 +89,13 @@ test("after a rotation, every holder of the previous secret picks up the success
   assert.deepEqual(mine.previous.pickups.addresses, [
     { address: "127.0.0.1", lastAt: isoAt(T0 + 4 * MINUTE), count: 3 },
   ]);
-  const audit = await node.kr.store.listAudit(0, 1000);
+  const audit = await node.kr.store.listAudit({ afterSeq: 0, limit: 1000 });
   const picked = audit.filter((a) => a.action === "key.successor_picked_up");
   assert.equal(picked.length, 3);
   assert.deepEqual(picked[0]!.data, { version: 1, successorVersion: 2, address: "127.0.0.1" });
+  assert.deepEqual(picked[0]!.actor, { type: "key", keyId, version: 1 }, "a pickup is audited as the key's");
+  assert.equal(picked[0]!.address, "127.0.0.1");
+  assert.ok(picked[0]!.requestId, "a pickup is audited with its request id");
   assert.ok(!JSON.stringify(audit).includes(s2), "the audit log holds no secret");
 
   // pickups are not traffic: the usage of version 1 counts only its verifications
@@ -265,9 +268,13 @@ test("a key with scope self:rotate rotates itself with its active secret; its ol
     "NOT_CURRENT_VERSION",
   );
   assert.equal((await pickup(node, s1)).body.secret, r.body.secret);
-  const audit = await node.kr.store.listAudit(0, 1000);
+  const audit = await node.kr.store.listAudit({ afterSeq: 0, limit: 1000 });
   const rotated = audit.find((a) => a.action === "key.rotated");
-  assert.equal(rotated?.actor, keyId, "a self-rotation is audited as done by the key itself");
+  assert.deepEqual(
+    rotated?.actor,
+    { type: "key", keyId, version: 1 },
+    "a self-rotation is audited as done by the key itself, with the presenting version",
+  );
 
   const other = await createKey(node);
   assertProblem(

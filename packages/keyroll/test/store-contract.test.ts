@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { chainHash, GENESIS_HASH } from "../src/core/audit.js";
+import { AuditChainVerifier, GENESIS_HASH } from "../src/core/audit.js";
 import { KeyrollError } from "../src/core/errors.js";
 import { newId } from "../src/core/ids.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, VersionRecord } from "../src/core/model.js";
@@ -221,34 +221,26 @@ function auditEntry(over: Partial<AuditInput> = {}): AuditInput {
   return {
     id: newId("aud"),
     at: T0,
-    actor: "key_admin",
+    actor: { type: "admin", keyId: "key_admin", version: 1 },
     action: "key.rotated",
     targetId: null,
+    requestId: "req_1",
+    address: "127.0.0.1",
     data: {},
+    diff: null,
     ...over,
   };
 }
 
 /** Reads the whole audit log and checks every link of its hash chain; returns the rows. */
 async function assertAuditChain(store: Store) {
-  const rows = await store.listAudit(0, 10_000);
-  let prev = GENESIS_HASH;
-  let lastSeq = 0;
-  for (const r of rows) {
-    assert.ok(r.seq > lastSeq, `audit seq ${r.seq} after ${lastSeq}`);
-    assert.equal(r.prevHash, prev, `audit row ${r.seq} links to its predecessor`);
-    const entry = {
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      targetId: r.targetId,
-      data: r.data,
-    };
-    assert.equal(r.hash, chainHash(prev, entry), `audit row ${r.seq} hash`);
-    prev = r.hash;
-    lastSeq = r.seq;
-  }
+  const rows = await store.listAudit({ afterSeq: 0, limit: 10_000 });
+  const v = new AuditChainVerifier();
+  for (const r of rows) v.add(r);
+  const result = v.finish([]);
+  assert.equal(result.firstBad, null, "the audit chain verifies");
+  assert.equal(result.entries, rows.length);
+  assert.equal(result.pending, 0, "every entry is linked when its transaction commits");
   return rows;
 }
 
@@ -423,7 +415,8 @@ for (const d of DIALECTS) {
           await probe(
             `${label} in audit data`,
             (tx) => tx.appendAudit(a),
-            async () => (await store.listAudit(0, 1000)).find((r) => r.id === a.id)?.data,
+            async () =>
+              (await store.listAudit({ afterSeq: 0, limit: 1000 })).find((r) => r.id === a.id)?.data,
             { reason: text },
           );
         }
@@ -533,6 +526,25 @@ for (const d of DIALECTS) {
           key: { ...key, name: null, scopes: ["y", "z"], metadata: {}, revokedAt: T0 + 2 },
           versions,
         });
+      });
+
+      it("store a key's rate limit, change it and remove it", async (t) => {
+        const { store } = await fixture(t, d);
+        const limited = await seedKey(store, { key: { rateLimit: { limit: 100, periodMs: 60_000 } } });
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, {
+          limit: 100,
+          periodMs: 60_000,
+        });
+        await store.transaction((tx) =>
+          tx.updateKey(limited.key.id, { rateLimit: { limit: 5, periodMs: 1_000 } }, T0 + 1),
+        );
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, { limit: 5, periodMs: 1_000 });
+        await store.transaction((tx) => tx.updateKey(limited.key.id, { name: "n" }, T0 + 2));
+        assert.deepEqual((await store.getKey(limited.key.id))?.key.rateLimit, { limit: 5, periodMs: 1_000 });
+        await store.transaction((tx) => tx.updateKey(limited.key.id, { rateLimit: null }, T0 + 3));
+        assert.equal((await store.getKey(limited.key.id))?.key.rateLimit, undefined, "no limit: no field");
+        const all = await store.loadAll();
+        assert.equal(all.keys.find((k) => k.key.id === limited.key.id)?.key.rateLimit, undefined);
       });
 
       it("list by consumer and state in id pages; count live admin keys", async (t) => {
@@ -673,7 +685,7 @@ for (const d of DIALECTS) {
         assert.equal(await store.getKey(key.id), undefined);
         assert.equal(await store.latestSeq(), 0);
         assert.deepEqual(await store.changesSince(0, 10), []);
-        assert.deepEqual(await store.listAudit(0, 10), []);
+        assert.deepEqual(await store.listAudit({ afterSeq: 0, limit: 10 }), []);
       });
 
       it("refuses a second active version next to a committed one", async (t) => {
@@ -760,7 +772,7 @@ for (const d of DIALECTS) {
         assert.deepEqual(await store.getKey(before.key.id), { key: before.key, versions: before.versions });
         assert.equal(await store.latestSeq(), seqBefore);
         assert.equal((await store.changesSince(0, 10)).length, 1);
-        assert.equal((await store.listAudit(0, 10)).length, 1);
+        assert.equal((await store.listAudit({ afterSeq: 0, limit: 10 })).length, 1);
         await store.transaction(async (tx) => {
           assert.equal(await tx.digestExists(v.digest), false);
           assert.equal(await tx.findConsumerByExternalId("gone"), undefined);
@@ -855,7 +867,14 @@ for (const d of DIALECTS) {
       it("chains every entry to its predecessor, within and across transactions", async (t) => {
         const { store } = await fixture(t, d);
         const entries = [
-          auditEntry({ action: "consumer.created", actor: null, targetId: "con_1", data: {} }),
+          auditEntry({
+            action: "consumer.created",
+            actor: { type: "system", rule: "bootstrap" },
+            targetId: "con_1",
+            requestId: null,
+            address: null,
+            data: {},
+          }),
           auditEntry({
             action: "key.created",
             targetId: "key_1",
@@ -874,11 +893,21 @@ for (const d of DIALECTS) {
         const rows = await assertAuditChain(store);
         assert.equal(rows[0]!.prevHash, GENESIS_HASH);
         assert.deepEqual(
-          rows.map(({ seq: _s, prevHash: _p, hash: _h, ...e }) => e),
+          rows.map((r) => ({
+            id: r.id,
+            at: Date.parse(r.at),
+            actor: r.actor,
+            action: r.action,
+            targetId: r.targetId,
+            requestId: r.requestId,
+            address: r.address,
+            data: r.data,
+            diff: r.diff,
+          })),
           entries,
         );
-        assert.deepEqual(await store.listAudit(rows[1]!.seq, 2), rows.slice(2, 4));
-        assert.deepEqual(await store.listAudit(rows.at(-1)!.seq, 10), []);
+        assert.deepEqual(await store.listAudit({ afterSeq: rows[1]!.seq, limit: 2 }), rows.slice(2, 4));
+        assert.deepEqual(await store.listAudit({ afterSeq: rows.at(-1)!.seq, limit: 10 }), []);
       });
     });
 

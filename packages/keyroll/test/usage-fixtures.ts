@@ -115,7 +115,7 @@ export function expectSeries(
 
 /** The audit entries of one action on one target. */
 export async function auditOf(node: TestNode, action: string, targetId: string) {
-  const all = await node.kr.store.listAudit(0, 1000);
+  const all = await node.kr.store.listAudit({ afterSeq: 0, limit: 1000 });
   return all.filter((e) => e.action === action && e.targetId === targetId);
 }
 

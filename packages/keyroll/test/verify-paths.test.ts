@@ -28,6 +28,27 @@ before(async () => {
   const k2 = await node.call("POST", "/v1/keys", { consumerId: c.body.id });
   await node.call("POST", `/v1/keys/${k2.body.key.id}/revoke`, {});
   secrets.revoked = k2.body.secret;
+  // rate limits, applied by both paths: one bucket emptied (one token an hour, taken here, so every
+  // later answer is RATE_LIMITED whichever path and order), one that never runs dry (VALID through
+  // the limiter)
+  const limited = await node.call("POST", "/v1/keys", {
+    consumerId: c.body.id,
+    rateLimit: { limit: 1, period: "1h" },
+  });
+  secrets.limited = limited.body.secret;
+  const first = await node.kr.app.inject({
+    method: "POST",
+    url: "/v1/verify",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    payload: { key: secrets.limited },
+  });
+  assert.equal(first.json().code, "VALID", "the limited key's one token");
+  secrets.roomy = (
+    await node.call("POST", "/v1/keys", {
+      consumerId: c.body.id,
+      rateLimit: { limit: 1_000_000, period: "1h" },
+    })
+  ).body.secret;
   const adminConsumer = (await node.call("GET", "/v1/consumers")).body.data.find(
     (x: { name: string }) => x.name === "keyroll-admin",
   ).id;
@@ -61,7 +82,8 @@ const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 8 }),
 );
 const key = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom("current", "grace", "revoked").map((n) => secrets[n]!) },
+  { weight: 6, arbitrary: fc.constantFrom("current", "grace", "revoked", "roomy").map((n) => secrets[n]!) },
+  { weight: 2, arbitrary: fc.constant("limited").map((n) => secrets[n]!) },
   { weight: 1, arbitrary: fc.constant(ADMIN_KEY) },
   { weight: 1, arbitrary: fc.constantFrom("current", "grace").map((n) => `${secrets[n]!.slice(0, -1)}0`) },
   { weight: 1, arbitrary: fc.constant(`kr_${"x".repeat(40)}`) },
@@ -231,6 +253,9 @@ const SAME_HEADERS = ["content-type", "cache-control", "sunset", "www-authentica
 
 test("over generated requests, the fast path and the route answer alike, and the counter says which answered", async (t) => {
   const answeredBy = { fast: 0, framework: 0 };
+  // RATE_LIMITED answers of the listening server, by path: one from the fast path, equal to the
+  // route's answer to the same request, shows that both apply the limit alike
+  const limitedBy = { fast: 0, framework: 0 };
   let last = await paths();
   await fc.assert(
     fc.asyncProperty(rawBody, authorization, contentType, async (body, auth, type) => {
@@ -276,6 +301,7 @@ test("over generated requests, the fast path and the route answer alike, and the
       assert.deepEqual(got, want, `body (${where})`);
       // the fast path only ever answers 200 (everything else is the route's)
       if (by === "fast") assert.equal(listening.status, 200, where);
+      if (got.code === "RATE_LIMITED") limitedBy[by]++;
     }),
     {
       numRuns: Number(process.env.KEYROLL_PROPERTY_RUNS ?? 400),
@@ -284,7 +310,9 @@ test("over generated requests, the fast path and the route answer alike, and the
   );
   // both paths were exercised, not just one
   t.diagnostic(`answered by the fast path ${answeredBy.fast}, by the route ${answeredBy.framework}`);
+  t.diagnostic(`RATE_LIMITED by the fast path ${limitedBy.fast}, by the route ${limitedBy.framework}`);
   assert.ok(answeredBy.fast >= 40 && answeredBy.framework >= 40, JSON.stringify(answeredBy));
+  assert.ok(limitedBy.fast >= 1, `a rate-limited key answered by the fast path: ${JSON.stringify(limitedBy)}`);
 });
 
 const verifyOn = (body: string, auth = `Bearer ${ADMIN_KEY}`) =>
@@ -341,6 +369,7 @@ test("a replay through Fastify that fails is answered 500 problem+json, and repo
     // the one part replaced: an app whose inject fails, as a broken framework would
     app: { inject: () => Promise.reject(new Error("inject failed")) } as never,
     verifier: node.kr.verifier,
+    decide: (b) => node.kr.verifier.verify(b.key, b.scopes, b.clientIp),
     bodyLimit: 64 * 1024,
     nextRequestId: requestIds(),
     observe: () => undefined,

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { registerAgent } from "./agent.js";
 import { registerAlerts } from "./alerts.js";
+import { registerAudit } from "./audit.js";
 import type { CommandContext } from "./command-kit.js";
 import { registerConsumers } from "./consumers.js";
 import type { CliDeps } from "./context.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
+import { registerGateway } from "./gateway.js";
 import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
@@ -33,6 +35,7 @@ export function buildProgram(ctx: CommandContext): Command {
       writeErr: (text) => stderr.write(text),
     });
   registerServe(program, ctx.deps);
+  registerGateway(program, ctx.deps);
   registerConsumers(program, ctx);
   registerKeys(program, ctx);
   registerVerify(program, ctx);
@@ -40,6 +43,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAlerts(program, ctx);
   registerAgent(program, ctx.deps);
   registerWebhooks(program, ctx);
+  registerAudit(program, ctx);
   return program;
 }
 

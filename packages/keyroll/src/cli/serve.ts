@@ -8,6 +8,8 @@ export interface ServeFlags {
   database?: string;
   strict?: boolean;
   logFormat?: string;
+  gatewayConfig?: string;
+  authorizeOpen?: boolean;
   drain?: string;
 }
 
@@ -46,6 +48,11 @@ export function registerServe(program: Command, deps: CliDeps): void {
       "json, pretty, or auto: pretty when logs go to a terminal (default auto; KEYROLL_LOG_FORMAT)",
     )
     .option(
+      "--gateway-config <file>",
+      "route rules and key header of GET /v1/authorize (YAML, as keyroll gateway)",
+    )
+    .option("--authorize-open", "GET /v1/authorize without X-Keyroll-Gateway-Key (trusted networks only)")
+    .option(
       "--drain <duration>",
       "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
     )
@@ -58,6 +65,8 @@ export function registerServe(program: Command, deps: CliDeps): void {
       };
       if (options.drain !== undefined) flags.drain = options.drain;
       if (options.strict === true) flags.strict = true;
+      if (options.gatewayConfig !== undefined) flags.gatewayConfig = options.gatewayConfig;
+      if (options.authorizeOpen === true) flags.authorizeOpen = true;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });
 }

@@ -25,6 +25,15 @@ export interface Config {
   readonly usageFlushMs: number;
   /** How long minute buckets are kept before they are rolled up into hours. */
   readonly usageRetentionMs: number;
+  /** Rate limits: per node (`local`) or one limit across nodes through Redis. */
+  readonly rateLimitMode: "local" | "redis";
+  readonly rateLimitRedisUrl: string | undefined;
+  /** On a Redis outage: let limited keys through (`open`) or refuse them (`closed`, 503). */
+  readonly rateLimitFailure: "open" | "closed";
+  /** The access policy file (route rules, key header, rotation docs) of `GET /v1/authorize`, YAML or JSON. */
+  readonly gatewayConfig: string | undefined;
+  /** `GET /v1/authorize` without `X-Keyroll-Gateway-Key`, for a trusted network only. */
+  readonly authorizeOpen: boolean;
   /**
    * After SIGTERM, how long the node keeps serving while `/readyz` answers 503, so that a load
    * balancer takes it out before it stops accepting connections; 0 skips the wait.
@@ -35,6 +44,22 @@ export interface Config {
    * it is answered 503 STORE_BUSY with Retry-After.
    */
   readonly storeWaitMs: number;
+  /**
+   * The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file.
+   * Unset: no checkpoints are signed (the chain is still written), and the server warns at start.
+   */
+  readonly auditSigningKey: string | undefined;
+  /** How often the head of the audit chain is signed (when it moved). */
+  readonly auditCheckpointIntervalMs: number;
+  /** Where the audit log is shipped as JSON Lines, if anywhere: `stdout`, or a file rotated by size. */
+  readonly auditSink:
+    | { readonly kind: "stdout" }
+    | { readonly kind: "file"; readonly path: string }
+    | undefined;
+  /** A sink file is rotated once it would pass this size. */
+  readonly auditSinkMaxBytes: number;
+  /** Rotated sink files kept (`audit.jsonl.1` … `.N`). */
+  readonly auditSinkKeep: number;
   /** Hosts (names or addresses) webhooks may reach although they are local or private. */
   readonly webhookAllowedHosts: readonly string[];
   /** Per-request timeout of a webhook delivery. */
@@ -74,8 +99,18 @@ const SETTINGS = {
   usageRecording: { env: "KEYROLL_USAGE_RECORDING" },
   usageFlushInterval: { env: "KEYROLL_USAGE_FLUSH_INTERVAL" },
   usageRetention: { env: "KEYROLL_USAGE_RETENTION" },
+  rateLimitMode: { env: "KEYROLL_RATE_LIMIT_MODE" },
+  rateLimitRedisUrl: { env: "KEYROLL_RATE_LIMIT_REDIS_URL" },
+  rateLimitFailure: { env: "KEYROLL_RATE_LIMIT_FAILURE" },
+  gatewayConfig: { env: "KEYROLL_GATEWAY_CONFIG" },
+  authorizeOpen: { env: "KEYROLL_AUTHORIZE_OPEN" },
   drain: { env: "KEYROLL_DRAIN" },
   storeWait: { env: "KEYROLL_STORE_WAIT" },
+  auditSigningKey: { env: "KEYROLL_AUDIT_SIGNING_KEY" },
+  auditCheckpointInterval: { env: "KEYROLL_AUDIT_CHECKPOINT_INTERVAL" },
+  auditSink: { env: "KEYROLL_AUDIT_SINK" },
+  auditSinkMaxBytes: { env: "KEYROLL_AUDIT_SINK_MAX_BYTES" },
+  auditSinkKeep: { env: "KEYROLL_AUDIT_SINK_KEEP" },
   webhookAllowedHosts: { env: "KEYROLL_WEBHOOK_ALLOWED_HOSTS" },
   webhookTimeout: { env: "KEYROLL_WEBHOOK_TIMEOUT" },
   webhookDisableAfter: { env: "KEYROLL_WEBHOOK_DISABLE_AFTER" },
@@ -171,6 +206,21 @@ export function resolveConfig(sources: {
     // the value itself is never echoed
     problems.push(`${bootstrap.from}: must be 32-256 printable characters without spaces`);
   }
+  const sinkSetting = raw("auditSink");
+  const sink = sinkSetting ? str("auditSink", "stdout") : undefined;
+  if (sink !== undefined && sink !== "stdout" && !sink.startsWith("file:")) {
+    problems.push(`${sinkSetting!.from}: must be "stdout" or "file:<path>"`);
+  }
+  const redisUrl = raw("rateLimitRedisUrl") ? str("rateLimitRedisUrl", "") : undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    problems.push("KEYROLL_RATE_LIMIT_REDIS_URL: must be a redis:// or rediss:// URL");
+  const mode = str("rateLimitMode", redisUrl ? "redis" : "local");
+  if (mode !== "local" && mode !== "redis") problems.push(`rate limit mode must be "local" or "redis"`);
+  if (mode === "redis" && !redisUrl)
+    problems.push("rate limit mode redis needs KEYROLL_RATE_LIMIT_REDIS_URL");
+  const failure = str("rateLimitFailure", "open");
+  if (failure !== "open" && failure !== "closed")
+    problems.push(`rate limit failure must be "open" or "closed"`);
   const list = (name: SettingName): string[] => {
     const r = raw(name);
     if (!r) return [];
@@ -205,8 +255,23 @@ export function resolveConfig(sources: {
     usageRecording: bool("usageRecording", true),
     usageFlushMs: duration("usageFlushInterval", 5_000, 50, 300_000),
     usageRetentionMs: duration("usageRetention", 7 * 86_400_000, 3_600_000, 366 * 86_400_000),
+    rateLimitMode: mode as Config["rateLimitMode"],
+    rateLimitRedisUrl: redisUrl,
+    rateLimitFailure: failure as Config["rateLimitFailure"],
+    gatewayConfig: raw("gatewayConfig") ? str("gatewayConfig", "") : undefined,
+    authorizeOpen: bool("authorizeOpen", false),
     drainMs: duration("drain", 5_000, 0, 600_000),
     storeWaitMs: duration("storeWait", 5_000, 10, 120_000),
+    auditSigningKey: raw("auditSigningKey") ? str("auditSigningKey", "") : undefined,
+    auditCheckpointIntervalMs: duration("auditCheckpointInterval", 60_000, 1_000, 86_400_000),
+    auditSink:
+      sink === undefined
+        ? undefined
+        : sink === "stdout"
+          ? { kind: "stdout" }
+          : { kind: "file", path: sink.replace(/^file:/, "") },
+    auditSinkMaxBytes: int("auditSinkMaxBytes", 100 * 1024 * 1024, 4096, 2 ** 40),
+    auditSinkKeep: int("auditSinkKeep", 5, 0, 1000),
     webhookAllowedHosts: list("webhookAllowedHosts"),
     webhookTimeoutMs: duration("webhookTimeout", 15_000, 100, 120_000),
     webhookDisableAfterMs: duration("webhookDisableAfter", 5 * 86_400_000, 60_000, 90 * 86_400_000),

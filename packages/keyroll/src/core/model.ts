@@ -1,3 +1,5 @@
+import type { RateLimit } from "./rate-limit.js";
+
 /** Times are epoch milliseconds inside Keyroll; the HTTP layer renders them as ISO 8601 UTC. */
 export type Millis = number;
 
@@ -26,6 +28,8 @@ export interface KeyRecord {
   readonly revokedAt: Millis | null;
   /** True for keys of the reserved admin consumer. */
   readonly admin: boolean;
+  /** Requests per period this key may make (a token bucket per key), or none. */
+  readonly rateLimit?: RateLimit | null;
   /** Holders of a previous secret may fetch its successor (`POST /v1/self/successor`). */
   readonly allowSuccessorPickup: boolean;
 }

@@ -94,7 +94,11 @@ describe("decide: grace semantics", () => {
         deprecated: true,
         expiresAt,
         admin: false,
+        // the successor took over at the rotation: the RFC 9745 Deprecation date
+        deprecatedAt: at(versions, 1).graceStartsAt,
+        rateLimit: null,
       });
+      assert.equal(old.deprecatedAt, at(versions, 2).activatesAt);
       const neu = decide(key, at(versions, 2), now);
       assert.equal(neu.code, "VALID");
       assert.equal(neu.version, 2);
@@ -322,6 +326,8 @@ describe("hasScopes and unknownSecret", () => {
         deprecated: false,
         expiresAt: null,
         admin: false,
+        deprecatedAt: null,
+        rateLimit: null,
       });
       assert.ok(Object.isFrozen(r));
     }

@@ -1,4 +1,5 @@
 import { type KeyRecord, keyExpired, type Millis, type VersionRecord, versionState } from "./model.js";
+import type { RateLimit } from "./rate-limit.js";
 
 /** Every outcome of a verification, in the order the contract lists them. */
 export const VERIFY_CODES = [
@@ -30,6 +31,10 @@ export interface VerifyResult {
   readonly expiresAt: Millis | null;
   /** True for keys of the reserved admin consumer. */
   readonly admin: boolean;
+  /** For a version in grace: when its successor took over (the RFC 9745 `Deprecation` date). */
+  readonly deprecatedAt: Millis | null;
+  /** The key's own rate limit, applied by whoever answers (core/rate-limit.ts), or null. */
+  readonly rateLimit: RateLimit | null;
 }
 
 const NO_SCOPES: readonly string[] = Object.freeze([]);
@@ -53,6 +58,8 @@ function base(code: "MALFORMED" | "NOT_FOUND"): VerifyResult {
     deprecated: false,
     expiresAt: null,
     admin: false,
+    deprecatedAt: null,
+    rateLimit: null,
   };
 }
 
@@ -80,6 +87,8 @@ export function decide(
   else if (required !== undefined && required.length > 0 && !hasScopes(key.scopes, required)) {
     code = "INSUFFICIENT_SCOPE";
   }
+  // in grace and otherwise still standing: an expired or revoked key has nothing left to deprecate
+  const deprecated = state === "grace" && code !== "REVOKED" && code !== "EXPIRED";
   return {
     valid: code === "VALID",
     code,
@@ -87,10 +96,11 @@ export function decide(
     consumerId: key.consumerId,
     version: version.version,
     scopes: key.scopes,
-    // in grace and otherwise still standing: an expired or revoked key has nothing left to deprecate
-    deprecated: state === "grace" && code !== "REVOKED" && code !== "EXPIRED",
+    deprecated,
     expiresAt: earliest(version.expiresAt, key.expiresAt),
     admin: key.admin,
+    deprecatedAt: deprecated ? version.graceStartsAt : null,
+    rateLimit: key.rateLimit ?? null,
   };
 }
 
@@ -104,6 +114,14 @@ export function nextTransition(key: KeyRecord, version: VersionRecord, now: Mill
     if (t !== null && t > now && t < next) next = t;
   }
   return next;
+}
+
+/**
+ * The answer for a valid `v` that its rate limit refused: still attributed to its key and version,
+ * so usage and logs say who was throttled.
+ */
+export function rateLimited(v: VerifyResult): VerifyResult {
+  return { ...v, valid: false, code: "RATE_LIMITED" };
 }
 
 /** True when `granted` contains every scope of `required`. */

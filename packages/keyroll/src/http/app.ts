@@ -8,12 +8,17 @@ import Fastify, {
 } from "fastify";
 import { KeyrollError } from "../core/errors.js";
 import { requestIds } from "../core/ids.js";
+import { OPEN_POLICY } from "../core/route-rules.js";
+import type { VerifyResult } from "../core/verify.js";
+import { createLocalLimiter, createVerifyLimiter } from "../services/rate-limit.js";
 import { adminAuth } from "./auth.js";
 import type { AppDeps, RouteDeps } from "./deps.js";
 import { clientErrorHandler, errorHandler, problem } from "./errors.js";
 import { createFastVerify } from "./fast-verify.js";
 import { createMetrics } from "./metrics.js";
 import { checkContract, documentRoute, finishDocument } from "./openapi.js";
+import { registerAuditRoutes } from "./routes/audit.js";
+import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
@@ -23,7 +28,7 @@ import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
-import { AJV_OPTIONS } from "./verify-body.js";
+import { AJV_OPTIONS, type VerifyBody } from "./verify-body.js";
 import { keyView } from "./views.js";
 
 export type { AppDeps } from "./deps.js";
@@ -36,6 +41,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { verifier, clock } = deps;
   // one generator for both paths: ids unique across nodes and restarts, time-sortable
   const nextRequestId = requestIds();
+  const limiter = deps.limiter ?? createLocalLimiter(clock);
+  const limitVerify = createVerifyLimiter(limiter);
+  const decideVerify = (b: VerifyBody): VerifyResult | Promise<VerifyResult> => {
+    const checked = verifier.verify(b.key, b.scopes, b.clientIp);
+    return checked instanceof Promise ? checked.then(limitVerify) : limitVerify(checked);
+  };
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
     ...(deps.fastifyLogger ? { loggerInstance: deps.fastifyLogger as never } : { logger: false }),
@@ -89,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           adminKey: { type: "http", scheme: "bearer" },
+          gatewayKey: { type: "apiKey", in: "header", name: "X-Keyroll-Gateway-Key" },
           clientKey: {
             type: "http",
             scheme: "bearer",
@@ -121,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     isLeader: deps.isLeader,
     storeStats: deps.storeStats,
+    limiter,
     deliveryCounts: deps.webhooks?.deliveryCounts,
   });
   app.setErrorHandler(errorHandler(deps.logger));
@@ -189,6 +202,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps,
     metrics,
     keyView: (k) => keyView(k, clock.now(), lastUsed),
+    limiter,
+    decideVerify,
   };
   // one module per resource (routes/), found by the URL's first segment
   const root = app as unknown as FastifyInstance;
@@ -199,8 +214,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUsageRoutes(root, routeDeps);
   registerWebhookRoutes(root, routeDeps);
   registerOperationsRoutes(root, routeDeps);
+  registerAuthorizeRoutes(root, {
+    verifier,
+    limiter,
+    policy: deps.accessPolicy ?? OPEN_POLICY,
+    open: deps.authorizeOpen ?? false,
+  });
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);
+  registerAuditRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,
@@ -216,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         "verify replay failed",
       );
     },
+    decide: decideVerify,
     mayAnswer: () => !deps.strict || verifier.isFresh(deps.maxStalenessMs ?? 5000),
     closing: deps.draining,
   });

@@ -44,7 +44,14 @@ function check(r: VerifyResult, scope: AdminScope, req: FastifyRequest, reply: F
   if (r.deprecated && r.expiresAt !== null && req.routeOptions.url !== "/v1/verify") {
     reply.header("Sunset", sunset(r.expiresAt));
   }
-  req.actor = { keyId: r.keyId, scopes: r.scopes };
+  // who, with which version, from which request and address: what the audit log records
+  req.actor = {
+    keyId: r.keyId,
+    scopes: r.scopes,
+    version: r.version,
+    requestId: String(req.id),
+    address: req.ip,
+  };
 }
 
 /**

@@ -1,14 +1,19 @@
 import type { Clock } from "../core/clock.js";
 import type { KeyWithVersions } from "../core/model.js";
+import type { AccessPolicy } from "../core/route-rules.js";
+import type { VerifyResult } from "../core/verify.js";
+import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
+import type { RateLimiter } from "../services/rate-limit.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
 import type { WebhookService } from "../services/webhooks.js";
 import type { Verifier } from "../verifier/index.js";
 import type { createMetrics, StoreStatsSource } from "./metrics.js";
+import type { VerifyBody } from "./verify-body.js";
 import type { keyView } from "./views.js";
 
 /** What the HTTP app is built from. */
@@ -28,6 +33,12 @@ export interface AppDeps {
   readonly isLeader?: () => boolean;
   /** Usage reads and alerts. */
   readonly usage?: UsageService;
+  /** Rate limits of keys and route rules (default: local, per node). */
+  readonly limiter?: RateLimiter;
+  /** Route rules, key header and rotation docs of `GET /v1/authorize`. */
+  readonly accessPolicy?: AccessPolicy;
+  /** `GET /v1/authorize` without a gateway key. */
+  readonly authorizeOpen?: boolean;
   /** The `/v1/self` calls of client keys (successor pickup). */
   readonly self?: SelfService;
   /** The snapshot, change stream and usage intake of in-process verifiers. */
@@ -38,6 +49,8 @@ export interface AppDeps {
   readonly draining?: () => boolean;
   /** The store's wait time, queue length and pool use, for /metrics. */
   readonly storeStats?: StoreStatsSource;
+  /** The audit log: reads, verification, the checkpoint public key. */
+  readonly audit?: AuditService;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
 }
@@ -47,4 +60,11 @@ export interface RouteDeps extends AppDeps {
   readonly metrics: ReturnType<typeof createMetrics>;
   /** A key as the API shows it, with its versions' states at the current time. */
   readonly keyView: (k: KeyWithVersions) => ReturnType<typeof keyView>;
+  /** The limiter in use (AppDeps' or a local one). */
+  readonly limiter: RateLimiter;
+  /**
+   * The one decision of `POST /v1/verify` for a valid body: the verifier's answer with the key's rate
+   * limit applied. The route and the fast path both call it, so they cannot decide differently.
+   */
+  readonly decideVerify: (body: VerifyBody) => VerifyResult | Promise<VerifyResult>;
 }

@@ -79,8 +79,10 @@ export function errorHandler(logger: Logger) {
     }
     // overload, not an outage: tell the client when to come back (docs/errors.md)
     if (c.code === "STORE_BUSY") reply.header("retry-after", String(STORE_BUSY_RETRY_AFTER_S));
-    // RFC 9110: every 401 says how to authenticate
-    if (status === 401) reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
+    // RFC 9110: every 401 says how to authenticate (Keyroll's realm, unless the route challenged
+    // in another: /v1/authorize answers for the client's key in the API's realm)
+    if (status === 401 && !reply.hasHeader("www-authenticate"))
+      reply.header("WWW-Authenticate", 'Bearer realm="keyroll"');
     reply
       .code(status)
       .type("application/problem+json")

@@ -6,7 +6,7 @@ import type { VerifyResult } from "../core/verify.js";
 import type { Verifier } from "../verifier/index.js";
 import { bearerToken, mayCall } from "./auth.js";
 import { problem } from "./errors.js";
-import { readVerifyBody } from "./verify-body.js";
+import { readVerifyBody, type VerifyBody } from "./verify-body.js";
 import { sunset, verifyView } from "./views.js";
 
 /** Answers written at once at most: bounds what the first answer of a batch waits for. */
@@ -44,6 +44,8 @@ export interface FastVerifyDeps {
   readonly answered: () => void;
   /** Reports a replay through Fastify that failed (answered 500 problem+json). */
   readonly onReplayError: (err: unknown, requestId: string) => void;
+  /** The route's decision for a valid body (RouteDeps `decideVerify`: the verifier, then the key's rate limit). */
+  readonly decide: (body: VerifyBody) => VerifyResult | Promise<VerifyResult>;
   /** False while strict mode refuses to answer from a stale cache (Fastify then answers 503). */
   readonly mayAnswer: () => boolean;
   /** True while the node drains to stop: answers then carry `Connection: close`. */
@@ -255,7 +257,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
       return;
     }
     const t0 = performance.now();
-    const r = verifier.verify(body.key, body.scopes, body.clientIp);
+    const r = deps.decide(body);
     if (r instanceof Promise) {
       r.then(
         (v) => answer(res, v, t0, admin),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
 import type { Clock } from "../core/clock.js";
 import { VERIFY_CODES } from "../core/verify.js";
+import type { RateLimiter } from "../services/rate-limit.js";
 import type { Verifier } from "../verifier/index.js";
 
 /** Verify latency buckets, in seconds: the hot path lives in microseconds. */
@@ -145,6 +146,7 @@ export function createMetrics(deps: {
   verifier: Verifier;
   clock: Clock;
   isLeader?: (() => boolean) | undefined;
+  limiter?: RateLimiter | undefined;
   storeStats?: StoreStatsSource | undefined;
   /** Webhook deliveries pending and failed (read from the store at scrape time). */
   deliveryCounts?: (() => Promise<{ pending: number; failed: number }>) | undefined;
@@ -244,16 +246,66 @@ export function createMetrics(deps: {
     },
   });
 
+  const limiter = deps.limiter;
+  if (limiter !== undefined) {
+    new Gauge({
+      name: "keyroll_rate_limit_backend_up",
+      help: "1 while the rate limit store is reachable (always 1 in local mode)",
+      labelNames: ["mode"] as const,
+      registers: [registry],
+      collect() {
+        const s = limiter.status();
+        this.set({ mode: s.mode }, s.up ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: "keyroll_rate_limit_backend_errors_total",
+      help: "Rate limit checks the store (Redis) could not answer; answered by the failure mode",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(limiter.status().errors);
+      },
+    });
+    new Counter({
+      name: "keyroll_rate_limited_total",
+      help: "Requests refused by a rate limit (verify, authorize, gateway)",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(limiter.status().limited);
+      },
+    });
+  }
   if (deps.storeStats) storeMetrics(registry, deps.storeStats);
   if (deps.deliveryCounts) {
     const counts = deps.deliveryCounts;
+    // a scrape must not wait on the store (a long write holds SQLite's one connection, a busy
+    // PostgreSQL pool queues): past a short bound it shows the last counts it read
+    const SCRAPE_BOUND_MS = 250;
+    let last: { pending: number; failed: number } | undefined;
+    const bounded = () =>
+      new Promise<{ pending: number; failed: number } | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(last), SCRAPE_BOUND_MS);
+        counts().then(
+          (c) => {
+            last = c;
+            clearTimeout(timer);
+            resolve(c);
+          },
+          () => {
+            clearTimeout(timer);
+            resolve(last);
+          },
+        );
+      });
     new Gauge({
       name: "keyroll_webhook_deliveries",
       help: "Webhook deliveries in the outbox by status (pending: not yet delivered; failed: retries spent)",
       labelNames: ["status"] as const,
       registers: [registry],
       async collect() {
-        const c = await counts().catch(() => undefined);
+        const c = await bounded();
         if (!c) return;
         this.set({ status: "pending" }, c.pending);
         this.set({ status: "failed" }, c.failed);

@@ -34,6 +34,7 @@ export const TAGS: Record<string, string> = {
   verify: "The hot path: is this secret valid now?",
   usage: "Traffic per version, rotations in progress, alerts",
   operations: "Liveness, readiness, metrics and this document",
+  audit: "The tamper-evident log of every change: entries, signed checkpoints, verification",
   self: "A client, by its own secret: its key's state, its successor after a rotation, self-rotation",
   webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
 };
@@ -51,21 +52,48 @@ export const HEADERS = {
     schema: { type: "string", const: "no-store" },
   },
   "WWW-Authenticate": {
-    description: 'RFC 9110: how to authenticate, `Bearer realm="keyroll"`',
+    description:
+      'RFC 9110: how to authenticate: `Bearer realm="keyroll"` for Keyroll\'s own credentials; on /v1/authorize, a missing or invalid client key is challenged in the API\'s realm, `Bearer realm="api"` (the gateway passes it on to the client)',
     required: true,
     schema: { type: "string" },
   },
   Sunset: {
     description:
-      "RFC 8594: the credential used (the admin key; on /v1/verify, the key verified) is in grace and stops working at this HTTP date",
+      "RFC 8594: the credential used (the admin key; on /v1/verify, the key verified; on /v1/authorize, the client's key) is in grace and stops working at this HTTP date",
     schema: { type: "string" },
   },
   "Retry-After": {
-    description: "On 503 `STORE_BUSY` (and 429): seconds to wait before retrying",
+    description: "On 503 `STORE_BUSY` and 429 `RATE_LIMITED`: seconds to wait before retrying",
+    schema: { type: "string", pattern: "^[0-9]+$" },
+  },
+  "X-Keyroll-Key-Id": {
+    description: "/v1/authorize: the client key's id (stable across rotations), for the upstream",
     schema: { type: "string" },
   },
+  "X-Keyroll-Consumer-Id": {
+    description: "/v1/authorize: the consumer owning the client's key",
+    schema: { type: "string" },
+  },
+  "X-Keyroll-Key-Version": {
+    description: "/v1/authorize: the version of the key the client presented",
+    schema: { type: "string", pattern: "^[0-9]+$" },
+  },
   Deprecation: {
-    description: "RFC 9745: the secret used is in grace (a successor waits); `Sunset` says when it stops",
+    description:
+      "RFC 9745: the presented version (on /v1/self, the secret used) is in grace since this time (`@<epoch seconds>`); a successor waits, and `Sunset` says when it stops working",
+    schema: { type: "string", pattern: "^@-?[0-9]+$" },
+  },
+  Link: {
+    description:
+      'For a version in grace, the provider\'s rotation docs (when configured): `<url>; rel="deprecation"; type="text/html"`',
+    schema: { type: "string" },
+  },
+  "RateLimit-Policy": {
+    description: 'IETF httpapi ratelimit-headers: the key\'s limit, e.g. `"key";q=100;w=60`',
+    schema: { type: "string" },
+  },
+  RateLimit: {
+    description: 'IETF httpapi ratelimit-headers: what is left of it, e.g. `"key";r=99;t=1`',
     schema: { type: "string" },
   },
   "Idempotent-Replayed": {

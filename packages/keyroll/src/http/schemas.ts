@@ -94,6 +94,30 @@ export const Version = Type.Object({
   lastUsedAt: NullableDateTime,
 });
 
+export const RateLimitView = Nullable(
+  Type.Object(
+    {
+      limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+      period: Type.String({ description: 'The period as a duration, e.g. "1m"' }),
+    },
+    { description: "At most `limit` requests per `period`, refilled continuously (a token bucket)" },
+  ),
+);
+
+/** `rateLimit` in a request: `{limit, period}` or null for none. */
+export const RateLimitInput = Nullable(
+  Type.Object(
+    {
+      limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+      period: Duration,
+    },
+    {
+      additionalProperties: false,
+      description:
+        "At most `limit` requests per `period` (1s to 366d), refilled continuously; null removes the limit",
+    },
+  ),
+);
 export const AllowSuccessorPickup = Type.Boolean({
   description:
     "Holders of a previous secret may fetch its successor during grace (POST /v1/self/successor); default true",
@@ -109,6 +133,7 @@ export const Key = Type.Object({
   state: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
   expiresAt: NullableDateTime,
   createdAt: DateTime,
+  rateLimit: RateLimitView,
   allowSuccessorPickup: Type.Boolean(),
   versions: Type.Array(Version),
 });

@@ -1,3 +1,4 @@
+import { formatDuration } from "../core/duration.js";
 import type { ConsumerRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { keyExpired, versionState } from "../core/model.js";
 import type { VerifyResult } from "../core/verify.js";
@@ -51,6 +52,9 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
     state: k.key.revokedAt === null ? ("active" as const) : ("revoked" as const),
     expiresAt: iso(k.key.expiresAt),
     createdAt: iso(k.key.createdAt),
+    rateLimit: k.key.rateLimit
+      ? { limit: k.key.rateLimit.limit, period: formatDuration(k.key.rateLimit.periodMs) }
+      : null,
     allowSuccessorPickup: k.key.allowSuccessorPickup,
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
   };
@@ -68,6 +72,11 @@ export function verifyView(v: VerifyResult) {
     deprecated: v.deprecated,
     expiresAt: iso(v.expiresAt),
   };
+}
+
+/** An RFC 9745 `Deprecation` header value: a structured-field date, `@<epoch seconds>`. */
+export function deprecation(t: Millis): string {
+  return `@${Math.floor(t / 1000)}`;
 }
 
 /** An RFC 8594 `Sunset` header value (IMF-fixdate). */

@@ -4,7 +4,7 @@ import type { ConsumerRecord, KeyRecord } from "../core/model.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem } from "../core/secret.js";
 import { buildVersion } from "../core/version.js";
 import { createCommit } from "./commit.js";
-import { type ServiceDeps, SYSTEM_ACTOR } from "./deps.js";
+import { type ServiceDeps, systemActor } from "./deps.js";
 
 /** Shortest bootstrap admin key accepted from configuration. */
 export const MIN_BOOTSTRAP_KEY_LENGTH = 32;
@@ -28,7 +28,7 @@ export async function ensureAdminKey(
     }
   }
   const secret = bootstrapSecret ?? generateSecret(DEFAULT_PREFIX);
-  const created = await createCommit(deps)(SYSTEM_ACTOR, async ({ tx, now, changed, audit }) => {
+  const created = await createCommit(deps)(systemActor("bootstrap"), async ({ tx, now, changed, audit }) => {
     // checked under the writers' lock: nodes starting together on one empty database make one admin
     await tx.serialize();
     if ((await tx.countAdminKeys()) > 0) return undefined;
@@ -69,7 +69,12 @@ export async function ensureAdminKey(
       }),
     );
     changed("key.created", { keyId: key.id, consumerId: consumer.id });
-    audit("admin.bootstrapped", key.id, { fromConfig: imported });
+    audit("admin.bootstrapped", key.id, {
+      consumerId: consumer.id,
+      scopes: key.scopes,
+      version: 1,
+      fromConfig: imported,
+    });
     return key.id;
   });
   if (created === undefined) return undefined;

@@ -1,3 +1,4 @@
+import type { AuditActor, AuditDiff } from "../core/audit.js";
 import { newId } from "../core/ids.js";
 import type { Millis } from "../core/model.js";
 import type { EventInput } from "../store/kysely/webhooks.js";
@@ -9,8 +10,16 @@ export interface Write {
   readonly tx: StoreTx;
   /** The time of this write: its stamps, its audit entry and its feed rows all carry it. */
   readonly now: Millis;
-  /** Records an audit entry of this write by the committing actor. */
-  audit(action: string, targetId: string | null, data: Record<string, unknown>): void;
+  /**
+   * Records an audit entry of this write by the committing actor; `diff` holds the non-secret
+   * fields an update changed (see `auditDiff` in core/audit.ts). Never a secret or a digest.
+   */
+  audit(
+    action: string,
+    targetId: string | null,
+    data: Record<string, unknown>,
+    diff?: AuditDiff | null,
+  ): void;
   /** Records a change-feed row: every node reloads this key (or consumer) once it commits. */
   changed(op: string, target: { keyId: string | null; consumerId: string | null }): void;
   /**
@@ -61,8 +70,18 @@ export function createCommit(
       const result = await fn({
         tx,
         now,
-        audit(action, targetId, data) {
-          audits.push({ id: newId("aud", now), at: now, actor: actor.keyId, action, targetId, data });
+        audit(action, targetId, data, diff) {
+          audits.push({
+            id: newId("aud", now),
+            at: now,
+            actor: auditActor(actor),
+            action,
+            targetId,
+            requestId: actor.requestId ?? null,
+            address: actor.address ?? null,
+            data,
+            diff: diff ?? null,
+          });
         },
         changed(op, target) {
           changes.push({ op, keyId: target.keyId, consumerId: target.consumerId, at: now });
@@ -96,4 +115,10 @@ export function createCommit(
     for (const cb of after) cb();
     return out;
   };
+}
+
+/** The actor as the audit log records it. */
+export function auditActor(actor: Actor): AuditActor {
+  if (actor.keyId === null) return { type: "system", rule: actor.rule ?? "system" };
+  return { type: actor.kind ?? "admin", keyId: actor.keyId, version: actor.version ?? null };
 }

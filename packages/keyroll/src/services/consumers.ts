@@ -1,3 +1,4 @@
+import { auditDiff } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
@@ -59,7 +60,11 @@ export function createConsumerService(deps: ServiceDeps) {
         await tx.insertConsumer(consumer, now);
         if (input.contacts?.length) await tx.webhooks.setContacts(consumer.id, input.contacts, now);
         changed("consumer.created", { keyId: null, consumerId: consumer.id });
-        audit("consumer.created", consumer.id, { name: consumer.name, externalId: consumer.externalId });
+        audit("consumer.created", consumer.id, {
+          name: consumer.name,
+          externalId: consumer.externalId,
+          metadata: consumer.metadata,
+        });
       });
       return { ...consumer, contacts: input.contacts ?? [] };
     },
@@ -102,9 +107,12 @@ export function createConsumerService(deps: ServiceDeps) {
         await tx.updateConsumer(id, fields, now);
         if (contacts !== undefined) await tx.webhooks.setContacts(id, contacts, now);
         changed("consumer.updated", { keyId: null, consumerId: id });
-        audit("consumer.updated", id, {
-          fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined),
-        });
+        audit(
+          "consumer.updated",
+          id,
+          { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) },
+          auditDiff(c, patch, ["name", "externalId", "metadata"]),
+        );
         return (await tx.getConsumer(id))!;
       }).then(async (c) => (await withContacts([c]))[0]!);
     },
@@ -116,12 +124,14 @@ export function createConsumerService(deps: ServiceDeps) {
         const c = await mustGet(tx, id);
         if (c.system) throw new KeyrollError("CONSUMER_RESERVED", "the admin consumer cannot be deleted");
         let n = 0;
+        const revokedKeyIds: string[] = [];
         for (const keyId of await tx.listKeyIdsOfConsumer(id)) {
           const k = await tx.lockKey(keyId);
           if (!k) continue;
           const patches = planKeyRevoke(k.versions, now);
           if (k.key.revokedAt === null) {
             await tx.updateKey(keyId, { revokedAt: now }, now);
+            revokedKeyIds.push(keyId);
             keyEvent(w, "key.revoked", k.key, { revokedAt: iso(now), reason: "consumer deleted" });
             n++;
           }
@@ -130,7 +140,7 @@ export function createConsumerService(deps: ServiceDeps) {
         }
         await tx.updateConsumer(id, { deletedAt: now }, now);
         changed("consumer.deleted", { keyId: null, consumerId: id });
-        audit("consumer.deleted", id, { revokedKeys: n });
+        audit("consumer.deleted", id, { revokedKeys: n, revokedKeyIds });
         return n;
       });
       return { id, deleted: true, revokedKeys: revoked };

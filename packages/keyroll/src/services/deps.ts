@@ -18,11 +18,25 @@ export interface ServiceDeps {
   readonly mailEvents?: readonly string[] | undefined;
 }
 
-/** Who asks: the admin key behind a call, and what it may do. */
+/** Who asks: the admin key behind a call, and what it may do; the audit log records it. */
 export interface Actor {
   readonly keyId: string | null;
   readonly scopes: readonly string[];
+  /** The version of the key that authenticated the call. */
+  readonly version?: number | null | undefined;
+  /** `key`: a key acting on itself (not an admin key); admin otherwise. */
+  readonly kind?: "admin" | "key" | undefined;
+  /** For the server's own work (keyId null): the rule that acted, e.g. `scheduler.settle`. */
+  readonly rule?: string | undefined;
+  /** The request that made the change, and its client address. */
+  readonly requestId?: string | null | undefined;
+  readonly address?: string | null | undefined;
 }
 
-/** The actor used by the server itself (bootstrap, scheduled work). */
-export const SYSTEM_ACTOR: Actor = { keyId: null, scopes: ["admin"] };
+/** The actor used by the server itself when no more precise rule applies. */
+export const SYSTEM_ACTOR: Actor = { keyId: null, scopes: ["admin"], rule: "system" };
+
+/** The server itself, acting by `rule` (recorded in the audit log as the actor). */
+export function systemActor(rule: string): Actor {
+  return { keyId: null, scopes: ["admin"], rule };
+}

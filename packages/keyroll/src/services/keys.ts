@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { canonicalJson } from "../core/audit.js";
+import { auditDiff, canonicalJson } from "../core/audit.js";
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
@@ -10,6 +10,7 @@ import {
   type VersionRecord,
   versionState,
 } from "../core/model.js";
+import { type RateLimit, rateLimitProblem } from "../core/rate-limit.js";
 import {
   planKeyRevoke,
   planRollback,
@@ -25,7 +26,7 @@ import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
 import { createCommit, type Write } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
-import { SYSTEM_ACTOR } from "./deps.js";
+import { systemActor } from "./deps.js";
 import { iso, keyEvent } from "./events.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
 
@@ -42,8 +43,15 @@ export interface CreateKeyInput {
   metadata?: Record<string, unknown> | undefined;
   /** An existing secret to import instead of generating one. */
   secret?: string | undefined;
+  /** Requests per period for this key (a token bucket), or none. */
+  rateLimit?: RateLimit | null | undefined;
   /** Holders of a previous secret may fetch its successor (default true). */
   allowSuccessorPickup?: boolean | undefined;
+}
+
+function assertRateLimit(r: RateLimit | null | undefined): void {
+  const p = r == null ? undefined : rateLimitProblem(r);
+  if (p !== undefined) throw new KeyrollError("VALIDATION_FAILED", `rateLimit: ${p}`);
 }
 
 /** Input of `rotate`. */
@@ -109,6 +117,7 @@ export function createKeyService(deps: ServiceDeps) {
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
       assertMetadata(input.metadata);
+      assertRateLimit(input.rateLimit);
       const now = clock.now();
       const prefix = input.prefix ?? DEFAULT_PREFIX;
       if (!isValidPrefix(prefix)) {
@@ -157,6 +166,7 @@ export function createKeyService(deps: ServiceDeps) {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           admin: consumer.system,
+          rateLimit: input.rateLimit ?? null,
           allowSuccessorPickup: input.allowSuccessorPickup ?? true,
         };
         const v = newVersion(key.id, 1, secret, imported, now, now, "active");
@@ -168,7 +178,12 @@ export function createKeyService(deps: ServiceDeps) {
         keyChanged(w, key, "key.created");
         w.audit(imported ? "key.imported" : "key.created", key.id, {
           consumerId: key.consumerId,
+          name: key.name,
           scopes,
+          prefix,
+          expiresAt: key.expiresAt,
+          metadata: key.metadata,
+          admin: key.admin,
           version: 1,
         });
         keyEvent(w, "key.created", key, { version: 1, imported, createdAt: iso(now) });
@@ -199,11 +214,13 @@ export function createKeyService(deps: ServiceDeps) {
         name?: string | null | undefined;
         scopes?: string[] | undefined;
         metadata?: Record<string, unknown> | undefined;
+        rateLimit?: RateLimit | null | undefined;
         allowSuccessorPickup?: boolean | undefined;
       },
       actor: Actor,
     ): Promise<KeyWithVersions> {
       assertMetadata(patch.metadata);
+      assertRateLimit(patch.rateLimit);
       return commit(actor, async (w) => {
         const { tx, now } = w;
         const k = await mustLock(tx, id);
@@ -221,9 +238,13 @@ export function createKeyService(deps: ServiceDeps) {
         }
         await tx.updateKey(id, { ...patch, scopes } as Parameters<StoreTx["updateKey"]>[1], now);
         keyChanged(w, k.key, "key.updated");
-        w.audit("key.updated", id, {
-          fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined),
-        });
+        const diff = auditDiff(k.key, { ...patch, scopes }, ["name", "scopes", "metadata"]);
+        w.audit(
+          "key.updated",
+          id,
+          { fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined) },
+          diff,
+        );
         return (await tx.getKey(id))!;
       });
     },
@@ -442,7 +463,7 @@ export function createKeyService(deps: ServiceDeps) {
       const peek = await store.getKey(id);
       if (!peek || peek.key.revokedAt !== null) return [];
       if (planTrafficPolicies(peek.versions, now, lastUsed, lookaheadMs).patches.length === 0) return [];
-      const events = await commit(SYSTEM_ACTOR, async (w) => {
+      const events = await commit(systemActor("traffic-policy"), async (w) => {
         const k = await w.tx.lockKey(id);
         if (!k || k.key.revokedAt !== null) return [];
         // decided on the time read above, as the peek was: the same rule, the same instant
@@ -479,7 +500,7 @@ export function createKeyService(deps: ServiceDeps) {
      * audits each transition. Run by the leader; verification does not depend on it.
      */
     async settleKey(id: string): Promise<void> {
-      await commit(SYSTEM_ACTOR, async (w) => {
+      await commit(systemActor("scheduler.settle"), async (w) => {
         const { tx, now } = w;
         const k = await tx.lockKey(id);
         if (!k) return;

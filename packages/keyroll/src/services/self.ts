@@ -10,7 +10,7 @@ import {
 } from "../core/model.js";
 import { openSuccessor } from "../core/successor.js";
 import { createCommit } from "./commit.js";
-import type { ServiceDeps } from "./deps.js";
+import type { Actor, ServiceDeps } from "./deps.js";
 import type { KeyService } from "./keys.js";
 
 /** The scope a client key needs to rotate itself. */
@@ -107,7 +107,13 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
      * (following later rotations to the newest working version), counts the pickup for the
      * presented version and `address`, and audits it. Repeatable while the secret works.
      */
-    async pickup(secret: string, keyId: string, version: number, address: string): Promise<PickedUp> {
+    async pickup(
+      secret: string,
+      keyId: string,
+      version: number,
+      address: string,
+      requestId?: string,
+    ): Promise<PickedUp> {
       const now = clock.now();
       const { k, v, state } = await live(keyId, version, now);
       if (!k.key.allowSuccessorPickup) {
@@ -147,7 +153,7 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
         throw new KeyrollError("SUCCESSOR_NOT_AVAILABLE", why);
       }
       const successor = found.successor;
-      await commit({ keyId, scopes: [] }, async (w) => {
+      await commit(keyActor(keyId, version, { requestId, address }), async (w) => {
         await w.tx.recordPickup(keyId, version, address, w.now);
         w.audit("key.successor_picked_up", keyId, { version, successorVersion: successor.version, address });
       });
@@ -164,7 +170,12 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
      * `POST /v1/self/rotate`: a key with scope `self:rotate` rotates itself, presenting its active
      * secret; the previous one keeps working for `graceMs` (at most 30 days).
      */
-    async rotate(keyId: string, version: number, graceMs: Millis) {
+    async rotate(
+      keyId: string,
+      version: number,
+      graceMs: Millis,
+      request: { requestId?: string | undefined; address?: string | undefined } = {},
+    ) {
       const now = clock.now();
       const { k, state } = await live(keyId, version, now);
       if (!k.key.scopes.includes(SELF_ROTATE_SCOPE)) {
@@ -179,10 +190,26 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
       if (graceMs > MAX_SELF_GRACE_MS) {
         throw new KeyrollError("INVALID_DURATION", "gracePeriod of a self-rotation is at most 30d");
       }
-      return deps.keys.rotate(keyId, { graceMs, reason: "self-rotation" }, { keyId, scopes: [] });
+      return deps.keys.rotate(keyId, { graceMs, reason: "self-rotation" }, keyActor(keyId, version, request));
     },
   };
 }
 
 /** The self service's interface. */
 export type SelfService = ReturnType<typeof createSelfService>;
+
+/** A key acting on itself, as the audit log records it: `{type: "key", keyId, version}`. */
+function keyActor(
+  keyId: string,
+  version: number,
+  request: { requestId?: string | undefined; address?: string | undefined },
+): Actor {
+  return {
+    keyId,
+    scopes: [],
+    kind: "key",
+    version,
+    requestId: request.requestId ?? null,
+    address: request.address ?? null,
+  };
+}

@@ -1,3 +1,4 @@
+import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core/audit.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
@@ -30,14 +31,29 @@ export interface IdempotencyRecord {
   readonly createdAt: Millis;
 }
 
-/** An audit entry before it is chained. */
+/** An audit entry before it is chained (its seq, prevHash and hash are the store's to assign). */
 export interface AuditInput {
   readonly id: string;
   readonly at: Millis;
-  readonly actor: string | null;
+  readonly actor: AuditActor;
   readonly action: string;
   readonly targetId: string | null;
+  readonly requestId: string | null;
+  readonly address: string | null;
   readonly data: Record<string, unknown>;
+  readonly diff: AuditDiff | null;
+}
+
+/** Filters of an audit log read; entries come oldest first, after `afterSeq`. */
+export interface AuditQuery {
+  readonly afterSeq: number;
+  readonly limit: number;
+  readonly targetId?: string | undefined;
+  /** An actor's key id, or `system`. */
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly since?: Millis | undefined;
+  readonly until?: Millis | undefined;
 }
 
 /** One node's claim on background work. */
@@ -106,7 +122,9 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   insertKey(k: KeyRecord, now: Millis): Promise<void>;
   updateKey(
     id: string,
-    patch: Partial<Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "allowSuccessorPickup">>,
+    patch: Partial<
+      Pick<KeyRecord, "name" | "scopes" | "metadata" | "revokedAt" | "rateLimit" | "allowSuccessorPickup">
+    >,
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;
@@ -123,7 +141,12 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
-  /** Appends an entry to the audit chain: chained after the entries committed before it. */
+  /**
+   * Appends an audit entry (format 1): chained after the entries committed before it, and it
+   * commits with the change it records, or neither does. SQLite writes and links it in the
+   * writer's transaction (`linkAudit` in kysely/queries.ts); PostgreSQL queues it in
+   * `pending_audit` and the linker chains it after the commit (decision 0012).
+   */
   appendAudit(entry: AuditInput): Promise<void>;
   /** Webhook endpoints and the notification outbox, written in the same transaction. */
   readonly webhooks: WebhookTx;
@@ -178,9 +201,20 @@ export interface Store extends StoreReads {
   readonly usage: UsageStore;
   /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
   readonly webhooks: WebhookStore;
-  /** The audit chain in order, for verification. */
-  listAudit(
-    afterSeq: number,
-    limit: number,
-  ): Promise<Array<AuditInput & { seq: number; prevHash: string; hash: string }>>;
+  /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
+  listAudit(q: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Audit entries committed but still queued for the linker, not in `listAudit` yet (PostgreSQL,
+   * decision 0012); absent where entries are linked in their writer's transaction (SQLite).
+   */
+  queuedAudit?(): Promise<number>;
+  /** The last linked entry of the chain, or null on an empty log. */
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+  /** Stores a signed checkpoint (once per seq: a second one for the same head is ignored). */
+  putAuditCheckpoint(c: AuditCheckpoint): Promise<void>;
+  /** Checkpoints in seq order, after `afterSeq`. */
+  listAuditCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
+  /** How far the shipping sink `name` got (entries and checkpoints), or zeros. */
+  getAuditSinkPosition(name: string): Promise<{ seq: number; checkpointSeq: number }>;
+  setAuditSinkPosition(name: string, pos: { seq: number; checkpointSeq: number }, now: Millis): Promise<void>;
 }

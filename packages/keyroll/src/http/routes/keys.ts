@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
-import { time } from "../input.js";
+import { duration, time } from "../input.js";
 import {
   AllowSuccessorPickup,
   errorResponses,
@@ -11,8 +11,20 @@ import {
   Page,
   PageQuery,
   parsePage,
+  RateLimitInput,
   Scopes,
 } from "../schemas.js";
+
+interface RateLimitBody {
+  limit: number;
+  period: string | number;
+}
+
+/** A request's `rateLimit` (undefined: unchanged, null: none). */
+function rateLimitOf(r: RateLimitBody | null | undefined) {
+  if (r === undefined || r === null) return r;
+  return { limit: r.limit, periodMs: duration(r.period, "rateLimit.period") };
+}
 
 export const KeyParams = IdParam("key");
 export const KeyOnly = Type.Object({ key: Key });
@@ -38,6 +50,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       expiresAt?: string | null;
       metadata?: Record<string, unknown>;
       secret?: string;
+      rateLimit?: RateLimitBody | null;
       allowSuccessorPickup?: boolean;
     };
   }>(
@@ -63,6 +76,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
                 description: "An existing secret to import (≥ 20 chars)",
               }),
             ),
+            rateLimit: Type.Optional(RateLimitInput),
             allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
@@ -75,7 +89,10 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (req, reply) => {
       const b = req.body;
-      const out = await keys.create({ ...b, expiresAt: time(b.expiresAt, "expiresAt") ?? null }, req.actor!);
+      const out = await keys.create(
+        { ...b, expiresAt: time(b.expiresAt, "expiresAt") ?? null, rateLimit: rateLimitOf(b.rateLimit) },
+        req.actor!,
+      );
       return reply.code(201).send({ key: kv(out.key), secret: out.secret, version: out.version });
     },
   );
@@ -136,6 +153,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       name?: string | null;
       scopes?: string[];
       metadata?: Record<string, unknown>;
+      rateLimit?: RateLimitBody | null;
       allowSuccessorPickup?: boolean;
     };
   }>(
@@ -145,13 +163,14 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         operationId: "updateKey",
         tags: ["keys"],
-        summary: "Update a key's name, scopes or metadata",
+        summary: "Update a key's name, scopes, metadata or rate limit",
         params: KeyParams,
         body: Type.Object(
           {
             name: Name,
             scopes: Type.Optional(Scopes),
             metadata: Type.Optional(Metadata),
+            rateLimit: Type.Optional(RateLimitInput),
             allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
           },
           { additionalProperties: false },
@@ -159,7 +178,14 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
         response: { 200: Key, ...errorResponses(404, 409) },
       },
     },
-    async (req) => kv(await keys.update(req.params.id, req.body, req.actor!)),
+    async (req) =>
+      kv(
+        await keys.update(
+          req.params.id,
+          { ...req.body, rateLimit: rateLimitOf(req.body.rateLimit) },
+          req.actor!,
+        ),
+      ),
   );
 
   app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(

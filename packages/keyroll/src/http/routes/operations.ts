@@ -3,6 +3,17 @@ import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
 import { registerMetricsRoute } from "../metrics.js";
 
+const RateLimitStatus = Type.Object(
+  {
+    mode: Type.Union([Type.Literal("local"), Type.Literal("redis")]),
+    up: Type.Boolean({
+      description: "Whether the rate limit store (Redis) is reachable; always true in local mode",
+    }),
+    failure: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  },
+  { description: "Rate limits: a 503 while Redis is down only when they fail closed" },
+);
+
 /** Liveness, readiness, metrics and the OpenAPI document: what operators and tools read. */
 export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { verifier, clock } = deps;
@@ -26,13 +37,18 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
       schema: {
         operationId: "getReadiness",
         tags: ["operations"],
-        summary: "Readiness: 503 while this node's view of the keys is stale, or while it drains to stop",
+        summary:
+          "Readiness: 503 while this node's view of the keys is stale, while it drains to stop, or while Redis is down and rate limits fail closed",
         security: [],
         response: {
-          200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer() }),
+          200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer(), rateLimit: RateLimitStatus }),
           503: Type.Object(
-            { status: Type.String(), feedLagMs: Type.Union([Type.Integer(), Type.Null()]) },
-            { description: "Not ready: this node's view of the keys is stale" },
+            {
+              status: Type.String(),
+              feedLagMs: Type.Union([Type.Integer(), Type.Null()]),
+              rateLimit: RateLimitStatus,
+            },
+            { description: "Not ready: stale, draining, or rate limits unavailable while failing closed" },
           ),
         },
       },
@@ -40,9 +56,14 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
     async (_req, reply) => {
       const s = verifier.status();
       const lag = s.started ? Math.max(0, clock.now() - s.lastSyncAt) : null;
-      if (deps.draining?.()) return reply.code(503).send({ status: "draining", feedLagMs: lag });
-      const ready = verifier.isFresh(deps.maxStalenessMs ?? 5000);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "stale", feedLagMs: lag });
+      const rl = deps.limiter.status();
+      const rateLimit = { mode: rl.mode, up: rl.up, failure: rl.failOpen ? "open" : "closed" };
+      if (deps.draining?.()) return reply.code(503).send({ status: "draining", feedLagMs: lag, rateLimit });
+      const fresh = verifier.isFresh(deps.maxStalenessMs ?? 5000);
+      // a Redis that is down while failing closed refuses limited keys: drain this node
+      const ready = fresh && (rl.up || rl.failOpen);
+      const status = !fresh ? "stale" : ready ? "ready" : "rate-limit-unavailable";
+      return reply.code(ready ? 200 : 503).send({ status, feedLagMs: lag, rateLimit });
     },
   );
 

@@ -120,7 +120,7 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
     async (req, reply) => {
       const who = await authenticate(req, reply);
-      const out = await self.pickup(who.secret, who.keyId, who.version, req.ip);
+      const out = await self.pickup(who.secret, who.keyId, who.version, req.ip, String(req.id));
       return {
         secret: out.secret,
         version: out.version,
@@ -151,7 +151,10 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
           'gracePeriod must be like "30s", "15m", "2h", "7d" or a number of seconds',
         );
       }
-      const out = await self.rotate(who.keyId, who.version, graceMs);
+      const out = await self.rotate(who.keyId, who.version, graceMs, {
+        requestId: String(req.id),
+        address: req.ip,
+      });
       return reply.code(201).send({
         secret: out.secret,
         version: out.version,

@@ -10,7 +10,7 @@ import { sunset, verifyView } from "../views.js";
  * Fastify sees it; this route answers everything the fast path hands over.
  */
 export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { verifier, metrics } = deps;
+  const { verifier, metrics, decideVerify } = deps;
   app.post<{ Body: VerifyBody }>(
     "/v1/verify",
     {
@@ -38,7 +38,8 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
         );
       }
       const t0 = performance.now();
-      const r = verifier.verify(req.body.key, req.body.scopes, req.body.clientIp);
+      // the fast path's decision too: the verifier's answer, then the key's rate limit
+      const r = decideVerify(req.body);
       const send = (v: Exclude<typeof r, Promise<unknown>>) => {
         metrics.observeVerify((performance.now() - t0) / 1000, v.code);
         if (v.deprecated && v.expiresAt !== null) reply.header("Sunset", sunset(v.expiresAt));

@@ -1,5 +1,13 @@
-import { type Kysely, sql } from "kysely";
-import { chainHash, GENESIS_HASH } from "../../core/audit.js";
+import { type Kysely, type Selectable, sql } from "kysely";
+import {
+  AUDIT_FORMAT,
+  type AuditActor,
+  type AuditCheckpoint,
+  type AuditDiff,
+  type AuditEntry,
+  entryHash,
+  GENESIS_HASH,
+} from "../../core/audit.js";
 import { assertStorableText } from "../../core/metadata.js";
 import type {
   ConsumerRecord,
@@ -9,8 +17,16 @@ import type {
   VersionState,
 } from "../../core/model.js";
 import type { VersionPatch } from "../../core/rotation.js";
-import type { AuditInput, Change, IdempotencyRecord, PageQuery, StoreReads, StoreTx } from "../types.js";
-import type { ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
+import type {
+  AuditInput,
+  AuditQuery,
+  Change,
+  IdempotencyRecord,
+  PageQuery,
+  StoreReads,
+  StoreTx,
+} from "../types.js";
+import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
 import { webhookWrites } from "./webhooks.js";
 
@@ -46,6 +62,11 @@ export function toKey(r: KeysTable): KeyRecord {
     createdAt: num(r.created_at),
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
+    // absent, not null, on a key without one: a record reads back as it was written
+    ...(r.rate_limit !== null &&
+      r.rate_limit !== undefined && {
+        rateLimit: { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
+      }),
     allowSuccessorPickup: num(r.allow_successor_pickup ?? 1) === 1,
   };
 }
@@ -153,7 +174,7 @@ export interface DialectWrites {
   serialize?: () => Promise<void>;
   /** Default: insert into `changes` now (SQLite, one writer at a time). */
   appendChange?: StoreTx["appendChange"];
-  /** Default: chain onto `audit_log` now (SQLite, one writer at a time). */
+  /** Default: write onto `audit_log` and link it now (SQLite, one writer at a time). */
   appendAudit?: StoreTx["appendAudit"];
 }
 
@@ -180,27 +201,29 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     appendAudit:
       dialect.appendAudit ??
       (async (entry: AuditInput) => {
+        // one writer at a time (SQLite): written unlinked, then linked in the same transaction
         assertStorableText(entry, "audit entry");
-        const last = await db
-          .selectFrom("audit_log")
-          .select("hash")
-          .orderBy("seq", "desc")
-          .limit(1)
-          .executeTakeFirst();
-        const prevHash = last?.hash ?? GENESIS_HASH;
         await db
           .insertInto("audit_log")
           .values({
             id: entry.id,
             at: entry.at,
-            actor: entry.actor,
+            v: AUDIT_FORMAT,
+            actor: entry.actor.type === "system" ? null : entry.actor.keyId,
+            actor_type: entry.actor.type,
+            actor_version: entry.actor.type === "system" ? null : entry.actor.version,
+            actor_rule: entry.actor.type === "system" ? entry.actor.rule : null,
             action: entry.action,
             target_id: entry.targetId,
+            request_id: entry.requestId,
+            address: entry.address,
             data: JSON.stringify(entry.data),
-            prev_hash: prevHash,
-            hash: chainHash(prevHash, entry),
+            diff: entry.diff === null ? null : JSON.stringify(entry.diff),
+            prev_hash: null,
+            hash: null,
           })
           .execute();
+        await linkAudit(db);
       }),
     async findConsumerByExternalId(externalId) {
       const r = await db
@@ -261,6 +284,8 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           updated_at: now,
           expires_at: k.expiresAt,
           revoked_at: k.revokedAt,
+          rate_limit: k.rateLimit?.limit ?? null,
+          rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
           allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
         })
         .execute();
@@ -275,6 +300,10 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           ...(patch.scopes !== undefined && { scopes: JSON.stringify(patch.scopes) }),
           ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
           ...(patch.revokedAt !== undefined && { revoked_at: patch.revokedAt }),
+          ...(patch.rateLimit !== undefined && {
+            rate_limit: patch.rateLimit?.limit ?? null,
+            rate_limit_period_ms: patch.rateLimit?.periodMs ?? null,
+          }),
           ...(patch.allowSuccessorPickup !== undefined && {
             allow_successor_pickup: patch.allowSuccessorPickup ? 1 : 0,
           }),
@@ -384,6 +413,61 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
   };
 }
 
+/**
+ * Links every audit entry that is not linked yet, in seq order, onto the head of the chain. SQLite
+ * runs it in the writer's transaction (one writer at a time, so no two linkers read the same head);
+ * PostgreSQL chains its queued entries in its linker instead (store/postgres/linker.ts, decision
+ * 0012), with the same `entryHash`, so either gives the same chain.
+ * @returns how many entries it linked
+ */
+export async function linkAudit(db: Db): Promise<number> {
+  const todo = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("hash", "is", null)
+    .orderBy("seq")
+    .execute();
+  if (todo.length === 0) return 0;
+  const head = await db
+    .selectFrom("audit_log")
+    .select("hash")
+    .where("hash", "is not", null)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  let prev = head?.hash ?? GENESIS_HASH;
+  for (const r of todo) {
+    const h = entryHash(prev, toAuditEntry(r));
+    await db.updateTable("audit_log").set({ prev_hash: prev, hash: h }).where("seq", "=", r.seq).execute();
+    prev = h;
+  }
+  return todo.length;
+}
+
+/** An audit row as the API and exports show it. */
+export function toAuditEntry(r: Selectable<AuditLogTable>): AuditEntry {
+  const type = (r.actor_type ?? (r.actor === null ? "system" : "admin")) as AuditActor["type"];
+  const actor: AuditActor =
+    type === "system"
+      ? { type, rule: r.actor_rule }
+      : { type, keyId: r.actor ?? "", version: numOrNull(r.actor_version) };
+  return {
+    v: num(r.v),
+    seq: num(r.seq),
+    id: r.id,
+    at: new Date(num(r.at)).toISOString(),
+    actor,
+    action: r.action,
+    targetId: r.target_id,
+    requestId: r.request_id,
+    address: r.address,
+    data: json(r.data) as Record<string, unknown>,
+    diff: (json(r.diff) ?? null) as AuditDiff | null,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
 /** Moves `lastUsedAt` of versions forward (never back: nodes flush in any order). */
 export async function recordLastUsed(
   db: Db,
@@ -466,24 +550,62 @@ export function feed(db: Db) {
         .execute();
       return rows.map((r) => r.key_id);
     },
-    async listAudit(afterSeq: number, limit: number) {
-      const rows = await db
+    async listAudit(q: AuditQuery): Promise<AuditEntry[]> {
+      let qb = db.selectFrom("audit_log").selectAll().where("seq", ">", q.afterSeq);
+      if (q.targetId !== undefined) qb = qb.where("target_id", "=", q.targetId);
+      if (q.actor === "system") qb = qb.where("actor_type", "=", "system");
+      else if (q.actor !== undefined) qb = qb.where("actor", "=", q.actor);
+      if (q.action !== undefined) qb = qb.where("action", "=", q.action);
+      if (q.since !== undefined) qb = qb.where("at", ">=", q.since);
+      if (q.until !== undefined) qb = qb.where("at", "<", q.until);
+      const rows = await qb.orderBy("seq").limit(q.limit).execute();
+      return rows.map(toAuditEntry);
+    },
+    async auditHead(): Promise<{ seq: number; hash: string } | null> {
+      const r = await db
         .selectFrom("audit_log")
+        .select(["seq", "hash"])
+        .where("hash", "is not", null)
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return r ? { seq: num(r.seq), hash: r.hash! } : null;
+    },
+    async putAuditCheckpoint(c: AuditCheckpoint): Promise<void> {
+      await db
+        .insertInto("audit_checkpoints")
+        .values({ seq: c.seq, hash: c.hash, at: Date.parse(c.at), key_id: c.keyId, signature: c.signature })
+        .onConflict((oc) => oc.column("seq").doNothing())
+        .execute();
+    },
+    async getAuditSinkPosition(name: string): Promise<{ seq: number; checkpointSeq: number }> {
+      const r = await db.selectFrom("audit_sinks").selectAll().where("name", "=", name).executeTakeFirst();
+      return r ? { seq: num(r.seq), checkpointSeq: num(r.checkpoint_seq) } : { seq: 0, checkpointSeq: 0 };
+    },
+    async setAuditSinkPosition(name: string, pos: { seq: number; checkpointSeq: number }, now: number) {
+      await db
+        .insertInto("audit_sinks")
+        .values({ name, seq: pos.seq, checkpoint_seq: pos.checkpointSeq, updated_at: now })
+        .onConflict((oc) =>
+          oc.column("name").doUpdateSet({ seq: pos.seq, checkpoint_seq: pos.checkpointSeq, updated_at: now }),
+        )
+        .execute();
+    },
+    async listAuditCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
+      const rows = await db
+        .selectFrom("audit_checkpoints")
         .selectAll()
         .where("seq", ">", afterSeq)
         .orderBy("seq")
         .limit(limit)
         .execute();
       return rows.map((r) => ({
+        v: 1 as const,
         seq: num(r.seq),
-        id: r.id,
-        at: num(r.at),
-        actor: r.actor,
-        action: r.action,
-        targetId: r.target_id,
-        data: json(r.data) as Record<string, unknown>,
-        prevHash: r.prev_hash,
         hash: r.hash,
+        at: new Date(num(r.at)).toISOString(),
+        keyId: r.key_id,
+        signature: r.signature,
       }));
     },
   };

@@ -25,6 +25,8 @@ export interface KeysTable {
   updated_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  rate_limit: number | null;
+  rate_limit_period_ms: number | null;
   allow_successor_pickup: number;
 }
 
@@ -79,6 +81,14 @@ export interface PendingAuditTable {
   action: string;
   target_id: string | null;
   data: unknown;
+  /** Entry format and the format-1 fields of `audit_log` (migration 0008). */
+  v: Generated<number>;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  request_id: string | null;
+  address: string | null;
+  diff: unknown;
 }
 
 export interface IdempotencyKeysTable {
@@ -98,8 +108,32 @@ export interface AuditLogTable {
   action: string;
   target_id: string | null;
   data: unknown;
-  prev_hash: string;
+  /** Null until the entry is linked into the chain. */
+  prev_hash: string | null;
+  hash: string | null;
+  /** Entry format (0: written before migration 0008). */
+  v: Generated<number>;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  request_id: string | null;
+  address: string | null;
+  diff: unknown;
+}
+
+export interface AuditSinksTable {
+  name: string;
+  seq: number;
+  checkpoint_seq: number;
+  updated_at: number;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
   hash: string;
+  at: number;
+  key_id: string;
+  signature: string;
 }
 
 export interface UsageMinutesTable {
@@ -171,6 +205,8 @@ export interface Database extends WebhookTables {
   pending_audit: PendingAuditTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_sinks: AuditSinksTable;
   usage_minutes: UsageMinutesTable;
   usage_hours: UsageHoursTable;
   version_addresses: VersionAddressesTable;

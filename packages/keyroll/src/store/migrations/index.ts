@@ -5,6 +5,8 @@ import * as m0003 from "./0003-usage.js";
 import * as m0004 from "./0004-linked-feed.js";
 import * as m0005 from "./0005-webhooks.js";
 import * as m0006 from "./0006-successor-pickup.js";
+import * as m0007 from "./0007-key-rate-limits.js";
+import * as m0008 from "./0008-audit.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -16,6 +18,8 @@ export const migrations: MigrationProvider = {
       "0004-linked-feed": m0004,
       "0005-webhooks": m0005,
       "0006-successor-pickup": m0006,
+      "0007-key-rate-limits": m0007,
+      "0008-audit": m0008,
     };
   },
 };

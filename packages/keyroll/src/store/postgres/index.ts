@@ -300,6 +300,18 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     changesSince: wrap(f.changesSince),
     latestSeq: wrap(f.latestSeq),
     listAudit: wrap(f.listAudit),
+    queuedAudit: wrap(async () => {
+      const r = await db
+        .selectFrom("pending_audit")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    }),
+    auditHead: wrap(f.auditHead),
+    putAuditCheckpoint: wrap(f.putAuditCheckpoint),
+    listAuditCheckpoints: wrap(f.listAuditCheckpoints),
+    getAuditSinkPosition: wrap(f.getAuditSinkPosition),
+    setAuditSinkPosition: wrap(f.setAuditSinkPosition),
     dueKeyIds: wrap(f.dueKeyIds),
     purgeIdempotency: wrap(f.purgeIdempotency),
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type pg from "pg";
-import { chainHash, GENESIS_HASH } from "../../core/audit.js";
+import { AUDIT_FORMAT, type AuditActor, type AuditDiff, entryHash, GENESIS_HASH } from "../../core/audit.js";
 import { assertStorableText } from "../../core/metadata.js";
 import type { Database } from "../kysely/schema.js";
 import type { AuditInput, StoreTx } from "../types.js";
@@ -26,14 +26,7 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
     consumer_id: string | null;
     created_at: number;
   }> = [];
-  const audit: Array<{
-    audit_id: string;
-    at: number;
-    actor: string | null;
-    action: string;
-    target_id: string | null;
-    data: unknown;
-  }> = [];
+  const audit: Array<Omit<PendingAudit, "ticket" | "ord">> = [];
   return {
     async appendChange(c) {
       changes.push({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at });
@@ -43,10 +36,17 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
       audit.push({
         audit_id: entry.id,
         at: entry.at,
-        actor: entry.actor,
+        v: AUDIT_FORMAT,
+        actor: entry.actor.type === "system" ? null : entry.actor.keyId,
+        actor_type: entry.actor.type,
+        actor_version: entry.actor.type === "system" ? null : entry.actor.version,
+        actor_rule: entry.actor.type === "system" ? entry.actor.rule : null,
         action: entry.action,
         target_id: entry.targetId,
+        request_id: entry.requestId,
+        address: entry.address,
         data: entry.data,
+        diff: entry.diff,
       });
     },
     async flush() {
@@ -60,12 +60,14 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
               as x(ord integer, op text, key_id text, consumer_id text, created_at bigint)
           returning 1
         )
-        insert into pending_audit (ticket, ord, audit_id, at, actor, action, target_id, data)
-        select t.ticket, x.ord, x.audit_id, x.at, x.actor, x.action, x.target_id, x.data
+        insert into pending_audit (ticket, ord, audit_id, at, v, actor, actor_type, actor_version, actor_rule,
+                                   action, target_id, request_id, address, data, diff)
+        select t.ticket, x.ord, x.audit_id, x.at, x.v, x.actor, x.actor_type, x.actor_version, x.actor_rule,
+               x.action, x.target_id, x.request_id, x.address, x.data, x.diff
           from t, jsonb_to_recordset(${JSON.stringify(audit.map((r, ord) => ({ ...r, ord })))}::jsonb)
-            as x(ord integer, audit_id text, at bigint, actor text, action text, target_id text, data jsonb)`.execute(
-        db,
-      );
+            as x(ord integer, audit_id text, at bigint, v integer, actor text, actor_type text,
+                 actor_version integer, actor_rule text, action text, target_id text, request_id text,
+                 address text, data jsonb, diff jsonb)`.execute(db);
       changes.length = 0;
       audit.length = 0;
     },
@@ -102,20 +104,12 @@ export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes
           returning seq
         )
         select count(*)::int as n from ins;
-        delete from pending_audit returning ticket, ord, audit_id, at, actor, action, target_id, data;
+        delete from pending_audit returning ticket, ord, audit_id, at, v, actor, actor_type, actor_version,
+          actor_rule, action, target_id, request_id, address, data, diff;
         select seq, hash from audit_log order by seq desc limit 1;
       `)) as unknown as pg.QueryResult[];
       const changes = Number(results[1]!.rows[0]?.n ?? 0);
-      const pending = results[2]!.rows as Array<{
-        ticket: number;
-        ord: number;
-        audit_id: string;
-        at: number;
-        actor: string | null;
-        action: string;
-        target_id: string | null;
-        data: unknown;
-      }>;
+      const pending = results[2]!.rows as PendingAudit[];
       if (pending.length > 0) {
         const last = results[3]!.rows[0] as { seq: number; hash: string } | undefined;
         await client.query(...auditInsert(pending, last));
@@ -137,41 +131,76 @@ export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes
   }
 }
 
-/** The INSERT of a batch of audit entries chained onto `last`, in (ticket, ord) order. */
+/** A queued audit entry (a row of `pending_audit`). */
+interface PendingAudit {
+  ticket: number;
+  ord: number;
+  audit_id: string;
+  at: number;
+  /** Entry format: 1; 0 for a row queued before migration 0008. */
+  v: number;
+  actor: string | null;
+  actor_type: "admin" | "key" | "system" | null;
+  actor_version: number | null;
+  actor_rule: string | null;
+  action: string;
+  target_id: string | null;
+  request_id: string | null;
+  address: string | null;
+  data: unknown;
+  diff: unknown;
+}
+
+/**
+ * The INSERT of a batch of audit entries chained onto `last`, in (ticket, ord) order: each gets
+ * the next seq and is hashed as the entry the API shows (`entryHash`, the format of core/audit.ts).
+ */
 function auditInsert(
-  pending: Array<{
-    ticket: number;
-    ord: number;
-    audit_id: string;
-    at: number;
-    actor: string | null;
-    action: string;
-    target_id: string | null;
-    data: unknown;
-  }>,
+  pending: PendingAudit[],
   last: { seq: number; hash: string } | undefined,
 ): [string, unknown[]] {
   pending.sort((a, b) => Number(a.ticket) - Number(b.ticket) || a.ord - b.ord);
   let prevHash = last?.hash ?? GENESIS_HASH;
   let seq = Number(last?.seq ?? 0);
   const rows = pending.map((r) => {
-    const entry = {
+    const v = Number(r.v ?? 0);
+    const type = r.actor_type ?? (r.actor === null ? "system" : "admin");
+    const actor: AuditActor =
+      type === "system"
+        ? { type, rule: r.actor_rule ?? null }
+        : { type, keyId: r.actor ?? "", version: r.actor_version === null ? null : Number(r.actor_version) };
+    const at = Number(r.at);
+    const s = ++seq;
+    const hash = entryHash(prevHash, {
+      v,
+      seq: s,
       id: r.audit_id,
-      at: Number(r.at),
-      actor: r.actor,
+      at: new Date(at).toISOString(),
+      actor,
       action: r.action,
       targetId: r.target_id,
-      data: r.data,
-    };
-    const hash = chainHash(prevHash, entry);
+      requestId: r.request_id ?? null,
+      address: r.address ?? null,
+      data: r.data as Record<string, unknown>,
+      diff: (r.diff ?? null) as AuditDiff | null,
+      prevHash,
+      hash: null,
+    });
     const row = {
-      seq: ++seq,
-      id: entry.id,
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      target_id: entry.targetId,
-      data: entry.data,
+      seq: s,
+      id: r.audit_id,
+      at,
+      v,
+      actor: r.actor,
+      actor_type: type,
+      actor_version: r.actor_version,
+      actor_rule: r.actor_rule,
+      action: r.action,
+      target_id: r.target_id,
+      request_id: r.request_id,
+      address: r.address,
+      data: r.data,
+      diff: r.diff ?? null,
       prev_hash: prevHash,
       hash,
     };
@@ -179,10 +208,13 @@ function auditInsert(
     return row;
   });
   return [
-    `insert into audit_log (seq, id, at, actor, action, target_id, data, prev_hash, hash)
-     select seq, id, at, actor, action, target_id, data, prev_hash, hash
-       from jsonb_to_recordset($1::jsonb) as x(seq bigint, id text, at bigint, actor text, action text,
-            target_id text, data jsonb, prev_hash text, hash text)`,
+    `insert into audit_log (seq, id, at, v, actor, actor_type, actor_version, actor_rule, action, target_id,
+                            request_id, address, data, diff, prev_hash, hash)
+     select seq, id, at, v, actor, actor_type, actor_version, actor_rule, action, target_id,
+            request_id, address, data, diff, prev_hash, hash
+       from jsonb_to_recordset($1::jsonb) as x(seq bigint, id text, at bigint, v integer, actor text,
+            actor_type text, actor_version integer, actor_rule text, action text, target_id text,
+            request_id text, address text, data jsonb, diff jsonb, prev_hash text, hash text)`,
     [JSON.stringify(rows)],
   ];
 }

@@ -213,6 +213,11 @@ export function openSqliteStore(
     changesSince: f.changesSince,
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
+    auditHead: f.auditHead,
+    putAuditCheckpoint: f.putAuditCheckpoint,
+    listAuditCheckpoints: f.listAuditCheckpoints,
+    getAuditSinkPosition: f.getAuditSinkPosition,
+    setAuditSinkPosition: f.setAuditSinkPosition,
     dueKeyIds: f.dueKeyIds,
     purgeIdempotency: f.purgeIdempotency,
     async dbNow() {

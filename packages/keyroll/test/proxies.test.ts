@@ -1,0 +1,210 @@
+// The nginx auth_request and Caddy forward_auth configurations of docs/gateways.md, run as
+// written (ports and gateway key substituted) by real nginx and real Caddy in front of a sample
+// upstream, asking a real Keyroll node's GET /v1/authorize.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startTestNode, type TestNode } from "./helpers.js";
+import {
+  type Child,
+  documentedConfig,
+  needBinary,
+  type Seen,
+  startCaddy,
+  startNginx,
+  startUpstream,
+  substitute,
+} from "./support/proxies.js";
+
+const dir = mkdtempSync(join(tmpdir(), "keyroll-proxies-"));
+const policyFile = join(dir, "gateway.yaml");
+writeFileSync(
+  policyFile,
+  [
+    "rotationDocs: https://docs.example.com/rotation",
+    "routes:",
+    "  - match: GET /orders/**",
+    "    scopes: [orders:read]",
+    "  - match: POST /orders",
+    "    scopes: [orders:write]",
+    "",
+  ].join("\n"),
+);
+
+let node: TestNode;
+let keyroll = "";
+let gatewayKey = "";
+let consumerId = "";
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+
+async function newKey(body: Record<string, unknown> = {}) {
+  const k = await node.call("POST", "/v1/keys", { consumerId, scopes: ["orders:read"], ...body });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  return { id: k.body.key.id as string, secret: k.body.secret as string };
+}
+
+before(async () => {
+  node = await startTestNode({ env: { KEYROLL_GATEWAY_CONFIG: policyFile } });
+  const base = await node.kr.app.listen({ host: "127.0.0.1", port: 0 });
+  keyroll = base.replace("http://", "");
+  consumerId = (await node.call("POST", "/v1/consumers", { name: "acme" })).body.id;
+  const admins = await node.call("GET", "/v1/consumers");
+  const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
+  gatewayKey = (await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] })).body
+    .secret;
+  upstream = await startUpstream();
+});
+after(async () => {
+  await upstream?.close();
+  await node?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function get(
+  url: string,
+  opts: { key?: string; method?: string; headers?: Record<string, string> } = {},
+) {
+  const r = await fetch(url, {
+    method: opts.method ?? "GET",
+    headers: { ...(opts.key !== undefined && { authorization: `Bearer ${opts.key}` }), ...opts.headers },
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, text };
+}
+
+const PROXIES = {
+  nginx: {
+    skip: () => needBinary("nginx", "nginx"),
+    start: (to: { keyroll: string; upstream: string; gatewayKey: string }) =>
+      startNginx(dir, (listen) => substitute(documentedConfig("nginx"), { ...to, listen })),
+  },
+  caddy: {
+    skip: () => needBinary("caddy", "caddy"),
+    start: (to: { keyroll: string; upstream: string; gatewayKey: string }) =>
+      startCaddy(dir, (listen) => substitute(documentedConfig("caddy"), { ...to, listen })),
+  },
+} as const;
+
+for (const [name, proxy] of Object.entries(PROXIES)) {
+  const skip = proxy.skip();
+  describe(`${name} with the documented configuration`, { skip }, () => {
+    let p: Child;
+    before(async () => {
+      p = await proxy.start({ keyroll, upstream: upstream.host, gatewayKey });
+    });
+    after(() => p?.stop());
+
+    test("a valid key passes with identity headers; the key and forged identity headers never reach the API", async () => {
+      const k = await newKey();
+      const r = await get(`${p.url}/orders/7?x=1`, {
+        key: k.secret,
+        headers: { "x-keyroll-key-id": "key_forged" },
+      });
+      assert.equal(r.status, 200, `${r.text}\n${p.log()}`);
+      const seen = JSON.parse(r.text) as Seen;
+      assert.equal(seen.url, "/orders/7?x=1");
+      assert.equal(seen.headers["x-keyroll-key-id"], k.id);
+      assert.equal(seen.headers["x-keyroll-consumer-id"], consumerId);
+      assert.equal(seen.headers["x-keyroll-key-version"], "1");
+      assert.ok(!seen.headers.authorization, "the key is stripped");
+      assert.equal(r.headers.get("deprecation"), null);
+      assert.equal(r.headers.get("sunset"), null);
+    });
+
+    test("no key, a bad key and a revoked key are 401; a missing scope is 403", async () => {
+      assert.equal((await get(`${p.url}/orders/1`)).status, 401);
+      assert.equal(
+        (await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" })).status,
+        401,
+      );
+      const revoked = await newKey();
+      await node.call("POST", `/v1/keys/${revoked.id}/revoke`, {});
+      assert.equal((await get(`${p.url}/orders/1`, { key: revoked.secret })).status, 401);
+      const reader = await newKey();
+      const write = await get(`${p.url}/orders`, { key: reader.secret, method: "POST" });
+      assert.equal(write.status, 403);
+    });
+
+    test("429 with Retry-After past the key's limit", async () => {
+      const k = await newKey({ rateLimit: { limit: 3, period: "1h" } });
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof get>> | undefined;
+      for (let i = 0; i < 4; i++) {
+        last = await get(`${p.url}/orders/1`, { key: k.secret });
+        statuses.push(last.status);
+        if (i === 0) {
+          assert.equal(
+            last.headers.get("ratelimit"),
+            '"key";r=2;t=1200',
+            "a passing request says what is left",
+          );
+          assert.equal(last.headers.get("ratelimit-policy"), '"key";q=3;w=3600');
+        }
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 429], p.log());
+      assert.equal(last!.headers.get("retry-after"), "1200");
+      assert.equal(last!.headers.get("ratelimit"), '"key";r=0;t=3600');
+      assert.match(last!.headers.get("content-type") ?? "", /application\/problem\+json/);
+      assert.equal(JSON.parse(last!.text).code, "RATE_LIMITED");
+    });
+
+    test("a version in grace gets Sunset, Deprecation and Link; its successor does not", async () => {
+      const k = await newKey();
+      const rotated = await node.call("POST", `/v1/keys/${k.id}/rotate`, { gracePeriod: "1h" });
+      const old = await get(`${p.url}/orders/1`, { key: k.secret });
+      assert.equal(old.status, 200);
+      assert.equal(old.headers.get("sunset"), new Date(rotated.body.previous.expiresAt).toUTCString());
+      const at = Date.parse(rotated.body.key.versions[1].activatesAt);
+      assert.equal(old.headers.get("deprecation"), `@${Math.floor(at / 1000)}`);
+      assert.equal(
+        old.headers.get("link"),
+        '<https://docs.example.com/rotation>; rel="deprecation"; type="text/html"',
+      );
+      assert.equal((JSON.parse(old.text) as Seen).headers["x-keyroll-key-version"], "1");
+      const fresh = await get(`${p.url}/orders/1`, { key: rotated.body.secret });
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.headers.get("sunset"), null);
+      assert.equal(fresh.headers.get("deprecation"), null);
+    });
+
+    test("zero failed requests while every key is rotated under steady load", async () => {
+      const keys = await Promise.all([1, 2, 3, 4].map(() => newKey()));
+      const current = keys.map((k) => k.secret);
+      let stop = false;
+      let ok = 0;
+      const failures: string[] = [];
+      const client = async (i: number) => {
+        while (!stop) {
+          const r = await get(`${p.url}/orders/${i}`, { key: current[i]! }).catch((e: Error) => ({
+            status: 0,
+            text: e.message,
+            headers: new Headers(),
+          }));
+          if (r.status === 200) ok++;
+          else failures.push(`${r.status} ${r.text.slice(0, 200)}`);
+        }
+      };
+      const clients = keys.map((_, i) => client(i));
+      await new Promise((r) => setTimeout(r, 300));
+      // rotate every key; each client switches to its new secret a little later, during grace
+      for (const [i, k] of keys.entries()) {
+        const rotated = await node.call("POST", `/v1/keys/${k.id}/rotate`, { gracePeriod: "10m" });
+        assert.equal(rotated.status, 201);
+        setTimeout(() => {
+          current[i] = rotated.body.secret;
+        }, 150);
+      }
+      await new Promise((r) => setTimeout(r, 600));
+      // the grace ends for the old versions: every client is on its new secret by now
+      for (const k of keys) await node.call("POST", `/v1/keys/${k.id}/versions/1/revoke`, {});
+      await new Promise((r) => setTimeout(r, 300));
+      stop = true;
+      await Promise.all(clients);
+      assert.deepEqual(failures, []);
+      assert.ok(ok > 40, `steady load: ${ok} requests`);
+    });
+  });
+}
