@@ -312,7 +312,10 @@ test("over generated requests, the fast path and the route answer alike, and the
   t.diagnostic(`answered by the fast path ${answeredBy.fast}, by the route ${answeredBy.framework}`);
   t.diagnostic(`RATE_LIMITED by the fast path ${limitedBy.fast}, by the route ${limitedBy.framework}`);
   assert.ok(answeredBy.fast >= 40 && answeredBy.framework >= 40, JSON.stringify(answeredBy));
-  assert.ok(limitedBy.fast >= 1, `a rate-limited key answered by the fast path: ${JSON.stringify(limitedBy)}`);
+  assert.ok(
+    limitedBy.fast >= 1,
+    `a rate-limited key answered by the fast path: ${JSON.stringify(limitedBy)}`,
+  );
 });
 
 const verifyOn = (body: string, auth = `Bearer ${ADMIN_KEY}`) =>
