@@ -154,7 +154,8 @@ async function spawnOnce(opts: KeyrollProcessOptions): Promise<KeyrollProcess> {
       }
     },
   };
-  const deadline = Date.now() + (opts.readyMs ?? 20_000);
+  // generous: three nodes starting at once on a loaded 2-core machine took more than 20 s
+  const deadline = Date.now() + (opts.readyMs ?? 45_000);
   for (;;) {
     if (!alive()) throw new Error(`keyroll serve (${srv.name}) exited early (${await exited}):\n${output()}`);
     try {
