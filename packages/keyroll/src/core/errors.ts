@@ -32,7 +32,6 @@ export const ERRORS = {
   SUCCESSOR_NOT_AVAILABLE: { status: 404, title: "No successor is waiting for this secret" },
   WEBHOOK_NOT_FOUND: { status: 404, title: "No such webhook" },
   DELIVERY_NOT_FOUND: { status: 404, title: "No such webhook delivery" },
-  POLICY_NOT_FOUND: { status: 404, title: "No rotation policy is set here" },
   CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
   EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
   SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },

@@ -70,7 +70,7 @@ export interface KeyAgeReport {
     lastUsedAt: Millis | null;
   }>;
   readonly withoutPolicy: AgeRow[];
-  /** Keys still on their first version. */
+  /** Keys still on their first secret (never rotated, or every rotation cancelled or rolled back). */
   readonly neverRotated: AgeRow[];
   /** Per consumer, its key whose active secret is the oldest. */
   readonly oldestPerConsumer: AgeRow[];
@@ -383,7 +383,7 @@ export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
         };
         if (!row.policy) report.withoutPolicy.push(row);
         else if (row.ageMs > row.policy.intervalMs) report.pastPolicyAge.push(row);
-        if (k.versions.length === 1) report.neverRotated.push(row);
+        if (active.version === 1) report.neverRotated.push(row);
         const o = oldest.get(row.consumerId);
         if (!o || row.activeSince < o.activeSince) oldest.set(row.consumerId, row);
       }
