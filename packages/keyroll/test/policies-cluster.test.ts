@@ -126,7 +126,7 @@ test("policy rotations across a leader SIGKILL: each due key rotates once, by wh
   const writer = survivors[0]!;
   const c = await writer.call("POST", "/v1/consumers", { name: "fleet" });
   assert.equal(c.status, 201);
-  const keys = [];
+  const keys: Array<{ keyId: string; secret: string; consumerId: string }> = [];
   for (let i = 0; i < 8; i++) keys.push(await createKey(writer, c.body.id));
   const p = await writer.call("PUT", `/v1/consumers/${c.body.id}/policy`, {
     interval: "1h",

@@ -325,7 +325,7 @@ for (const dialect of DIALECTS) {
       // SQLite has one server per file; PostgreSQL gets a second node on the same database
       const b = dialect === "postgres" ? await startNode(database, clock) : a;
       const con = await consumer(a, "fleet");
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 12; i++) ids.push((await key(a, con)).id);
       await ok(a.call("PUT", `/v1/consumers/${con}/policy`, { interval: "1d", gracePeriod: "1h" }));
       clock.set(T0 + DAY);
