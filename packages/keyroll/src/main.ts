@@ -23,6 +23,7 @@ import { createFeedService } from "./services/feed.js";
 import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
+import { createPolicyService, type PolicyService } from "./services/policies.js";
 import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createSelfService } from "./services/self.js";
@@ -53,6 +54,7 @@ export interface Keyroll {
     usage: UsageService;
     audit: AuditService;
     webhooks: WebhookService;
+    policies: PolicyService;
   };
   /** Reminders, notices and webhook delivery (run by the leader). */
   readonly notifier: Notifier;
@@ -200,6 +202,7 @@ export async function createKeyroll(
         : undefined,
   });
   const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
+  const policies = createPolicyService({ ...deps, keys });
   scheduler = createScheduler({
     ...deps,
     keys,
@@ -209,6 +212,7 @@ export async function createKeyroll(
     intervalMs: opts.schedulerIntervalMs,
     retentionMs: config.usageRetentionMs,
     notifier,
+    policies,
   });
   scheduler.start();
   const audit = createAuditService({ store, clock, logger, signer });
@@ -248,6 +252,7 @@ export async function createKeyroll(
     feed: createFeedService(deps),
     changesHeartbeatMs: opts.changesHeartbeatMs,
     webhooks,
+    policies,
     verifier,
     clock,
     logger,
@@ -271,7 +276,7 @@ export async function createKeyroll(
     scheduler,
     app,
     auditSink: sink,
-    services: { consumers, keys, usage, audit, webhooks },
+    services: { consumers, keys, usage, audit, webhooks, policies },
     notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {

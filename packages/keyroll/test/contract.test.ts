@@ -501,6 +501,87 @@ test("every operation's success and its own errors, checked against the document
     "KEY_REVOKED",
   );
 
+  // rotation policies, cancelling a scheduled version, the key-age report (issue 14)
+  const policy = { interval: "90d", gracePeriod: "7d" };
+  const dp = await expect("getDefaultPolicy", 200, "GET", "/v1/policies/default");
+  assert.equal(dp.body.policy, null);
+  await expect("setDefaultPolicy", 200, "PUT", "/v1/policies/default", { body: policy });
+  problemCode(
+    await expect("setDefaultPolicy", 400, "PUT", "/v1/policies/default", {
+      body: { interval: "1m", gracePeriod: "1h" },
+    }),
+    "INVALID_DURATION",
+  );
+  await expect("deleteDefaultPolicy", 200, "DELETE", "/v1/policies/default");
+  const windowed = {
+    ...policy,
+    activateAfter: "1d",
+    window: { days: ["sat", "sun"], start: "02:00", end: "05:00", timeZone: "Europe/Berlin" },
+  };
+  await expect("setConsumerPolicy", 200, "PUT", `/v1/consumers/${con}/policy`, { body: windowed });
+  problemCode(
+    await expect("setConsumerPolicy", 404, "PUT", `/v1/consumers/${noCon}/policy`, { body: policy }),
+    "CONSUMER_NOT_FOUND",
+  );
+  problemCode(
+    await expect("setConsumerPolicy", 409, "PUT", `/v1/consumers/${adminCon}/policy`, { body: policy }),
+    "POLICY_NOT_ALLOWED",
+  );
+  await expect("getConsumerPolicy", 200, "GET", `/v1/consumers/${con}/policy`);
+  problemCode(
+    await expect("getConsumerPolicy", 404, "GET", `/v1/consumers/${noCon}/policy`),
+    "CONSUMER_NOT_FOUND",
+  );
+  const policed = (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: con } })).body.key
+    .id;
+  const kp = await expect("setKeyPolicy", 200, "PUT", `/v1/keys/${policed}/policy`, {
+    body: { ...policy, retireWhenUnusedFor: "1h", extendWhileInUse: { max: "14d", step: "1d" } },
+  });
+  assert.equal(kp.body.effective.source, "key");
+  problemCode(
+    await expect("setKeyPolicy", 404, "PUT", `/v1/keys/${noKey}/policy`, { body: policy }),
+    "KEY_NOT_FOUND",
+  );
+  problemCode(
+    await expect("setKeyPolicy", 409, "PUT", `/v1/keys/${verifyOnly.key.id}/policy`, { body: policy }),
+    "POLICY_NOT_ALLOWED",
+  );
+  await expect("getKeyPolicy", 200, "GET", `/v1/keys/${policed}/policy`);
+  problemCode(await expect("getKeyPolicy", 404, "GET", `/v1/keys/${noKey}/policy`), "KEY_NOT_FOUND");
+  const shown = await expect("getKey", 200, "GET", `/v1/keys/${policed}`);
+  assert.equal(shown.body.rotationPolicy.source, "key");
+  await expect("deleteKeyPolicy", 200, "DELETE", `/v1/keys/${policed}/policy`);
+  problemCode(await expect("deleteKeyPolicy", 404, "DELETE", `/v1/keys/${noKey}/policy`), "KEY_NOT_FOUND");
+  assert.equal(
+    (await expect("getKey", 200, "GET", `/v1/keys/${policed}`)).body.rotationPolicy.source,
+    "consumer",
+  );
+  await expect("deleteConsumerPolicy", 200, "DELETE", `/v1/consumers/${con}/policy`);
+  problemCode(
+    await expect("deleteConsumerPolicy", 404, "DELETE", `/v1/consumers/${noCon}/policy`),
+    "CONSUMER_NOT_FOUND",
+  );
+  await expect("rotateKey", 201, "POST", `/v1/keys/${policed}/rotate`, {
+    body: { gracePeriod: "1h", activateAt: new Date(clock.now() + 3_600_000).toISOString() },
+  });
+  await expect("cancelKeyVersion", 200, "POST", `/v1/keys/${policed}/versions/2/cancel`, {
+    body: { reason: "test" },
+  });
+  problemCode(
+    await expect("cancelKeyVersion", 409, "POST", `/v1/keys/${policed}/versions/2/cancel`),
+    "VERSION_NOT_SCHEDULED",
+  );
+  problemCode(
+    await expect("cancelKeyVersion", 404, "POST", `/v1/keys/${policed}/versions/7/cancel`),
+    "VERSION_NOT_FOUND",
+  );
+  const report = await expect("getKeyAgeReport", 200, "GET", `/v1/reports/key-age?consumerId=${con}`);
+  assert.deepEqual(
+    report.body.neverRotated.map((x: { keyId: string }) => x.keyId),
+    [policed],
+    "a key whose only rotation was cancelled is still on its first secret",
+  );
+
   // webhooks (a public literal address: no DNS, and the guard lets it through)
   const noWhk = "whk_00000000000000000000000000";
   const wh = await expect("createWebhook", 201, "POST", "/v1/webhooks", {

@@ -49,6 +49,7 @@ test("after a rotation, every holder of the previous secret picks up the success
       expiresAt: null,
       allowSuccessorPickup: true,
       successorAvailable: false,
+      successorScheduled: null,
     },
   );
   assertProblem(await pickup(node, s1), 404, "SUCCESSOR_NOT_AVAILABLE");
@@ -71,6 +72,7 @@ test("after a rotation, every holder of the previous secret picks up the success
     assert.deepEqual(p.body, {
       secret: s2,
       version: 2,
+      activatesAt: isoAt(T0 + MINUTE),
       expiresAt: null,
       previous: { version: 1, expiresAt: isoAt(T0 + MINUTE + HOUR) },
     });

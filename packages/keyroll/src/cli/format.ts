@@ -137,6 +137,25 @@ export function formatVersions(versions: readonly Version[]): string {
   );
 }
 
+/** The rotation policy rows of `GET /v1/keys/:id` (absent from lists). */
+function policyFields(key: Key): Array<[string, string]> {
+  const k = key as Key & {
+    rotationPolicy?: { interval: string; gracePeriod: string; source: string } | null;
+    nextRotationAt?: string | null;
+    rotationBlocked?: string | null;
+  };
+  if (k.rotationPolicy === undefined) return [];
+  if (k.rotationPolicy === null) return [["rotation policy", "none"]];
+  const p = k.rotationPolicy;
+  return [
+    [
+      "rotation policy",
+      `every ${clean(p.interval)}, grace ${clean(p.gracePeriod)} (from the ${clean(p.source)})`,
+    ],
+    ["next rotation", k.rotationBlocked ? `blocked: ${clean(k.rotationBlocked)}` : display(k.nextRotationAt)],
+  ];
+}
+
 /** Human view of one key: its fields, then the table of its versions. */
 export function formatKey(key: Key): string {
   const fields = formatFields([
@@ -149,6 +168,7 @@ export function formatKey(key: Key): string {
     ["expires at", key.expiresAt ? display(key.expiresAt) : "never"],
     ["created at", display(key.createdAt)],
     ["metadata", display(key.metadata)],
+    ...policyFields(key),
   ]);
   const versions = key.versions ?? [];
   return versions.length === 0 ? fields : `${fields}\n${formatVersions(versions)}`;

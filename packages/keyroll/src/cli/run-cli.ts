@@ -9,6 +9,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
 import { registerGateway } from "./gateway.js";
 import { registerKeys } from "./keys.js";
+import { registerPolicies } from "./policies.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
 import { registerVerify } from "./verify.js";
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAgent(program, ctx.deps);
   registerWebhooks(program, ctx);
   registerAudit(program, ctx);
+  registerPolicies(program, ctx);
   return program;
 }
 

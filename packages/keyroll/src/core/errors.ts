@@ -40,6 +40,8 @@ export const ERRORS = {
   ROTATION_PENDING: { status: 409, title: "A scheduled rotation is already pending for this key" },
   ROLLBACK_NOT_POSSIBLE: { status: 409, title: "The previous version is no longer in grace" },
   VERSION_ACTIVE: { status: 409, title: "The active version cannot be revoked on its own" },
+  VERSION_NOT_SCHEDULED: { status: 409, title: "The version is not scheduled (any more)" },
+  POLICY_NOT_ALLOWED: { status: 409, title: "Admin keys take no rotation policy" },
   NOT_CURRENT_VERSION: { status: 409, title: "Only the active secret of a key may rotate it" },
   CONCURRENT_MODIFICATION: { status: 409, title: "The key was changed concurrently; retry" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },

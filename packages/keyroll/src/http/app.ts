@@ -23,6 +23,8 @@ import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
+import { registerPolicyRoutes } from "./routes/policies.js";
+import { registerReportRoutes } from "./routes/reports.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
@@ -223,6 +225,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);
   registerAuditRoutes(root, routeDeps);
+  registerPolicyRoutes(root, routeDeps);
+  registerReportRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

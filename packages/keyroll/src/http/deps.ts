@@ -7,6 +7,7 @@ import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
+import type { PolicyService } from "../services/policies.js";
 import type { RateLimiter } from "../services/rate-limit.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
@@ -53,6 +54,8 @@ export interface AppDeps {
   readonly audit?: AuditService;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
+  /** Rotation policies and the key-age report. */
+  readonly policies?: PolicyService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -37,6 +37,8 @@ export const TAGS: Record<string, string> = {
   audit: "The tamper-evident log of every change: entries, signed checkpoints, verification",
   self: "A client, by its own secret: its key's state, its successor after a rotation, self-rotation",
   webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
+  policies: "Rotation policies of keys, consumers and the global default: the leader rotates on schedule",
+  reports: "Compliance reports: key age against rotation policies",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */

@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   "key.version.still_in_use",
   "key.version.retired",
   "key.version.revoked",
+  "key.version.activated",
+  "key.version.cancelled",
   "alert.raised",
 ] as const;
 

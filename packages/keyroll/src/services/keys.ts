@@ -69,6 +69,8 @@ export interface RotateInput {
    * yield its successor.
    */
   sealForPickup?: boolean | undefined;
+  /** Set by a policy rotation: where its policy came from and its planned switch time (audited). */
+  policy?: { source: string; dueAt: Millis } | undefined;
 }
 
 /** A freshly made secret and the key it belongs to; the secret exists nowhere else. */
@@ -113,7 +115,84 @@ export function createKeyService(deps: ServiceDeps) {
     w.changed(op, { keyId: k.id, consumerId: k.consumerId });
   }
 
+  /**
+   * Writes one rotation of a key locked in `w` (plan, new version, sealed successor, feed, audit
+   * and event rows): the part of `rotate` that a policy rotation shares, in its own transaction.
+   */
+  async function writeRotation(
+    w: Write,
+    k: KeyWithVersions,
+    input: RotateInput,
+  ): Promise<{ secret: string; version: number; previous: { version: number; expiresAt: Millis } | null }> {
+    const { tx, now } = w;
+    const id = k.key.id;
+    const plan = planRotation(k.key, k.versions, now, {
+      graceMs: input.graceMs,
+      activateAt: input.activateAt,
+      retireWhenUnusedMs: input.retireWhenUnusedMs,
+      extendWhileInUse: input.extendWhileInUse,
+    });
+    const secret = generateSecret(k.key.prefix);
+    const v = newVersion(
+      id,
+      plan.next.version,
+      secret,
+      false,
+      now,
+      plan.next.activatesAt,
+      plan.next.storedState,
+    );
+    await tx.patchVersions(id, plan.patches);
+    await tx.insertVersion(v);
+    const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
+    const sealed =
+      input.sealForPickup !== false &&
+      k.key.allowSuccessorPickup &&
+      recipient !== null &&
+      recipient !== undefined &&
+      recipient.publicKey !== null;
+    if (sealed) {
+      const box = sealSuccessor({
+        publicKey: recipient.publicKey!,
+        keyId: id,
+        from: recipient.version,
+        to: v.version,
+        secret,
+      });
+      await tx.putSealedSuccessor({
+        keyId: id,
+        version: recipient.version,
+        successorVersion: v.version,
+        ...box,
+        createdAt: now,
+      });
+    }
+    keyChanged(w, k.key, "key.rotated");
+    w.audit("key.rotated", id, {
+      version: v.version,
+      previous: plan.previous?.version ?? null,
+      graceMs: input.graceMs,
+      activatesAt: plan.next.activatesAt,
+      reason: input.reason ?? null,
+      retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
+      extendWhileInUse: input.extendWhileInUse ?? null,
+      sealedForPickup: sealed,
+      ...(input.policy && { policy: input.policy }),
+    });
+    keyEvent(w, "key.rotated", k.key, {
+      version: v.version,
+      activatesAt: iso(plan.next.activatesAt),
+      previousVersion: plan.previous?.version ?? null,
+      previousExpiresAt: iso(plan.previous?.expiresAt),
+      reason: input.reason ?? null,
+    });
+    return { secret, version: v.version, previous: plan.previous };
+  }
+
   return {
+    /** For other services (policy rotations): `rotate`'s writes, on a key locked in their own write. */
+    writeRotation,
+
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
       assertMetadata(input.metadata);
@@ -296,79 +375,21 @@ export function createKeyService(deps: ServiceDeps) {
             };
           }
         }
-        const plan = planRotation(k.key, k.versions, now, {
-          graceMs: input.graceMs,
-          activateAt: input.activateAt,
-          retireWhenUnusedMs: input.retireWhenUnusedMs,
-          extendWhileInUse: input.extendWhileInUse,
-        });
-        const secret = generateSecret(k.key.prefix);
-        const v = newVersion(
-          id,
-          plan.next.version,
-          secret,
-          false,
-          now,
-          plan.next.activatesAt,
-          plan.next.storedState,
-        );
-        await tx.patchVersions(id, plan.patches);
-        await tx.insertVersion(v);
-        const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
-        const sealed =
-          input.sealForPickup !== false &&
-          k.key.allowSuccessorPickup &&
-          recipient !== null &&
-          recipient !== undefined &&
-          recipient.publicKey !== null;
-        if (sealed) {
-          const box = sealSuccessor({
-            publicKey: recipient.publicKey!,
-            keyId: id,
-            from: recipient.version,
-            to: v.version,
-            secret,
-          });
-          await tx.putSealedSuccessor({
-            keyId: id,
-            version: recipient.version,
-            successorVersion: v.version,
-            ...box,
-            createdAt: now,
-          });
-        }
+        const made = await writeRotation(w, k, input);
         if (idemHash !== undefined) {
           // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
           await tx.putIdempotency(id, idemHash, {
             requestHash,
-            response: { version: v.version, previous: plan.previous },
-            sealedSecret: seal(id, idempotencyKey!, secret),
+            response: { version: made.version, previous: made.previous },
+            sealedSecret: seal(id, idempotencyKey!, made.secret),
             createdAt: now,
           });
         }
-        keyChanged(w, k.key, "key.rotated");
-        w.audit("key.rotated", id, {
-          version: v.version,
-          previous: plan.previous?.version ?? null,
-          graceMs: input.graceMs,
-          activatesAt: plan.next.activatesAt,
-          reason: input.reason ?? null,
-          retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
-          extendWhileInUse: input.extendWhileInUse ?? null,
-          sealedForPickup: sealed,
-        });
-        keyEvent(w, "key.rotated", k.key, {
-          version: v.version,
-          activatesAt: iso(plan.next.activatesAt),
-          previousVersion: plan.previous?.version ?? null,
-          previousExpiresAt: iso(plan.previous?.expiresAt),
-          reason: input.reason ?? null,
-        });
         return {
           key: (await tx.getKey(id))!,
-          secret,
-          version: v.version,
-          previous: plan.previous,
+          secret: made.secret,
+          version: made.version,
+          previous: made.previous,
           replayed: false,
         };
       });
@@ -420,6 +441,50 @@ export function createKeyService(deps: ServiceDeps) {
           if (was && versionState(was, now) === "grace")
             keyEvent(w, "key.version.retired", k.key, { version, reason: "manual", retiredAt: iso(now) });
         }
+        return (await tx.getKey(id))!;
+      });
+    },
+
+    /**
+     * Cancels a scheduled version before it activates: it is revoked (answers `REVOKED`), the
+     * current version keeps working with no end, and nothing was ever switched.
+     * `409 VERSION_NOT_SCHEDULED` once it has activated (roll back instead) or when it was never scheduled.
+     */
+    async cancelVersion(
+      id: string,
+      version: number,
+      reason: string | undefined,
+      actor: Actor,
+    ): Promise<KeyWithVersions> {
+      return commit(actor, async (w) => {
+        const { tx, now } = w;
+        const k = await mustLock(tx, id);
+        assertMayWrite(k.key, actor);
+        const target = k.versions.find((v) => v.version === version);
+        if (!target) throw new KeyrollError("VERSION_NOT_FOUND", `key ${id} has no version ${version}`);
+        const state = versionState(target, now);
+        if (state !== "scheduled") {
+          throw new KeyrollError(
+            "VERSION_NOT_SCHEDULED",
+            state === "revoked"
+              ? `version ${version} is already revoked`
+              : `version ${version} is ${state}, not scheduled: roll back instead`,
+          );
+        }
+        const patches = planVersionRevoke(k.key, k.versions, version, now);
+        await tx.patchVersions(id, patches);
+        keyChanged(w, k.key, "version.cancelled");
+        w.audit("version.cancelled", id, {
+          version,
+          activatesAt: target.activatesAt,
+          reason: reason ?? null,
+        });
+        keyEvent(w, "key.version.cancelled", k.key, {
+          version,
+          activatesAt: iso(target.activatesAt),
+          cancelledAt: iso(now),
+          reason: reason ?? null,
+        });
         return (await tx.getKey(id))!;
       });
     },
@@ -517,6 +582,14 @@ export function createKeyService(deps: ServiceDeps) {
         }));
         w.audit("key.settled", id, { transitions });
         for (const t of transitions) {
+          // said when the leader settles it; every node accepted the version from activatesAt on
+          if (t.from === "scheduled" && t.to !== "revoked") {
+            const v = k.versions.find((x) => x.version === t.version);
+            keyEvent(w, "key.version.activated", k.key, {
+              version: t.version,
+              activatedAt: iso(v?.activatesAt ?? now),
+            });
+          }
           if (t.from !== "grace" || t.to !== "expired") continue;
           const v = k.versions.find((x) => x.version === t.version);
           keyEvent(w, "key.version.retired", k.key, {

@@ -14,7 +14,8 @@ export const SLOW_TASK_INTERVAL_MS = 60_000;
 /**
  * Background work, run by one leader at a time:
  * - every tick: bring stored version states in line with the time (scheduled activations, grace
- *   ends), and apply traffic policies (retire when unused, extend while in use);
+ *   ends), run the rotations that rotation policies make due, and apply traffic policies (retire
+ *   when unused, extend while in use);
  * - every minute: detect request and rejection spikes, roll old minute buckets up into hours.
  * Verification never waits for it: decisions follow the time by themselves.
  */
@@ -29,6 +30,8 @@ export function createScheduler(
     retentionMs?: number | undefined;
     /** Reminders, notices and webhook delivery. */
     notifier?: Notifier | undefined;
+    /** Rotation policies: the rotations due now (services/policies.ts). */
+    policies?: { runDue(): Promise<number> } | undefined;
   },
 ) {
   const intervalMs = deps.intervalMs ?? 1_000;
@@ -52,6 +55,7 @@ export function createScheduler(
     await deps.store.link();
     const now = deps.clock.now();
     for (const id of await deps.store.dueKeyIds(now, 500)) await deps.keys.settleKey(id);
+    await deps.policies?.runDue();
     for (const id of await deps.store.usage.trafficPolicyKeyIds(now, 500)) {
       await deps.keys.applyTrafficPolicies(id, lastUsed, Math.max(EXTENSION_LOOKAHEAD_MS, 2 * intervalMs));
     }

@@ -32,12 +32,19 @@ export interface SelfView {
   allowSuccessorPickup: boolean;
   /** A successor sealed for this secret is waiting (`POST /v1/self/successor`). */
   successorAvailable: boolean;
+  /**
+   * A successor is made but not active yet (phased activation): it can be fetched ahead with
+   * `POST /v1/self/successor?scheduled=true` and must not be used before `activatesAt`.
+   */
+  successorScheduled: { version: number; activatesAt: Millis } | null;
 }
 
 /** A successor picked up by the holder of a previous secret. */
 export interface PickedUp {
   secret: string;
   version: number;
+  /** When the successor starts working: now or earlier, or the time a scheduled one activates. */
+  activatesAt: Millis;
   /** When the successor stops working (the key's expiry, or a later rotation's grace end), or null. */
   expiresAt: Millis | null;
   previous: { version: number; expiresAt: Millis | null };
@@ -72,14 +79,15 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
     return { k, v, state };
   }
 
-  /** The newest sealed successor of `version` that still works, if any. */
-  async function waiting(k: KeyWithVersions, version: number, now: Millis) {
+  /** The newest sealed successor of `version` that still works (or, asked for, is scheduled), if any. */
+  async function waiting(k: KeyWithVersions, version: number, now: Millis, scheduled = false) {
     const rows = await store.sealedSuccessors(k.key.id, version);
     for (const r of rows) {
       const s = k.versions.find((x) => x.version === r.successorVersion);
       if (!s) continue;
       const st = versionState(s, now);
-      if (st === "active" || st === "grace") return { row: r, successor: s, state: st };
+      if (st === "active" || st === "grace" || (scheduled && st === "scheduled"))
+        return { row: r, successor: s, state: st };
     }
     return undefined;
   }
@@ -90,6 +98,7 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
       const now = clock.now();
       const { k, v, state } = await live(keyId, version, now);
       const next = k.key.allowSuccessorPickup ? await waiting(k, version, now) : undefined;
+      const ahead = k.key.allowSuccessorPickup && !next ? await waiting(k, version, now, true) : undefined;
       return {
         keyId,
         consumerId: k.key.consumerId,
@@ -99,13 +108,18 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
         expiresAt: stopsAt(k.key, v),
         allowSuccessorPickup: k.key.allowSuccessorPickup,
         successorAvailable: next !== undefined,
+        successorScheduled:
+          ahead?.state === "scheduled"
+            ? { version: ahead.successor.version, activatesAt: ahead.successor.activatesAt }
+            : null,
       };
     },
 
     /**
      * `POST /v1/self/successor`: opens the successor sealed to the presented secret's public key
      * (following later rotations to the newest working version), counts the pickup for the
-     * presented version and `address`, and audits it. Repeatable while the secret works.
+     * presented version and `address`, and audits it. Repeatable while the secret works. With
+     * `scheduled`, a successor that is made but not active yet is given too (phased activation).
      */
     async pickup(
       secret: string,
@@ -113,6 +127,7 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
       version: number,
       address: string,
       requestId?: string,
+      opts: { scheduled?: boolean } = {},
     ): Promise<PickedUp> {
       const now = clock.now();
       const { k, v, state } = await live(keyId, version, now);
@@ -126,7 +141,7 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
       let from = version;
       let found: { secret: string; successor: VersionRecord } | undefined;
       for (let hop = 0; hop < MAX_HOPS; hop++) {
-        const next = await waiting(k, from, now);
+        const next = await waiting(k, from, now, opts.scheduled === true);
         if (!next) break;
         const opened = openSuccessor({
           secret: holder,
@@ -143,13 +158,16 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
         found = { secret: opened, successor: next.successor };
         holder = opened;
         from = next.successor.version;
-        if (next.state === "active") break;
+        if (next.state === "active" || next.state === "scheduled") break;
       }
       if (!found) {
         let why = "nothing was sealed for this secret: the rotation was an emergency one, or pickup was off";
         if (state === "active" || state === "scheduled")
           why = "this secret is the key's newest: no rotation since";
         else if (v.publicKey === null) why = "this version was made before successor pickup existed";
+        const ahead = opts.scheduled ? undefined : await waiting(k, version, now, true);
+        if (ahead?.state === "scheduled")
+          why = `the successor (version ${ahead.successor.version}) activates at ${new Date(ahead.successor.activatesAt).toISOString()}: fetch it ahead with ?scheduled=true`;
         throw new KeyrollError("SUCCESSOR_NOT_AVAILABLE", why);
       }
       const successor = found.successor;
@@ -161,6 +179,7 @@ export function createSelfService(deps: ServiceDeps & { keys: KeyService }) {
       return {
         secret: found.secret,
         version: successor.version,
+        activatesAt: successor.activatesAt,
         expiresAt: stopsAt(k.key, successor),
         previous: { version, expiresAt: stopsAt(k.key, v) },
       };

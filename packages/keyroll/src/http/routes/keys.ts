@@ -14,6 +14,7 @@ import {
   RateLimitInput,
   Scopes,
 } from "../schemas.js";
+import { KeyPolicyFields, keyPolicyFields } from "./policies.js";
 
 interface RateLimitBody {
   limit: number;
@@ -141,10 +142,16 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
         tags: ["keys"],
         summary: "Read a key with its versions",
         params: KeyParams,
-        response: { 200: Key, ...errorResponses(404) },
+        response: { 200: Type.Composite([Key, Type.Object(KeyPolicyFields)]), ...errorResponses(404) },
       },
     },
-    async (req) => kv(await keys.get(req.params.id)),
+    async (req) => {
+      const k = await keys.get(req.params.id);
+      const p = deps.policies ? await deps.policies.stateOf(k) : undefined;
+      return p
+        ? { ...kv(k), ...keyPolicyFields(p) }
+        : { ...kv(k), rotationPolicy: null, nextRotationAt: null, rotationBlocked: null };
+    },
   );
 
   app.patch<{

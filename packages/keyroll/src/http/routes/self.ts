@@ -23,11 +23,26 @@ const SelfResponse = Type.Object({
   successorAvailable: Type.Boolean({
     description: "A successor is waiting: fetch it with POST /v1/self/successor",
   }),
+  successorScheduled: Type.Union(
+    [
+      Type.Object({ version: Type.Integer(), activatesAt: Type.String({ format: "date-time" }) }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "A successor made but not active yet (phased activation): fetch it ahead with POST /v1/self/successor?scheduled=true, use it from activatesAt",
+    },
+  ),
 });
 
 const SuccessorResponse = Type.Object({
   secret: Type.String({ description: "The successor secret: store it, and use it from now on" }),
   version: Type.Integer(),
+  activatesAt: Type.String({
+    format: "date-time",
+    description:
+      "When the successor starts working: in the future only for a scheduled one (?scheduled=true)",
+  }),
   expiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
     description: "When the successor stops working, or null for never",
   }),
@@ -102,14 +117,32 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
         reply.header("Deprecation", `@${Math.floor(clock.now() / 1000)}`);
         reply.header("Sunset", sunset(v.expiresAt));
       }
-      return { ...v, expiresAt: iso(v.expiresAt) };
+      return {
+        ...v,
+        expiresAt: iso(v.expiresAt),
+        successorScheduled: v.successorScheduled && {
+          version: v.successorScheduled.version,
+          activatesAt: iso(v.successorScheduled.activatesAt),
+        },
+      };
     },
   );
 
-  app.post(
+  app.post<{ Querystring: { scheduled?: "true" | "false" } }>(
     "/v1/self/successor",
     {
       schema: {
+        querystring: Type.Object(
+          {
+            scheduled: Type.Optional(
+              Type.Union([Type.Literal("true"), Type.Literal("false")], {
+                description:
+                  "true: also give a successor that is scheduled but not active yet (phased activation); its activatesAt says from when to use it",
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         tags: ["self"],
         operationId: "pickUpSuccessor",
         summary:
@@ -120,10 +153,13 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
     async (req, reply) => {
       const who = await authenticate(req, reply);
-      const out = await self.pickup(who.secret, who.keyId, who.version, req.ip, String(req.id));
+      const out = await self.pickup(who.secret, who.keyId, who.version, req.ip, String(req.id), {
+        scheduled: req.query.scheduled === "true",
+      });
       return {
         secret: out.secret,
         version: out.version,
+        activatesAt: iso(out.activatesAt),
         expiresAt: iso(out.expiresAt),
         previous: { version: out.previous.version, expiresAt: iso(out.previous.expiresAt) },
       };

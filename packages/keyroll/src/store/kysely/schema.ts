@@ -196,7 +196,29 @@ export interface SuccessorPickupsTable {
   last_at: number;
 }
 
-export interface Database extends WebhookTables {
+/** Rotation policies of keys, consumers and the global default (migration 0009). */
+export interface RotationPoliciesTable {
+  scope: "key" | "consumer" | "default";
+  target_id: string;
+  policy: string;
+  updated_at: number;
+}
+
+/** The rotations policies made, one per key and planned switch time (migration 0009). */
+export interface PolicyRotationsTable {
+  key_id: string;
+  due_at: number;
+  version: number;
+  created_at: number;
+}
+
+/** The policy tables (migration 0009), kept apart from `Database` so that edit stays one line. */
+export interface PolicyTables {
+  rotation_policies: RotationPoliciesTable;
+  policy_rotations: PolicyRotationsTable;
+}
+
+export interface Database extends WebhookTables, PolicyTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;

@@ -1,0 +1,406 @@
+import { auditDiff } from "../core/audit.js";
+import { KeyrollError } from "../core/errors.js";
+import type { KeyWithVersions, Millis } from "../core/model.js";
+import { keyExpired, versionState } from "../core/model.js";
+import {
+  decidePolicyRotation,
+  effectivePolicy,
+  lastRotationAt,
+  type PolicyJson,
+  type PolicySource,
+  parsePolicy,
+  policyJson,
+  type RotationPolicy,
+} from "../core/policy.js";
+import { inWindow } from "../core/window.js";
+import type { PolicyRow } from "../store/kysely/policies.js";
+import { createCommit } from "./commit.js";
+import type { Actor, ServiceDeps } from "./deps.js";
+import { systemActor } from "./deps.js";
+import type { KeyService } from "./keys.js";
+
+/** The rule a policy rotation is audited under (actor `{type: "system", rule}`). */
+export const POLICY_RULE = "rotation-policy";
+/** At most this many policy rotations per leader tick (the rest follow at the next ticks). */
+const MAX_ROTATIONS_PER_TICK = 100;
+const CANDIDATE_PAGE = 1_000;
+
+/** A key's policy as the API shows it. */
+export interface KeyPolicyState {
+  readonly keyId: string;
+  /** The key's own policy, if it has one. */
+  readonly own: RotationPolicy | null;
+  /** The policy that applies, and where it comes from; null when none does. */
+  readonly effective: { readonly policy: RotationPolicy; readonly source: PolicySource } | null;
+  readonly nextRotationAt: Millis | null;
+  /** Why the policy cannot rotate this key, or null. */
+  readonly blocked: string | null;
+}
+
+/** One line of the key-age report. */
+export interface AgeRow {
+  readonly keyId: string;
+  readonly consumerId: string;
+  readonly name: string | null;
+  readonly admin: boolean;
+  readonly version: number;
+  readonly createdAt: Millis;
+  /** When this version became the active one. */
+  readonly activeSince: Millis;
+  /** `now - activeSince`. */
+  readonly ageMs: Millis;
+  readonly policy: { readonly intervalMs: Millis; readonly source: PolicySource } | null;
+  readonly nextRotationAt: Millis | null;
+}
+
+/** The key-age report (see docs/rotation.md). */
+export interface KeyAgeReport {
+  readonly generatedAt: Millis;
+  readonly keys: number;
+  /** Active versions older than their policy's interval. */
+  readonly pastPolicyAge: AgeRow[];
+  /** Versions still accepted in grace. */
+  readonly inGrace: Array<{
+    keyId: string;
+    consumerId: string;
+    name: string | null;
+    version: number;
+    graceStartedAt: Millis | null;
+    expiresAt: Millis | null;
+    lastUsedAt: Millis | null;
+  }>;
+  readonly withoutPolicy: AgeRow[];
+  /** Keys still on their first secret (never rotated, or every rotation cancelled or rolled back). */
+  readonly neverRotated: AgeRow[];
+  /** Per consumer, its key whose active secret is the oldest. */
+  readonly oldestPerConsumer: AgeRow[];
+}
+
+/**
+ * Rotation policies: set and clear them on keys, consumers and the global default (each change
+ * audited), show a key's effective policy and next rotation, run due rotations (the leader), and
+ * the key-age report.
+ */
+export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
+  const { store, clock, logger } = deps;
+  const commit = createCommit(deps);
+  const parsed = new Map<string, RotationPolicy>();
+  /** Keys whose due rotation was found blocked, by planned switch time: not looked at again for it. */
+  const blockedAt = new Map<string, Millis>();
+
+  /** A stored policy, parsed once per distinct text. */
+  function read(j: PolicyJson): RotationPolicy {
+    const text = JSON.stringify(j);
+    let p = parsed.get(text);
+    if (!p) {
+      p = parsePolicy(j);
+      if (parsed.size > 10_000) parsed.clear();
+      parsed.set(text, p);
+    }
+    return p;
+  }
+
+  function pick(rows: readonly PolicyRow[], scope: PolicySource, id: string): RotationPolicy | undefined {
+    const r = rows.find((x) => x.scope === scope && x.targetId === id);
+    return r ? read(r.policy) : undefined;
+  }
+
+  function stateOf(k: KeyWithVersions, rows: readonly PolicyRow[], now: Millis): KeyPolicyState {
+    const own = pick(rows, "key", k.key.id);
+    const eff = effectivePolicy(
+      k.key,
+      own,
+      pick(rows, "consumer", k.key.consumerId),
+      pick(rows, "default", ""),
+    );
+    const d = eff ? decidePolicyRotation(k.key, k.versions, eff.policy, now) : null;
+    return {
+      keyId: k.key.id,
+      own: own ?? null,
+      effective: eff,
+      nextRotationAt: d?.blocked ? null : (d?.nextRotationAt ?? null),
+      blocked: d?.blocked ?? null,
+    };
+  }
+
+  async function mustKey(id: string): Promise<KeyWithVersions> {
+    const k = await store.getKey(id);
+    if (!k) throw new KeyrollError("KEY_NOT_FOUND", `key ${id} does not exist`);
+    return k;
+  }
+
+  /** Writes or deletes one policy, audited with what it was and what it is. */
+  async function change(
+    actor: Actor,
+    scope: PolicySource,
+    targetId: string,
+    next: RotationPolicy | null,
+    check: (w: Parameters<Parameters<typeof commit>[1]>[0]) => Promise<void>,
+  ): Promise<void> {
+    await commit(actor, async (w) => {
+      await check(w);
+      const before = (
+        await w.tx.policies.policiesFor(scope === "key" ? targetId : "", scope === "consumer" ? targetId : "")
+      ).find((r) => r.scope === scope && r.targetId === targetId);
+      const to = next && policyJson(next);
+      if (to) await w.tx.policies.putPolicy({ scope, targetId, policy: to, updatedAt: w.now });
+      else if (!before) return;
+      else await w.tx.policies.deletePolicy(scope, targetId);
+      w.audit(
+        to ? "policy.set" : "policy.cleared",
+        scope === "default" ? null : targetId,
+        { scope, policy: to },
+        auditDiff({ policy: before?.policy ?? null }, { policy: to }, ["policy"]),
+      );
+    });
+  }
+
+  return {
+    /** The policy state of one key: its own, the effective one and its source, the next rotation. */
+    async forKey(id: string): Promise<KeyPolicyState> {
+      const k = await mustKey(id);
+      return stateOf(k, await store.policies.policiesFor(k.key.id, k.key.consumerId), clock.now());
+    },
+
+    /** The same for a key already read (GET /v1/keys/:id). */
+    async stateOf(k: KeyWithVersions): Promise<KeyPolicyState> {
+      return stateOf(k, await store.policies.policiesFor(k.key.id, k.key.consumerId), clock.now());
+    },
+
+    /** Sets (`policy`) or clears (null) a key's own policy. Admin keys take none. */
+    async setForKey(id: string, policy: PolicyJson | null, actor: Actor): Promise<KeyPolicyState> {
+      const p = policy && parsePolicy(policy);
+      await change(actor, "key", id, p, async (w) => {
+        const k = await w.tx.lockKey(id);
+        if (!k) throw new KeyrollError("KEY_NOT_FOUND", `key ${id} does not exist`);
+        if (k.key.admin && p) {
+          throw new KeyrollError(
+            "POLICY_NOT_ALLOWED",
+            "admin keys are rotated by hand: they take no rotation policy",
+          );
+        }
+      });
+      return this.forKey(id);
+    },
+
+    /** A consumer's policy (the default of its keys) and the one its keys get when they have none of their own. */
+    async forConsumer(
+      id: string,
+    ): Promise<{ consumerId: string; own: RotationPolicy | null; effective: KeyPolicyState["effective"] }> {
+      const c = await store.getConsumer(id);
+      if (!c || c.deletedAt !== null)
+        throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${id} does not exist`);
+      const rows = await store.policies.policiesFor("", id);
+      const own = pick(rows, "consumer", id) ?? null;
+      const global = pick(rows, "default", "");
+      return {
+        consumerId: id,
+        own,
+        effective: c.system
+          ? null
+          : own
+            ? { policy: own, source: "consumer" }
+            : global
+              ? { policy: global, source: "default" }
+              : null,
+      };
+    },
+
+    async setForConsumer(id: string, policy: PolicyJson | null, actor: Actor) {
+      const p = policy && parsePolicy(policy);
+      await change(actor, "consumer", id, p, async (w) => {
+        const c = await w.tx.lockConsumer(id, "update");
+        if (!c || c.deletedAt !== null)
+          throw new KeyrollError("CONSUMER_NOT_FOUND", `consumer ${id} does not exist`);
+        if (c.system && p) {
+          throw new KeyrollError(
+            "POLICY_NOT_ALLOWED",
+            "admin keys are rotated by hand: their consumer takes no rotation policy",
+          );
+        }
+      });
+      return this.forConsumer(id);
+    },
+
+    /** The global default policy, or null. */
+    async getDefault(): Promise<{ policy: RotationPolicy | null; updatedAt: Millis | null }> {
+      const row = (await store.policies.policiesFor("", "")).find((r) => r.scope === "default");
+      return { policy: row ? read(row.policy) : null, updatedAt: row?.updatedAt ?? null };
+    },
+
+    async setDefault(policy: PolicyJson | null, actor: Actor) {
+      const p = policy && parsePolicy(policy);
+      await change(actor, "default", "", p, async () => undefined);
+      return this.getDefault();
+    },
+
+    /**
+     * The leader's pass: rotates every key whose policy is due now (at most a hundred per call; the
+     * rest at the next). Each rotation claims its key and planned switch time in the ledger inside
+     * its own transaction, so a rotation is made once however many leaders (or ticks) try it.
+     * @returns how many keys it rotated
+     */
+    async runDue(): Promise<number> {
+      const now = clock.now();
+      const rows = await store.policies.listPolicies();
+      if (rows.length === 0) return 0;
+      const policies = rows.map((r) => ({ ...r, parsed: read(r.policy) }));
+      const lead = Math.min(...policies.map((p) => p.parsed.intervalMs - (p.parsed.activateAfterMs ?? 0)));
+      const byKey = new Map(policies.filter((p) => p.scope === "key").map((p) => [p.targetId, p.parsed]));
+      const byConsumer = new Map(
+        policies.filter((p) => p.scope === "consumer").map((p) => [p.targetId, p.parsed]),
+      );
+      const global = policies.find((p) => p.scope === "default")?.parsed;
+      const openNow = new Map<RotationPolicy, boolean>();
+      const due: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.policies.policyCandidates({
+          before: now - lead,
+          now,
+          after,
+          limit: CANDIDATE_PAGE,
+        });
+        for (const c of page) {
+          const p = byKey.get(c.keyId) ?? byConsumer.get(c.consumerId) ?? global;
+          if (!p) continue;
+          // necessary conditions only; the rotation's own transaction decides exactly
+          if (c.lastRotationAt + p.intervalMs - (p.activateAfterMs ?? 0) > now) continue;
+          if (p.activateAfterMs === null && p.window) {
+            if (!openNow.has(p)) openNow.set(p, inWindow(now, p.window));
+            if (!openNow.get(p)) continue;
+          }
+          if (blockedAt.get(c.keyId) === c.lastRotationAt) continue;
+          due.push(c.keyId);
+          if (due.length >= MAX_ROTATIONS_PER_TICK) break;
+        }
+        if (page.length < CANDIDATE_PAGE || due.length >= MAX_ROTATIONS_PER_TICK) break;
+        after = page.at(-1)!.keyId;
+      }
+      let rotated = 0;
+      for (const id of due) {
+        try {
+          if (await this.rotateIfDue(id)) rotated++;
+        } catch (err) {
+          // one key failing (a concurrent write, a busy store) does not stop the others: next tick
+          logger.warn(
+            { keyId: id, err: (err as Error).message },
+            "policy rotation failed; retrying at the next tick",
+          );
+        }
+      }
+      return rotated;
+    },
+
+    /**
+     * Rotates one key if its policy is due now, deciding on the locked key and the policies read in
+     * the same transaction; false when it is not due, blocked, or already made for this switch time.
+     */
+    async rotateIfDue(id: string): Promise<boolean> {
+      const out = await commit(systemActor(POLICY_RULE), async (w) => {
+        const k = await w.tx.lockKey(id);
+        if (!k) return undefined;
+        const rows = await w.tx.policies.policiesFor(k.key.id, k.key.consumerId);
+        const eff = effectivePolicy(
+          k.key,
+          pick(rows, "key", k.key.id),
+          pick(rows, "consumer", k.key.consumerId),
+          pick(rows, "default", ""),
+        );
+        if (!eff) return undefined;
+        const d = decidePolicyRotation(k.key, k.versions, eff.policy, w.now);
+        if (!d) return undefined;
+        if (d.blocked) {
+          blockedAt.set(id, lastRotationAt(k.versions));
+          return undefined;
+        }
+        if (!d.due) return undefined;
+        const next = k.versions.reduce((m, v) => Math.max(m, v.version), 0) + 1;
+        if (!(await w.tx.policies.claimPolicyRotation(id, d.dueAt, next, w.now))) return undefined;
+        const p = eff.policy;
+        const made = await deps.keys.writeRotation(w, k, {
+          graceMs: p.graceMs,
+          activateAt: d.activateAt,
+          reason: `rotation policy (${eff.source})`,
+          retireWhenUnusedMs: p.retireWhenUnusedMs ?? undefined,
+          extendWhileInUse: p.extendWhileInUse ?? undefined,
+          policy: { source: eff.source, dueAt: d.dueAt },
+        });
+        return { version: made.version, dueAt: d.dueAt, activateAt: d.activateAt ?? w.now };
+      });
+      if (out) logger.info({ keyId: id, version: out.version, dueAt: out.dueAt }, "policy rotation made");
+      return out !== undefined;
+    },
+
+    /** The key-age report over every live key (optionally of one consumer). */
+    async keyAgeReport(q: { consumerId?: string | undefined } = {}): Promise<KeyAgeReport> {
+      const now = clock.now();
+      const all = (await store.loadAll()).keys.filter(
+        (k) =>
+          k.key.revokedAt === null &&
+          !keyExpired(k.key, now) &&
+          (!q.consumerId || k.key.consumerId === q.consumerId),
+      );
+      const rows = await store.policies.listPolicies();
+      const report: KeyAgeReport = {
+        generatedAt: now,
+        keys: all.length,
+        pastPolicyAge: [],
+        inGrace: [],
+        withoutPolicy: [],
+        neverRotated: [],
+        oldestPerConsumer: [],
+      };
+      const oldest = new Map<string, AgeRow>();
+      for (const k of all) {
+        const states = k.versions.map((v) => versionState(v, now));
+        k.versions.forEach((v, i) => {
+          if (states[i] !== "grace") return;
+          report.inGrace.push({
+            keyId: k.key.id,
+            consumerId: k.key.consumerId,
+            name: k.key.name,
+            version: v.version,
+            graceStartedAt: v.graceStartsAt,
+            expiresAt: v.expiresAt,
+            lastUsedAt: v.lastUsedAt,
+          });
+        });
+        const active = k.versions[states.indexOf("active")];
+        if (!active) continue;
+        const st = stateOf(k, rows, now);
+        const row: AgeRow = {
+          keyId: k.key.id,
+          consumerId: k.key.consumerId,
+          name: k.key.name,
+          admin: k.key.admin,
+          version: active.version,
+          createdAt: active.createdAt,
+          activeSince: active.activatesAt,
+          ageMs: now - active.activatesAt,
+          policy: st.effective && { intervalMs: st.effective.policy.intervalMs, source: st.effective.source },
+          nextRotationAt: st.nextRotationAt,
+        };
+        if (!row.policy) report.withoutPolicy.push(row);
+        else if (row.ageMs > row.policy.intervalMs) report.pastPolicyAge.push(row);
+        if (active.version === 1) report.neverRotated.push(row);
+        const o = oldest.get(row.consumerId);
+        if (!o || row.activeSince < o.activeSince) oldest.set(row.consumerId, row);
+      }
+      report.oldestPerConsumer.push(...oldest.values());
+      const byAge = (a: AgeRow, b: AgeRow) => b.ageMs - a.ageMs || (a.keyId < b.keyId ? -1 : 1);
+      for (const list of [
+        report.pastPolicyAge,
+        report.withoutPolicy,
+        report.neverRotated,
+        report.oldestPerConsumer,
+      ])
+        list.sort(byAge);
+      report.inGrace.sort((a, b) => (a.expiresAt ?? 0) - (b.expiresAt ?? 0) || (a.keyId < b.keyId ? -1 : 1));
+      return report;
+    },
+  };
+}
+
+/** The policy service's interface. */
+export type PolicyService = ReturnType<typeof createPolicyService>;
