@@ -23,6 +23,11 @@ import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
+import {
+  createRotationJobRunner,
+  createRotationJobService,
+  type RotationJobService,
+} from "./services/rotation-jobs.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createSelfService } from "./services/self.js";
 import { createUrlGuard } from "./services/url-guard.js";
@@ -52,6 +57,7 @@ export interface Keyroll {
     usage: UsageService;
     audit: AuditService;
     webhooks: WebhookService;
+    rotationJobs: RotationJobService;
   };
   /** Reminders, notices and webhook delivery (run by the leader). */
   readonly notifier: Notifier;
@@ -190,6 +196,9 @@ export async function createKeyroll(
     notifier,
   });
   scheduler.start();
+  const jobRunner = createRotationJobRunner({ ...deps, isLeader: scheduler.isLeader });
+  const rotationJobs = createRotationJobService({ ...deps, wake: () => jobRunner.wake() });
+  jobRunner.start();
   const audit = createAuditService({ store, clock, logger, signer });
   if (!signer) {
     logger.warn(
@@ -227,6 +236,7 @@ export async function createKeyroll(
     feed: createFeedService(deps),
     changesHeartbeatMs: opts.changesHeartbeatMs,
     webhooks,
+    rotationJobs,
     verifier,
     clock,
     logger,
@@ -250,7 +260,7 @@ export async function createKeyroll(
     scheduler,
     app,
     auditSink: sink,
-    services: { consumers, keys, usage, audit, webhooks },
+    services: { consumers, keys, usage, audit, webhooks, rotationJobs },
     notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
@@ -262,6 +272,8 @@ export async function createKeyroll(
       await app.close();
       // no new deliveries; those in flight are cut and stay pending for the next leader
       await notifier!.stop();
+      // the batch in progress commits (or not) whole; the next leader goes on from there
+      await jobRunner.stop();
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");

@@ -22,6 +22,7 @@ import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
+import { registerRotationJobRoutes } from "./routes/rotation-jobs.js";
 import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);
   registerAuditRoutes(root, routeDeps);
+  registerRotationJobRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

@@ -8,6 +8,7 @@ import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
 import type { RateLimiter } from "../services/rate-limit.js";
+import type { RotationJobService } from "../services/rotation-jobs.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
 import type { WebhookService } from "../services/webhooks.js";
@@ -52,6 +53,8 @@ export interface AppDeps {
   readonly audit?: AuditService;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
+  /** Bulk rotation jobs. */
+  readonly rotationJobs?: RotationJobService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

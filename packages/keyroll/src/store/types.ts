@@ -2,6 +2,7 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
 import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
 import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
@@ -150,6 +151,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   appendAudit(entry: AuditInput): Promise<void>;
   /** Webhook endpoints and the notification outbox, written in the same transaction. */
   readonly webhooks: WebhookTx;
+  /** Bulk rotation jobs and their items (decision 0017), written in the same transaction. */
+  readonly rotationJobs: RotationJobTx;
 }
 
 /**
@@ -201,6 +204,8 @@ export interface Store extends StoreReads {
   readonly usage: UsageStore;
   /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
   readonly webhooks: WebhookStore;
+  /** Bulk rotation jobs and their items (decision 0017). */
+  readonly rotationJobs: RotationJobReads;
   /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
   listAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /**

@@ -26,6 +26,7 @@ import type {
   StoreReads,
   StoreTx,
 } from "../types.js";
+import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
 import { webhookWrites } from "./webhooks.js";
@@ -182,6 +183,7 @@ export interface DialectWrites {
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
     webhooks: webhookWrites(db),
+    rotationJobs: rotationJobWrites(db),
     ...reads(db),
     ...successorWrites(db),
     lockKey: dialect.lockKey,

@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { RotationJobTables } from "./rotation-jobs.js";
 
 // Row shapes as the database holds them: snake_case, times in epoch ms, JSON as text (SQLite) or jsonb.
 
@@ -196,7 +197,7 @@ export interface SuccessorPickupsTable {
   last_at: number;
 }
 
-export interface Database extends WebhookTables {
+export interface Database extends WebhookTables, RotationJobTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;

@@ -3,6 +3,7 @@ import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
+import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -292,6 +293,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       return Object.fromEntries(
         Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
       ) as typeof w;
+    })(),
+    rotationJobs: (() => {
+      const j = rotationJobReads(db);
+      return Object.fromEntries(
+        Object.entries(j).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
+      ) as typeof j;
     })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();

@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
 import { feed, reads, writes } from "../kysely/queries.js";
+import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -205,6 +206,7 @@ export function openSqliteStore(
       flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),
     },
     webhooks: webhookStore(db),
+    rotationJobs: rotationJobReads(db),
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
