@@ -1,6 +1,6 @@
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
-import type { KeyWithVersions, Millis } from "../core/model.js";
+import type { KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import { MAX_GRACE_MS, planRotation, type RotationPlan } from "../core/rotation.js";
 import {
   assertJobRate,
@@ -257,6 +257,59 @@ type Outcome = {
 };
 
 /**
+ * A key's new secret made ready before its transaction: the version record (its digest and public
+ * key) and the secret sealed for holders of the current version. The CPU-heavy part of a rotation
+ * (X25519, HPKE) is done here, between event-loop turns and outside any transaction, so that a
+ * batch holds the store, and the loop, only for its writes.
+ */
+interface Prepared {
+  readonly version: VersionRecord;
+  readonly from: number | null;
+  readonly fromPublicKey: string | null;
+  readonly box: { enc: string; ciphertext: string } | null;
+}
+
+/** Makes the new secret of key `k` for the rotation `plan` (at version `plan.next.version`). */
+function prepare(k: KeyWithVersions, plan: RotationPlan, now: Millis): Prepared {
+  const id = k.key.id;
+  const secret = generateSecret(k.key.prefix);
+  const version = buildVersion({
+    keyId: id,
+    version: plan.next.version,
+    secret,
+    imported: false,
+    now,
+    activatesAt: plan.next.activatesAt,
+    storedState: plan.next.storedState,
+  });
+  const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
+  // the new secret reaches the key's clients only this way: nobody else ever sees it
+  const box =
+    k.key.allowSuccessorPickup && recipient != null && recipient.publicKey !== null
+      ? sealSuccessor({
+          publicKey: recipient.publicKey,
+          keyId: id,
+          from: recipient.version,
+          to: version.version,
+          secret,
+        })
+      : null;
+  return { version, from: recipient?.version ?? null, fromPublicKey: recipient?.publicKey ?? null, box };
+}
+
+/** True when what was prepared on an earlier read still fits the key as locked now. */
+function stillFits(p: Prepared, k: KeyWithVersions, plan: RotationPlan): boolean {
+  const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
+  const wantsBox = k.key.allowSuccessorPickup && recipient != null && recipient.publicKey !== null;
+  return (
+    p.version.version === plan.next.version &&
+    p.from === (recipient?.version ?? null) &&
+    p.fromPublicKey === (recipient?.publicKey ?? null) &&
+    (p.box !== null) === wantsBox
+  );
+}
+
+/**
  * Writes one key's rotation into `w`, as `KeyService.rotate` does (new version, previous one in
  * grace, successor sealed for pickup, feed row, audit entry and `key.rotated` event), on behalf of
  * job `jobId`. The caller holds the key's lock.
@@ -266,40 +319,30 @@ async function writeJobRotation(
   k: KeyWithVersions,
   plan: RotationPlan,
   job: RotationJobRecord,
+  ready: Prepared | undefined,
 ): Promise<number> {
   const { tx, now } = w;
   const id = k.key.id;
-  const secret = generateSecret(k.key.prefix);
-  const v = buildVersion({
-    keyId: id,
-    version: plan.next.version,
-    secret,
-    imported: false,
-    now,
+  const p = ready !== undefined && stillFits(ready, k, plan) ? ready : prepare(k, plan, now);
+  // stamped with this transaction's time, whenever the secret was made
+  const v: VersionRecord = {
+    ...p.version,
+    createdAt: now,
     activatesAt: plan.next.activatesAt,
     storedState: plan.next.storedState,
-  });
+  };
   await tx.patchVersions(id, plan.patches);
   await tx.insertVersion(v);
-  const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
-  // the new secret reaches the key's clients only this way: nobody else ever sees it
-  const sealed = k.key.allowSuccessorPickup && recipient != null && recipient.publicKey !== null;
-  if (sealed) {
-    const box = sealSuccessor({
-      publicKey: recipient.publicKey!,
-      keyId: id,
-      from: recipient.version,
-      to: v.version,
-      secret,
-    });
+  if (p.box !== null) {
     await tx.putSealedSuccessor({
       keyId: id,
-      version: recipient.version,
+      version: p.from!,
       successorVersion: v.version,
-      ...box,
+      ...p.box,
       createdAt: now,
     });
   }
+  const sealed = p.box !== null;
   w.changed("key.rotated", { keyId: id, consumerId: k.key.consumerId });
   w.audit("key.rotated", id, {
     version: v.version,
@@ -321,6 +364,9 @@ async function writeJobRotation(
   });
   return v.version;
 }
+
+/** Lets the event loop serve other work (verify requests) between two keys' crypto. */
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Errors after which the same batch is simply tried again later. */
 const RETRYABLE = new Set(["STORE_BUSY", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "CONCURRENT_MODIFICATION"]);
@@ -361,7 +407,30 @@ export function createRotationJobRunner(
       timer = setTimeout(done, Math.max(0, ms));
     });
 
-  async function rotateBatch(job: RotationJobRecord, ids: readonly string[]): Promise<Outcome[]> {
+  /** New secrets for the keys of a batch, as they are now (checked again under their locks). */
+  async function prepareBatch(
+    job: RotationJobRecord,
+    ids: readonly string[],
+  ): Promise<Map<string, Prepared>> {
+    const out = new Map<string, Prepared>();
+    const now = clock.now();
+    for (const k of await store.getKeys(ids)) {
+      if (bulkSkipReason(k, now, job.requirePickup) !== undefined) continue;
+      try {
+        out.set(k.key.id, prepare(k, planRotation(k.key, k.versions, now, { graceMs: job.graceMs }), now));
+      } catch (err) {
+        if (!(err instanceof KeyrollError)) throw err;
+      }
+      await yieldToLoop();
+    }
+    return out;
+  }
+
+  async function rotateBatch(
+    job: RotationJobRecord,
+    ids: readonly string[],
+    ready: ReadonlyMap<string, Prepared> = new Map(),
+  ): Promise<Outcome[]> {
     return commit(actor, async (w) => {
       // keys first (in id order: two writers of the same keys cannot deadlock), then which of them
       // are still pending: a second runner on the same batch waits here and then finds them done
@@ -385,7 +454,7 @@ export function createRotationJobRunner(
           out.push({ keyId: id, state: "skipped", reason: err.code.toLowerCase(), version: null });
           continue;
         }
-        const version = await writeJobRotation(w, k, plan, job);
+        const version = await writeJobRotation(w, k, plan, job, ready.get(id));
         out.push({ keyId: id, state: "rotated", reason: null, version });
       }
       await w.tx.rotationJobs.finishItems(job.id, out, w.now);
@@ -421,7 +490,7 @@ export function createRotationJobRunner(
 
   async function runChunk(job: RotationJobRecord, ids: readonly string[]): Promise<void> {
     try {
-      await rotateBatch(job, ids);
+      await rotateBatch(job, ids, await prepareBatch(job, ids));
     } catch (err) {
       if (err instanceof KeyrollError && RETRYABLE.has(err.code)) throw err;
       logger.warn(
