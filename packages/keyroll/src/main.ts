@@ -25,6 +25,11 @@ import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createPolicyService, type PolicyService } from "./services/policies.js";
 import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
+import {
+  createRotationJobRunner,
+  createRotationJobService,
+  type RotationJobService,
+} from "./services/rotation-jobs.js";
 import { createScheduler, type Scheduler } from "./services/scheduler.js";
 import { createSelfService } from "./services/self.js";
 import { createUrlGuard } from "./services/url-guard.js";
@@ -55,6 +60,7 @@ export interface Keyroll {
     audit: AuditService;
     webhooks: WebhookService;
     policies: PolicyService;
+    rotationJobs: RotationJobService;
   };
   /** Reminders, notices and webhook delivery (run by the leader). */
   readonly notifier: Notifier;
@@ -215,6 +221,9 @@ export async function createKeyroll(
     policies,
   });
   scheduler.start();
+  const jobRunner = createRotationJobRunner({ ...deps, isLeader: scheduler.isLeader });
+  const rotationJobs = createRotationJobService({ ...deps, wake: () => jobRunner.wake() });
+  jobRunner.start();
   const audit = createAuditService({ store, clock, logger, signer });
   if (!signer) {
     logger.warn(
@@ -253,6 +262,7 @@ export async function createKeyroll(
     changesHeartbeatMs: opts.changesHeartbeatMs,
     webhooks,
     policies,
+    rotationJobs,
     verifier,
     clock,
     logger,
@@ -276,7 +286,7 @@ export async function createKeyroll(
     scheduler,
     app,
     auditSink: sink,
-    services: { consumers, keys, usage, audit, webhooks, policies },
+    services: { consumers, keys, usage, audit, webhooks, policies, rotationJobs },
     notifier,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
@@ -288,6 +298,8 @@ export async function createKeyroll(
       await app.close();
       // no new deliveries; those in flight are cut and stay pending for the next leader
       await notifier!.stop();
+      // the batch in progress commits (or not) whole; the next leader goes on from there
+      await jobRunner.stop();
       // counts first, then leadership: the lock is held until nothing of this node is left to write
       await verifier.stop();
       logger.info({}, "usage counts flushed");

@@ -625,6 +625,39 @@ test("every operation's success and its own errors, checked against the document
   ).body.webhook.id as string;
   await expect("deleteWebhook", 200, "DELETE", `/v1/webhooks/${spare}`);
 
+  // bulk rotation jobs: a dry run (200), a job (202), its keys, pause / resume / cancel, and the
+  // final state's 409
+  const noJob = "job_00000000000000000000000000";
+  const dry = await expect("createRotationJob", 200, "POST", "/v1/rotation-jobs", {
+    body: { selector: { consumerId: other }, gracePeriod: "1h", dryRun: true },
+  });
+  assert.equal(dry.body.dryRun, true);
+  const job = (
+    await expect("createRotationJob", 202, "POST", "/v1/rotation-jobs", {
+      body: { selector: { consumerId: other }, gracePeriod: "1h", rate: 1 },
+    })
+  ).body.id as string;
+  await expect("listRotationJobs", 200, "GET", "/v1/rotation-jobs?state=queued");
+  await expect("getRotationJob", 200, "GET", `/v1/rotation-jobs/${job}`);
+  problemCode(
+    await expect("getRotationJob", 404, "GET", `/v1/rotation-jobs/${noJob}`),
+    "ROTATION_JOB_NOT_FOUND",
+  );
+  await expect("listRotationJobKeys", 200, "GET", `/v1/rotation-jobs/${job}/keys?state=pending`);
+  await expect("listRotationJobKeys", 404, "GET", `/v1/rotation-jobs/${noJob}/keys`);
+  await expect("pauseRotationJob", 200, "POST", `/v1/rotation-jobs/${job}/pause`, { body: {} });
+  await expect("pauseRotationJob", 404, "POST", `/v1/rotation-jobs/${noJob}/pause`);
+  await expect("resumeRotationJob", 200, "POST", `/v1/rotation-jobs/${job}/resume`);
+  await expect("resumeRotationJob", 404, "POST", `/v1/rotation-jobs/${noJob}/resume`);
+  await expect("cancelRotationJob", 200, "POST", `/v1/rotation-jobs/${job}/cancel`);
+  await expect("cancelRotationJob", 404, "POST", `/v1/rotation-jobs/${noJob}/cancel`);
+  for (const op of ["pauseRotationJob", "resumeRotationJob", "cancelRotationJob"] as const) {
+    const action = { pauseRotationJob: "pause", resumeRotationJob: "resume", cancelRotationJob: "cancel" }[
+      op
+    ];
+    problemCode(await expect(op, 409, "POST", `/v1/rotation-jobs/${job}/${action}`), "ROTATION_JOB_FINISHED");
+  }
+
   // consumers: delete one (revoking its keys); the reserved admin consumer is 409
   const del = await expect("deleteConsumer", 200, "DELETE", `/v1/consumers/${con}`);
   assert.equal(del.body.deleted, true);

@@ -19,7 +19,7 @@ import {
   startCluster,
   waitFor,
 } from "./cluster.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres;
 let cluster: Cluster;

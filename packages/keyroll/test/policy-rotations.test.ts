@@ -13,7 +13,7 @@ import { manualClock } from "../src/core/clock.js";
 import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
 import { HOUR, isoAt } from "./contract-fixtures.js";
 import { ADMIN_KEY } from "./helpers.js";
-import { startTestPostgres, type TestPostgres } from "./pg.js";
+import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 const DIALECTS = ["sqlite", "postgres"] as const;
 type Dialect = (typeof DIALECTS)[number];

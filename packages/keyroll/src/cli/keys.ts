@@ -13,6 +13,7 @@ import {
 import { CliError } from "./errors.js";
 import { clean, display, formatKey, formatKeys, formatSecret } from "./format.js";
 import type { ClientOptions } from "./http-client.js";
+import { type BulkRotateOptions, isBulk, runBulkRotate, withBulkRotateOptions } from "./jobs.js";
 import { parseDuration, parseJsonObject, parsePositiveInt, parseScopes, parseTime } from "./parse.js";
 
 interface CreateOptions extends ClientOptions {
@@ -34,7 +35,7 @@ interface ListOptions extends ClientOptions {
 }
 
 interface RotateOptions extends ClientOptions {
-  grace: string | number;
+  grace?: string | number;
   activateAt?: string;
   reason?: string;
   idempotencyKey?: string;
@@ -155,38 +156,54 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     printResult<Key>(ctx, options, response, formatKey);
   });
 
-  withClientOptions(
-    keys
-      .command("rotate")
-      .description("add a new version; the current one keeps working for the grace period")
-      .argument("<key-id>", "key id (key_…)")
-      .requiredOption(
-        "--grace <duration>",
-        "how long the current version keeps working: 30s, 15m, 24h, 7d",
-        parseDuration,
-      )
-      .option("--activate-at <time>", "ISO 8601 time at which the new version becomes active", parseTime)
-      .option("--reason <text>", "why, kept in the audit log")
-      .option(
-        "--idempotency-key <key>",
-        "makes a retried rotation return the same new version (default: random)",
-      )
-      .option(
-        "--retire-when-unused-for <duration>",
-        "retire the previous version early once the new one is used and the old one has had no traffic this long, e.g. 30m",
-        parseDuration,
-      )
-      .option(
-        "--extend-while-in-use-max <duration>",
-        "extend a grace that would end while the previous version is still in use, up to this long after the switch, e.g. 24h",
-        parseDuration,
-      )
-      .option(
-        "--extend-step <duration>",
-        "with --extend-while-in-use-max: extend by this much at a time (server default 1h)",
-        parseDuration,
-      ),
-  ).action(async (keyId: string, options: RotateOptions) => {
+  withBulkRotateOptions(
+    withClientOptions(
+      keys
+        .command("rotate")
+        .description(
+          "add a new version; the current one keeps working for the grace period. Without a key id, rotate every key a selector takes (--consumer, --prefix, --scope, --metadata-field, --older-than, --all) as a job",
+        )
+        .argument("[key-id]", "key id (key_…)")
+        .option(
+          "--grace <duration>",
+          "how long the current version keeps working: 30s, 15m, 24h, 7d",
+          parseDuration,
+        )
+        .option("--activate-at <time>", "ISO 8601 time at which the new version becomes active", parseTime)
+        .option("--reason <text>", "why, kept in the audit log")
+        .option(
+          "--idempotency-key <key>",
+          "makes a retried rotation return the same new version (default: random)",
+        )
+        .option(
+          "--retire-when-unused-for <duration>",
+          "retire the previous version early once the new one is used and the old one has had no traffic this long, e.g. 30m",
+          parseDuration,
+        )
+        .option(
+          "--extend-while-in-use-max <duration>",
+          "extend a grace that would end while the previous version is still in use, up to this long after the switch, e.g. 24h",
+          parseDuration,
+        )
+        .option(
+          "--extend-step <duration>",
+          "with --extend-while-in-use-max: extend by this much at a time (server default 1h)",
+          parseDuration,
+        ),
+    ),
+  ).action(async (keyId: string | undefined, options: RotateOptions & BulkRotateOptions) => {
+    if (keyId === undefined || isBulk(options)) {
+      if (keyId !== undefined) throw new CliError("usage", "give a key id or selector flags, not both");
+      if (!isBulk(options))
+        throw new CliError(
+          "usage",
+          "give a key id, or selector flags (--consumer, --prefix, --scope, --metadata-field, --older-than, --all) for a bulk rotation",
+        );
+      await runBulkRotate(ctx, options);
+      return;
+    }
+    if (options.grace === undefined)
+      throw new CliError("usage", "required option '--grace <duration>' not specified");
     if (options.extendStep !== undefined && options.extendWhileInUseMax === undefined) {
       throw new CliError("usage", "--extend-step needs --extend-while-in-use-max");
     }

@@ -8,6 +8,7 @@ import type { CliDeps } from "./context.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
 import { registerGateway } from "./gateway.js";
+import { registerJobs } from "./jobs.js";
 import { registerKeys } from "./keys.js";
 import { registerPolicies } from "./policies.js";
 import { registerServe } from "./serve.js";
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerWebhooks(program, ctx);
   registerAudit(program, ctx);
   registerPolicies(program, ctx);
+  registerJobs(program, ctx);
   return program;
 }
 

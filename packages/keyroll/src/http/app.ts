@@ -26,6 +26,7 @@ import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerPolicyRoutes } from "./routes/policies.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
+import { registerRotationJobRoutes } from "./routes/rotation-jobs.js";
 import { registerSelfRoutes } from "./routes/self.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
@@ -227,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(root, routeDeps);
   registerPolicyRoutes(root, routeDeps);
   registerReportRoutes(root, routeDeps);
+  registerRotationJobRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

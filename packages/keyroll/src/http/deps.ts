@@ -9,6 +9,7 @@ import type { FeedService } from "../services/feed.js";
 import type { KeyService } from "../services/keys.js";
 import type { PolicyService } from "../services/policies.js";
 import type { RateLimiter } from "../services/rate-limit.js";
+import type { RotationJobService } from "../services/rotation-jobs.js";
 import type { SelfService } from "../services/self.js";
 import type { UsageService } from "../services/usage.js";
 import type { WebhookService } from "../services/webhooks.js";
@@ -56,6 +57,8 @@ export interface AppDeps {
   readonly webhooks?: WebhookService;
   /** Rotation policies and the key-age report. */
   readonly policies?: PolicyService;
+  /** Bulk rotation jobs. */
+  readonly rotationJobs?: RotationJobService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -3,6 +3,7 @@ import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord 
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
 import type { PolicyReads, PolicyTx } from "./kysely/policies.js";
+import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
 import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
 import type { UsageStore } from "./kysely/usage.js";
 import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
@@ -153,6 +154,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   readonly webhooks: WebhookTx;
   /** Rotation policies and the ledger of policy rotations (migration 0009). */
   readonly policies: PolicyTx;
+  /** Bulk rotation jobs and their items (decision 0017), written in the same transaction. */
+  readonly rotationJobs: RotationJobTx;
 }
 
 /**
@@ -206,6 +209,8 @@ export interface Store extends StoreReads {
   readonly webhooks: WebhookStore;
   /** Rotation policies, and the keys they may be due for. */
   readonly policies: PolicyReads;
+  /** Bulk rotation jobs and their items (decision 0017). */
+  readonly rotationJobs: RotationJobReads;
   /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
   listAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /**

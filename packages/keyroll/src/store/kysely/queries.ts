@@ -27,6 +27,7 @@ import type {
   StoreTx,
 } from "../types.js";
 import { policyReads, policyWrites } from "./policies.js";
+import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
 import { webhookWrites } from "./webhooks.js";
@@ -184,6 +185,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
     webhooks: webhookWrites(db),
     policies: { ...policyReads(db), ...policyWrites(db) },
+    rotationJobs: rotationJobWrites(db),
     ...reads(db),
     ...successorWrites(db),
     lockKey: dialect.lockKey,

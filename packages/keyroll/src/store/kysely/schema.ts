@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { RotationJobTables } from "./rotation-jobs.js";
 
 // Row shapes as the database holds them: snake_case, times in epoch ms, JSON as text (SQLite) or jsonb.
 
@@ -218,7 +219,7 @@ export interface PolicyTables {
   policy_rotations: PolicyRotationsTable;
 }
 
-export interface Database extends WebhookTables, PolicyTables {
+export interface Database extends WebhookTables, PolicyTables, RotationJobTables {
   consumers: ConsumersTable;
   keys: KeysTable;
   key_versions: KeyVersionsTable;

@@ -8,6 +8,7 @@ import * as m0006 from "./0006-successor-pickup.js";
 import * as m0007 from "./0007-key-rate-limits.js";
 import * as m0008 from "./0008-audit.js";
 import * as m0009 from "./0009-rotation-policies.js";
+import * as m0010 from "./0010-rotation-jobs.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -22,6 +23,7 @@ export const migrations: MigrationProvider = {
       "0007-key-rate-limits": m0007,
       "0008-audit": m0008,
       "0009-rotation-policies": m0009,
+      "0010-rotation-jobs": m0010,
     };
   },
 };

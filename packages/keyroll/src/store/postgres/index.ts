@@ -4,6 +4,7 @@ import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
+import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -117,6 +118,11 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
         throw translate(err, poolFull, waitMs);
       }
     };
+  /** Every method of a store part, with its errors translated as `wrap` does. */
+  const wrapAll = <T extends object>(part: T): T =>
+    Object.fromEntries(
+      Object.entries(part).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
+    ) as T;
   const r = reads(db);
 
   // Node-local coalescing: a caller arriving while a link runs gets the next one, which starts
@@ -288,18 +294,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
         ),
       };
     })(),
-    webhooks: (() => {
-      const w = webhookStore(db);
-      return Object.fromEntries(
-        Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
-      ) as typeof w;
-    })(),
-    policies: (() => {
-      const p = policyReads(db);
-      return Object.fromEntries(
-        Object.entries(p).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
-      ) as typeof p;
-    })(),
+    webhooks: wrapAll(webhookStore(db)),
+    policies: wrapAll(policyReads(db)),
+    rotationJobs: wrapAll(rotationJobReads(db)),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };

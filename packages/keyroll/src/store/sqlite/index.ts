@@ -6,6 +6,7 @@ import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, writes } from "../kysely/queries.js";
+import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -207,6 +208,7 @@ export function openSqliteStore(
     },
     webhooks: webhookStore(db),
     policies: policyReads(db),
+    rotationJobs: rotationJobReads(db),
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
