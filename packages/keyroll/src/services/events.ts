@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   "key.version.still_in_use",
   "key.version.retired",
   "key.version.revoked",
+  "key.compromised",
   "alert.raised",
 ] as const;
 

@@ -2,8 +2,12 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { NodeStore } from "./kysely/nodes.js";
 import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
-import type { UsageStore } from "./kysely/usage.js";
+import type { AlertInput, UsageStore } from "./kysely/usage.js";
+
+export type { NodeRecord } from "./kysely/nodes.js";
+
 import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 export type { StoreStats } from "./gate.js";
@@ -150,6 +154,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   appendAudit(entry: AuditInput): Promise<void>;
   /** Webhook endpoints and the notification outbox, written in the same transaction. */
   readonly webhooks: WebhookTx;
+  /** Raises alerts in this transaction (an emergency rotation's alert commits with it). */
+  raiseAlerts(alerts: readonly AlertInput[]): Promise<void>;
 }
 
 /**
@@ -201,6 +207,8 @@ export interface Store extends StoreReads {
   readonly usage: UsageStore;
   /** Webhook endpoints, deliveries and the delivery worker's bookkeeping. */
   readonly webhooks: WebhookStore;
+  /** Node heartbeats: which nodes run, where, and how far they applied the feed. */
+  readonly nodes: NodeStore;
   /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
   listAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /**

@@ -28,6 +28,7 @@ import type {
 } from "../types.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
+import { raiseAlerts } from "./usage.js";
 import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
@@ -182,6 +183,7 @@ export interface DialectWrites {
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   return {
     webhooks: webhookWrites(db),
+    raiseAlerts: (alerts) => raiseAlerts(db, alerts),
     ...reads(db),
     ...successorWrites(db),
     lockKey: dialect.lockKey,

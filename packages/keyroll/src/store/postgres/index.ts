@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
+import { nodeStore } from "../kysely/nodes.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
@@ -292,6 +293,15 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       return Object.fromEntries(
         Object.entries(w).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
       ) as typeof w;
+    })(),
+    nodes: (() => {
+      const n = nodeStore(db);
+      return {
+        heartbeat: wrap(n.heartbeat),
+        listNodes: wrap(n.listNodes),
+        forgetNodes: wrap(n.forgetNodes),
+        removeNode: wrap(n.removeNode),
+      };
     })(),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();

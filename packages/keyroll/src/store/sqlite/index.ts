@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
+import { nodeStore } from "../kysely/nodes.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
@@ -205,6 +206,16 @@ export function openSqliteStore(
       flushUsage: (rows, addresses, lastUsed) => inTx((c) => writeUsage(c, rows, addresses, lastUsed)),
     },
     webhooks: webhookStore(db),
+    nodes: (() => {
+      // a heartbeat is a write: it queues with the others, so it never meets a locked database
+      const n = nodeStore(db);
+      return {
+        ...n,
+        heartbeat: (row) => inTx((c) => nodeStore(c).heartbeat(row)),
+        forgetNodes: (before) => inTx((c) => nodeStore(c).forgetNodes(before)),
+        removeNode: (id) => inTx((c) => nodeStore(c).removeNode(id)),
+      } satisfies ReturnType<typeof nodeStore>;
+    })(),
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
