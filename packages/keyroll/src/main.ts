@@ -438,6 +438,8 @@ export interface KeyrollGateway {
   readonly limiter: RateLimiter;
   readonly gateway: Gateway;
   readonly server: Server;
+  /** This gateway's heartbeat in the store, started by `listen`. */
+  readonly heartbeat: NodeHeartbeat;
   /** Listens on `host:port` (port 0: any); resolves with the URL. */
   listen(host: string, port: number): Promise<string>;
   close(): Promise<void>;
@@ -514,6 +516,7 @@ export async function createKeyrollGateway(
   });
   await verifier.start();
   const limiter = createLimiter(config, clock, logger);
+  const heartbeat = heartbeatOf(config, { store, clock, logger, verifier }, "gateway");
   // loaded here only: `keyroll serve` does not pay for undici at start
   const { createGateway } = await import("./gateway/index.js");
   const gateway = createGateway({
@@ -527,6 +530,7 @@ export async function createKeyrollGateway(
     bodyIdleTimeoutMs,
     maxStalenessMs: config.maxStalenessMs,
     auth: settings.auth ?? true,
+    nodeId: () => heartbeat.id,
   });
   // no whole-request deadline (a 200 MB upload may take long); a connection idle that long is cut
   const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, gateway.handle);
@@ -539,17 +543,20 @@ export async function createKeyrollGateway(
     limiter,
     gateway,
     server,
+    heartbeat,
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
           const a = server.address() as { port: number };
+          heartbeat.start(advertisedAddress(config, a.port));
           resolve(`http://${host.includes(":") ? `[${host}]` : host}:${a.port}`);
         });
       }),
     async close() {
       if (closed) return;
       closed = true;
+      await heartbeat.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeIdleConnections();

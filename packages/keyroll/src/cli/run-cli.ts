@@ -8,6 +8,7 @@ import type { CliDeps } from "./context.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
 import { registerGateway } from "./gateway.js";
+import { registerIncident } from "./incident.js";
 import { registerKeys } from "./keys.js";
 import { registerServe } from "./serve.js";
 import { registerUsage } from "./usage.js";
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAgent(program, ctx.deps);
   registerWebhooks(program, ctx);
   registerAudit(program, ctx);
+  registerIncident(program, ctx);
   return program;
 }
 
