@@ -50,7 +50,9 @@ export function planCompromise(
   // what a holder of an exposed secret could have picked up is exposed as well, transitively
   const queue = [...exposed];
   while (queue.length > 0) {
-    for (const w of opts.sealedTo?.(queue.pop()!) ?? []) {
+    // popped before the call: `sealedTo?.(…)` would skip evaluating its argument when absent
+    const n = queue.pop()!;
+    for (const w of opts.sealedTo?.(n) ?? []) {
       if (!exposed.has(w) && byVersion.has(w)) {
         exposed.add(w);
         queue.push(w);
