@@ -384,6 +384,25 @@ describe("leak reports", () => {
     assert.equal(await verifyCode(node.kr, k.secret), "REVOKED");
   });
 
+  test("an admin key named in a report is not revoked (nobody would see its replacement): an alert", async () => {
+    const adminCon = (await call(node.kr, "GET", "/v1/consumers?limit=200")).body.data.find(
+      (x: Json) => x.name === "keyroll-admin",
+    ).id;
+    const a = await call(node.kr, "POST", "/v1/keys", { consumerId: adminCon, scopes: ["keys:read"] });
+    assert.equal(a.status, 201, a.text);
+    const body = report(a.body.secret);
+    const r = await call(node.kr, "POST", "/v1/leaks", body, signed(body));
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, []);
+    const key = await call(node.kr, "GET", `/v1/keys/${a.body.key.id}`);
+    assert.deepEqual(
+      key.body.versions.map((v: Json) => v.state),
+      ["active"],
+    );
+    const alerts = await call(node.kr, "GET", `/v1/alerts?keyId=${a.body.key.id}`);
+    assert.equal(alerts.body.data[0].kind, "key_leaked");
+  });
+
   test("alert only (KEYROLL_LEAK_ACTION=alert): the key keeps working, an alert is raised", async (t) => {
     const n = await startTestNode({ env: { KEYROLL_LEAK_ACTION: "alert" } });
     t.after(() => n.close());

@@ -264,12 +264,14 @@ export function createIncidentService(deps: ServiceDeps) {
               0,
               500,
             );
-          if (action === "revoke") {
+          // an admin key's replacement would be shown to nobody: revoking it could lock every admin
+          // out, so a human runs the playbook for it (`keyroll incident`); the report raises an alert
+          if (action === "revoke" && !k.key.admin) {
             results.push(await compromiseIn(w, k, { reason, versions: live, source: "leak_report" }, actor));
             continue;
           }
           alerted++;
-          w.audit("key.leak_reported", k.key.id, { versions: live, reason, action });
+          w.audit("key.leak_reported", k.key.id, { versions: live, reason, action, admin: k.key.admin });
           await w.tx.raiseAlerts([
             {
               id: newId("alr", w.now),
@@ -279,7 +281,7 @@ export function createIncidentService(deps: ServiceDeps) {
               consumerId: k.key.consumerId,
               version: live[live.length - 1]!,
               address: null,
-              message: `a leak report names version${live.length === 1 ? "" : "s"} ${live.join(", ")} of key ${k.key.id}: rotate it (POST /v1/keys/${k.key.id}/compromised)`,
+              message: `a leak report names version${live.length === 1 ? "" : "s"} ${live.join(", ")} of ${k.key.admin ? "admin key" : "key"} ${k.key.id}: run keyroll incident --key ${k.key.id} (POST /v1/keys/${k.key.id}/compromised)`,
               data: { versions: live, reason, urls: where.slice(0, 20) },
               count: 1,
               at: w.now,
