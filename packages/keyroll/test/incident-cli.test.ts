@@ -29,7 +29,9 @@ before(
   async () => {
     pgs = await startTestPostgres();
     cluster = await startCluster(await pgs.createDatabase(), 3, {
-      env: { KEYROLL_HEARTBEAT_INTERVAL: "500ms", KEYROLL_USAGE_FLUSH_INTERVAL: "200ms" },
+      // heartbeats every 2 s (the default): a node is live for 6 s after its last one, so the node
+      // frozen below is still listed live when the command starts, however loaded the machine
+      env: { KEYROLL_USAGE_FLUSH_INTERVAL: "200ms" },
     });
     dir = mkdtempSync(join(tmpdir(), "keyroll-incident-cli-"));
   },
@@ -189,7 +191,7 @@ test("a frozen node (SIGSTOP) is named and the command exits non-zero", { timeou
     "--key",
     k.keyId,
     "--timeout",
-    "2s",
+    "4s",
     "--report-dir",
     join(dir, "report-2"),
     "--url",
