@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { openPostgresStore } from "../packages/keyroll/src/store/postgres/index.js";
 import { type ClusterNode, startCluster } from "../packages/keyroll/test/cluster.js";
+import { seedKeys } from "../packages/keyroll/test/rotation-job-fixtures.js";
 import { startTestPostgres } from "../packages/keyroll/test/support/postgres.js";
 import { percentile } from "../packages/keyroll/test/support/stats.js";
-import { seedKeys } from "../packages/keyroll/test/rotation-job-fixtures.js";
 
 /** The target, keys per second. */
 export const TARGET = 1_000;

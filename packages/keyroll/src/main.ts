@@ -2,6 +2,7 @@
 // and the only one (with the CLI entry) that touches process-wide state.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import pinoPretty from "pino-pretty";
@@ -10,6 +11,7 @@ import { type Config, ConfigError, resolveConfig } from "./config/index.js";
 import { type AuditSigner, loadAuditSigner } from "./core/audit.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { parseDuration } from "./core/duration.js";
+import { type LeakKeys, parseLeakKeys } from "./core/leaks.js";
 import { type AccessPolicy, OPEN_POLICY } from "./core/route-rules.js";
 import type { Gateway } from "./gateway/index.js";
 import { buildApp } from "./http/app.js";
@@ -20,8 +22,10 @@ import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createFeedService } from "./services/feed.js";
+import { createIncidentService } from "./services/incidents.js";
 import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
+import { createNodeHeartbeat, listNodes, type NodeHeartbeat } from "./services/nodes.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
 import { createPolicyService, type PolicyService } from "./services/policies.js";
 import { createLocalLimiter, createRedisLimiter, type RateLimiter } from "./services/rate-limit.js";
@@ -64,6 +68,8 @@ export interface Keyroll {
   };
   /** Reminders, notices and webhook delivery (run by the leader). */
   readonly notifier: Notifier;
+  /** This node's heartbeat in the store (`start(address)` once it listens; `keyroll serve` does). */
+  readonly heartbeat: NodeHeartbeat;
   /** Set only when this start generated the first admin key; print it once, store it nowhere. */
   readonly generatedAdminKey: string | undefined;
   /** From now on `/readyz` answers 503 and every answer carries `Connection: close`; serving goes on. */
@@ -118,6 +124,60 @@ export function loadAuditSigningKey(setting: string | undefined): AuditSigner | 
   return loadAuditSigner(pem);
 }
 
+/** The package version, as node heartbeats report it. */
+export function packageVersion(): string {
+  try {
+    const raw = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+    return String((JSON.parse(raw) as { version?: unknown }).version ?? "unknown");
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Reads the scanner public keys of leak reports from their file (GitHub's JSON format). */
+export function loadLeakKeys(file: string | undefined): LeakKeys {
+  if (file === undefined) return new Map();
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`cannot read the leak report public keys file ${file}`, { cause: err });
+  }
+  try {
+    return parseLeakKeys(doc);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Where other machines reach a node: KEYROLL_ADVERTISE_URL, else the listener's host and port. */
+export function advertisedAddress(config: Config, port: number): string {
+  if (config.advertiseUrl !== undefined) return config.advertiseUrl.replace(/\/+$/, "");
+  const wildcard = config.host === "0.0.0.0" || config.host === "::" || config.host === "";
+  const host = wildcard ? hostname() : config.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** A node's heartbeat, reading the verifier's feed position and latest applied revocation. */
+function heartbeatOf(
+  config: Config,
+  deps: { store: Store; clock: Clock; logger: Logger; verifier: Verifier },
+  kind: "server" | "gateway",
+): NodeHeartbeat {
+  return createNodeHeartbeat({
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    kind,
+    version: packageVersion(),
+    intervalMs: config.heartbeatIntervalMs,
+    status: () => ({
+      feedSeq: deps.verifier.status().lastSeq,
+      lastRevocationAt: deps.verifier.lastRevocationAt(),
+    }),
+  });
+}
+
 /**
  * Opens the store the configuration names; `logger` hears about a database file others can read,
  * `waitMs` bounds how long a request waits for the store.
@@ -165,6 +225,7 @@ export async function createKeyroll(
   const accessPolicy: AccessPolicy = config.gatewayConfig
     ? readGatewayFile(config.gatewayConfig).policy
     : OPEN_POLICY;
+  const leakKeys = loadLeakKeys(config.leakPublicKeys);
   const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
   await store.migrate();
   // on a shared database every node decides on the database's time, whatever its own clock says
@@ -251,6 +312,7 @@ export async function createKeyroll(
       "GET /v1/authorize answers without X-Keyroll-Gateway-Key (--authorize-open): anyone who reaches this port can test keys; use it on a trusted network only",
     );
   const limiter = createLimiter(config, clock, logger);
+  const heartbeat = heartbeatOf(config, { store, clock, logger, verifier }, "server");
   let draining = false;
   const app = await buildApp({
     audit,
@@ -276,6 +338,12 @@ export async function createKeyroll(
     authorizeOpen: config.authorizeOpen,
     draining: () => draining,
     storeStats: () => store.stats(),
+    incidents: createIncidentService(deps),
+    nodes: {
+      list: () => listNodes(store, clock, config.heartbeatIntervalMs),
+      selfId: () => heartbeat.id,
+    },
+    leaks: { action: config.leakAction, keys: leakKeys },
   });
   let closed = false;
   return {
@@ -288,6 +356,7 @@ export async function createKeyroll(
     auditSink: sink,
     services: { consumers, keys, usage, audit, webhooks, policies, rotationJobs },
     notifier,
+    heartbeat,
     generatedAdminKey: boot?.generatedSecret,
     startDrain() {
       draining = true;
@@ -295,6 +364,7 @@ export async function createKeyroll(
     async close() {
       if (closed) return;
       closed = true;
+      await heartbeat.stop();
       await app.close();
       // no new deliveries; those in flight are cut and stay pending for the next leader
       await notifier!.stop();
@@ -372,6 +442,7 @@ export async function runServe(options: {
     { address, database: config.database.startsWith("postgres") ? "postgres" : config.database },
     "keyroll listening",
   );
+  kr.heartbeat.start(advertisedAddress(config, (kr.app.server.address() as { port: number }).port));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -406,6 +477,8 @@ export interface KeyrollGateway {
   readonly limiter: RateLimiter;
   readonly gateway: Gateway;
   readonly server: Server;
+  /** This gateway's heartbeat in the store, started by `listen`. */
+  readonly heartbeat: NodeHeartbeat;
   /** Listens on `host:port` (port 0: any); resolves with the URL. */
   listen(host: string, port: number): Promise<string>;
   close(): Promise<void>;
@@ -481,6 +554,7 @@ export async function createKeyrollGateway(
   });
   await verifier.start();
   const limiter = createLimiter(config, clock, logger);
+  const heartbeat = heartbeatOf(config, { store, clock, logger, verifier }, "gateway");
   // loaded here only: `keyroll serve` does not pay for undici at start
   const { createGateway } = await import("./gateway/index.js");
   const gateway = createGateway({
@@ -494,6 +568,7 @@ export async function createKeyrollGateway(
     bodyIdleTimeoutMs,
     maxStalenessMs: config.maxStalenessMs,
     auth: settings.auth ?? true,
+    nodeId: () => heartbeat.id,
   });
   // no whole-request deadline (a 200 MB upload may take long); a connection idle that long is cut
   const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, gateway.handle);
@@ -506,17 +581,20 @@ export async function createKeyrollGateway(
     limiter,
     gateway,
     server,
+    heartbeat,
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
           const a = server.address() as { port: number };
+          heartbeat.start(advertisedAddress(config, a.port));
           resolve(`http://${host.includes(":") ? `[${host}]` : host}:${a.port}`);
         });
       }),
     async close() {
       if (closed) return;
       closed = true;
+      await heartbeat.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeIdleConnections();

@@ -9,7 +9,7 @@
 // operation without further ado: 401 and 403 by its security scheme (`adminKey`: Authorization
 // Bearer with a scope; `gatewayKey`: the header the scheme names, /v1/authorize).
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type IncomingHttpHeaders, request } from "node:http";
@@ -698,6 +698,77 @@ test("every operation's success and its own errors, checked against the document
   } finally {
     await unsigned.close();
   }
+
+  // incidents (decision 0018): emergency rotation, the digest lookup, exposure, nodes, leak reports
+  const leaky = (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: other } })).body;
+  const digest = createHash("sha256").update(leaky.secret).digest("hex");
+  const found = await expect("lookupKeyByDigest", 200, "POST", "/v1/keys/lookup", { body: { digest } });
+  assert.equal(found.body.keyId, leaky.key.id);
+  problemCode(
+    await expect("lookupKeyByDigest", 404, "POST", "/v1/keys/lookup", { body: { digest: "0".repeat(64) } }),
+    "KEY_NOT_FOUND",
+  );
+  const comp = await expect("compromiseKey", 201, "POST", `/v1/keys/${leaky.key.id}/compromised`, {
+    body: { reason: "in a public gist", versions: [1] },
+  });
+  assert.deepEqual(comp.body.revokedVersions, [1]);
+  problemCode(
+    await expect("compromiseKey", 404, "POST", `/v1/keys/${noKey}/compromised`, { body: { reason: "x" } }),
+    "KEY_NOT_FOUND",
+  );
+  await expect("revokeKey", 200, "POST", `/v1/keys/${leaky.key.id}/revoke`);
+  problemCode(
+    await expect("compromiseKey", 409, "POST", `/v1/keys/${leaky.key.id}/compromised`, {
+      body: { reason: "again" },
+    }),
+    "KEY_REVOKED",
+  );
+  await expect("getKeyExposure", 200, "GET", `/v1/keys/${leaky.key.id}/exposure?versions=1`);
+  problemCode(await expect("getKeyExposure", 404, "GET", `/v1/keys/${noKey}/exposure`), "KEY_NOT_FOUND");
+  const victim = (await expect("createConsumer", 201, "POST", "/v1/consumers", { body: { name: "victim" } }))
+    .body.id as string;
+  await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: victim } });
+  const cc = await expect("compromiseConsumer", 201, "POST", `/v1/consumers/${victim}/compromised`, {
+    body: { reason: "laptop stolen" },
+  });
+  assert.equal(cc.body.keys.length, 1);
+  problemCode(
+    await expect("compromiseConsumer", 404, "POST", `/v1/consumers/${noCon}/compromised`, {
+      body: { reason: "x" },
+    }),
+    "CONSUMER_NOT_FOUND",
+  );
+  node.kr.heartbeat.start(base.origin);
+  for (let i = 0; i < 50 && (await send("GET", "/v1/nodes")).body.data.length === 0; i++) await sleep(20);
+  const nodes = await expect("listNodes", 200, "GET", "/v1/nodes");
+  assert.equal(nodes.body.data[0].address, base.origin);
+  const rej = await expect(
+    "checkNodeRevocations",
+    200,
+    "GET",
+    `/v1/node/revocations?keyId=${leaky.key.id}&versions=1,2`,
+  );
+  assert.deepEqual(
+    rej.body.versions.map((v: Json) => [v.version, v.rejected]),
+    [
+      [1, true],
+      [2, true],
+    ],
+  );
+  const leakBody = [{ token: ordinary, type: "keyroll_api_key", url: "https://github.com/o/r/blob/x/f" }];
+  const other2 = (await expect("createKey", 201, "POST", "/v1/keys", { body: { consumerId: other } })).body;
+  const leaked = await expect("reportLeaks", 200, "POST", "/v1/leaks", {
+    body: [{ ...leakBody[0], token: other2.secret, source: "content" }],
+  });
+  assert.deepEqual(leaked.body, []);
+  problemCode(
+    await expect("reportLeaks", 401, "POST", "/v1/leaks", {
+      auth: null,
+      body: leakBody,
+      headers: { "github-public-key-identifier": "k1", "github-public-key-signature": "MEUCIQ==" },
+    }),
+    "LEAK_SIGNATURE_INVALID",
+  );
 
   // the generic errors of every operation, from the document (each is refused before its handler)
   await genericErrors({ verifyOnly: verifyOnly.secret, readOnly: readOnly.secret, ordinary: imported });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ConfigError } from "../src/config/index.js";
 import { createKeyrollGateway, type KeyrollGateway, resolveConfig } from "../src/main.js";
-import { startTestNode, type TestNode } from "./helpers.js";
+import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 import { freePort } from "./support/ports.js";
 import { type Seen, startUpstream } from "./support/proxies.js";
 
@@ -232,5 +232,40 @@ test("a bad gateway config stops the start with every problem at once", async ()
       assert.equal(err.problems.length, 5, err.message);
       return true;
     },
+  );
+});
+
+test("the gateway beats in the store and answers /v1/node/revocations from its own verifier (admin keys only)", async () => {
+  const k = await newKey();
+  assert.equal((await send(`${base}/orders/1`, { key: k.secret })).status, 200);
+  const nodes = await node.call("GET", "/v1/nodes");
+  assert.equal(nodes.status, 200);
+  const mine = nodes.body.data.find((n: { address: string }) => n.address === base);
+  assert.ok(mine, JSON.stringify(nodes.body));
+  assert.equal(mine.kind, "gateway");
+  assert.equal(mine.live, true);
+  const c = await node.call("POST", `/v1/keys/${k.id}/compromised`, { reason: "leaked" });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const url = `${base}/v1/node/revocations?keyId=${k.id}&versions=1`;
+  let answer: { status: number; text: string } | undefined;
+  for (let i = 0; i < 100; i++) {
+    answer = await send(url, { key: ADMIN_KEY });
+    if (answer.status === 200 && JSON.parse(answer.text).versions[0].rejected) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const body = JSON.parse(answer!.text);
+  assert.equal(body.kind, "gateway");
+  assert.equal(body.nodeId, mine.id);
+  assert.deepEqual(
+    { ...body.versions[0], since: typeof body.versions[0].since },
+    { version: 1, indexed: true, rejected: true, code: "REVOKED", since: "string" },
+  );
+  assert.equal((await send(`${base}/orders/1`, { key: k.secret })).status, 401);
+  // answered by the gateway itself (kind above), and only for an admin key
+  assert.equal((await send(url)).status, 401);
+  assert.equal((await send(url, { key: c.body.secret })).status, 403);
+  assert.equal(
+    (await send(`${base}/v1/node/revocations?keyId=nope&versions=1`, { key: ADMIN_KEY })).status,
+    400,
   );
 });

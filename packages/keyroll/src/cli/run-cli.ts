@@ -8,6 +8,7 @@ import type { CliDeps } from "./context.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { clean } from "./format.js";
 import { registerGateway } from "./gateway.js";
+import { registerIncident } from "./incident.js";
 import { registerJobs } from "./jobs.js";
 import { registerKeys } from "./keys.js";
 import { registerPolicies } from "./policies.js";
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAudit(program, ctx);
   registerPolicies(program, ctx);
   registerJobs(program, ctx);
+  registerIncident(program, ctx);
   return program;
 }
 

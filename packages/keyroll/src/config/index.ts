@@ -72,6 +72,17 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** The sender of that mail. */
   readonly mailFrom: string | undefined;
+  /**
+   * The base URL other machines reach this node at, written in its heartbeat (the incident
+   * playbook asks every node there); unset: `http://<host>:<port>` of the listener.
+   */
+  readonly advertiseUrl: string | undefined;
+  /** How often this node refreshes its heartbeat row; a row three intervals old is not live. */
+  readonly heartbeatIntervalMs: number;
+  /** What a leak report does to a key whose secret it names: revoke (and replace) it, or only raise an alert. */
+  readonly leakAction: "revoke" | "alert";
+  /** A JSON file of the scanner public keys `POST /v1/leaks` accepts signatures of (GitHub's format). */
+  readonly leakPublicKeys: string | undefined;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -117,6 +128,10 @@ const SETTINGS = {
   reminderOffsets: { env: "KEYROLL_REMINDER_OFFSETS" },
   smtpUrl: { env: "KEYROLL_SMTP_URL" },
   mailFrom: { env: "KEYROLL_MAIL_FROM" },
+  advertiseUrl: { env: "KEYROLL_ADVERTISE_URL" },
+  heartbeatInterval: { env: "KEYROLL_HEARTBEAT_INTERVAL" },
+  leakAction: { env: "KEYROLL_LEAK_ACTION" },
+  leakPublicKeys: { env: "KEYROLL_LEAK_PUBLIC_KEYS" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -278,7 +293,17 @@ export function resolveConfig(sources: {
     reminderOffsetsMs: offsets(),
     smtpUrl: raw("smtpUrl") ? str("smtpUrl", "") : undefined,
     mailFrom: raw("mailFrom") ? str("mailFrom", "") : undefined,
+    advertiseUrl: raw("advertiseUrl") ? str("advertiseUrl", "") : undefined,
+    heartbeatIntervalMs: duration("heartbeatInterval", 2_000, 100, 60_000),
+    leakAction: str("leakAction", "revoke") as Config["leakAction"],
+    leakPublicKeys: raw("leakPublicKeys") ? str("leakPublicKeys", "") : undefined,
   };
+  if (cfg.advertiseUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(cfg.advertiseUrl))
+    problems.push(
+      `KEYROLL_ADVERTISE_URL: must be an http(s) URL without query, got ${JSON.stringify(cfg.advertiseUrl)}`,
+    );
+  if (cfg.leakAction !== "revoke" && cfg.leakAction !== "alert")
+    problems.push(`KEYROLL_LEAK_ACTION: must be "revoke" or "alert"`);
   if (cfg.pollMs * 2 > cfg.maxStalenessMs) {
     // an idle node is only as fresh as its last poll: a poll slower than half the bound would
     // report a healthy node not ready whenever nothing changes

@@ -17,6 +17,7 @@ export const ERRORS = {
   CLIENT_UNAUTHORIZED: { status: 401, title: "A valid client key is required" },
   SECRET_REVOKED: { status: 401, title: "This secret is revoked" },
   SECRET_EXPIRED: { status: 401, title: "This secret has expired" },
+  LEAK_SIGNATURE_INVALID: { status: 401, title: "The leak report's signature does not verify" },
   FORBIDDEN: { status: 403, title: "The admin key lacks the scope this call needs" },
   KEY_MISSING: { status: 401, title: "An API key is required" },
   KEY_INVALID: { status: 401, title: "The API key is not valid" },

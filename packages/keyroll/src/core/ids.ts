@@ -3,7 +3,7 @@ import { getRandomValues } from "node:crypto";
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /** Type prefixes of every id Keyroll hands out. */
-export type IdPrefix = "con" | "key" | "evt" | "whk" | "req" | "aud" | "alr" | "job";
+export type IdPrefix = "con" | "key" | "evt" | "whk" | "req" | "aud" | "alr" | "job" | "nod";
 
 let lastMs = -1;
 const lastRandom = new Uint8Array(10);

@@ -31,6 +31,8 @@ export interface GatewayDeps {
   readonly connections?: number;
   /** Off: forward everything without asking the verifier (for the benchmark's baseline only). */
   readonly auth?: boolean;
+  /** This gateway's node id (its heartbeat), named in its `/v1/node/revocations` answers. */
+  readonly nodeId?: () => string | undefined;
 }
 
 // RFC 9110 §7.6.1: meaningful for one connection only, never forwarded
@@ -49,6 +51,9 @@ const HOP_BY_HOP = new Set([
 
 const BEARER_RE = /^Bearer +(\S+) *$/i;
 const OPS = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Answered by the gateway itself, for an admin key: does its verifier reject these versions (decision 0018). */
+const REVOCATIONS = "/v1/node/revocations";
+const VERSIONS_RE = /^[1-9][0-9]{0,8}(,[1-9][0-9]{0,8}){0,99}$/;
 
 /** An error of the gateway: a registry code, a detail and extra headers. */
 interface Refusal {
@@ -330,6 +335,79 @@ export function createGateway(deps: GatewayDeps) {
     else limited(l);
   }
 
+  /**
+   * The incident playbook's question to this gateway: does its in-memory verifier reject these
+   * versions now (the same answer shape as the server's `GET /v1/node/revocations`). Admin keys
+   * with `keys:read` only; nothing is forwarded.
+   */
+  function revocations(req: IncomingMessage, res: ServerResponse, url: string, reqId: string): void {
+    req.resume();
+    const m = BEARER_RE.exec(req.headers.authorization ?? "");
+    const answer = (r: VerifyResult | undefined) => {
+      if (r === undefined || !r.valid) {
+        refuse(
+          res,
+          {
+            code: "UNAUTHORIZED",
+            detail: "send Authorization: Bearer <admin key>",
+            headers: { "www-authenticate": 'Bearer realm="keyroll"' },
+          },
+          reqId,
+        );
+        return;
+      }
+      if (!r.admin || !(r.scopes.includes("admin") || r.scopes.includes("keys:read"))) {
+        refuse(
+          res,
+          { code: "FORBIDDEN", detail: 'this call needs an admin key with the "keys:read" scope' },
+          reqId,
+        );
+        return;
+      }
+      const params = new URL(url, "http://gateway").searchParams;
+      const keyId = params.get("keyId") ?? "";
+      const list = params.get("versions") ?? "";
+      if (!/^key_[0-9a-z]{26}$/.test(keyId) || !VERSIONS_RE.test(list)) {
+        refuse(
+          res,
+          { code: "VALIDATION_FAILED", detail: "keyId and versions (e.g. 1,2) are required" },
+          reqId,
+        );
+        return;
+      }
+      const s = verifier.status();
+      const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+      const body = JSON.stringify({
+        nodeId: deps.nodeId?.() ?? null,
+        kind: "gateway",
+        checkedAt: iso(deps.clock.now()),
+        feedSeq: s.lastSeq,
+        lastRevocationAt: iso(verifier.lastRevocationAt()),
+        keyId,
+        versions: verifier
+          .rejection(keyId, list.split(",").map(Number))
+          .map((v) => ({ ...v, since: iso(v.since) })),
+      });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+        "x-request-id": reqId,
+      });
+      res.end(body);
+    };
+    if (!m) {
+      answer(undefined);
+      return;
+    }
+    const r = verifier.verify(m[1]!);
+    if (r instanceof Promise)
+      r.then(answer, () =>
+        refuse(res, { code: "STORE_UNAVAILABLE", detail: "the key store cannot be reached" }, reqId),
+      );
+    else answer(r);
+  }
+
   /** The node:http request handler. */
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const t0 = performance.now();
@@ -341,6 +419,10 @@ export function createGateway(deps: GatewayDeps) {
       return;
     }
     const reqId = () => `req_${(++seq).toString(36)}`;
+    if (req.method === "GET" && path === REVOCATIONS && auth) {
+      revocations(req, res, url, reqId());
+      return;
+    }
     if (!auth) {
       forward(req, res, null, null, t0);
       return;

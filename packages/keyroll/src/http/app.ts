@@ -21,7 +21,10 @@ import { registerAuditRoutes } from "./routes/audit.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
+import { registerIncidentRoutes } from "./routes/incidents.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerLeakRoutes } from "./routes/leaks.js";
+import { registerNodeRoutes } from "./routes/nodes.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerPolicyRoutes } from "./routes/policies.js";
 import { registerReportRoutes } from "./routes/reports.js";
@@ -104,6 +107,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           adminKey: { type: "http", scheme: "bearer" },
           gatewayKey: { type: "apiKey", in: "header", name: "X-Keyroll-Gateway-Key" },
+          githubSignature: {
+            type: "apiKey",
+            in: "header",
+            name: "Github-Public-Key-Signature",
+            description:
+              "POST /v1/leaks without an admin key: base64 DER ECDSA P-256 signature over SHA-256 of the raw body, by the configured scanner key that Github-Public-Key-Identifier names",
+          },
           clientKey: {
             type: "http",
             scheme: "bearer",
@@ -229,6 +239,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPolicyRoutes(root, routeDeps);
   registerReportRoutes(root, routeDeps);
   registerRotationJobRoutes(root, routeDeps);
+  registerIncidentRoutes(root, routeDeps);
+  registerNodeRoutes(root, routeDeps);
+  registerLeakRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

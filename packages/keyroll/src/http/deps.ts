@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import type { LeakKeys } from "../core/leaks.js";
 import type { KeyWithVersions } from "../core/model.js";
 import type { AccessPolicy } from "../core/route-rules.js";
 import type { VerifyResult } from "../core/verify.js";
@@ -6,7 +7,9 @@ import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
+import type { IncidentService, LeakAction } from "../services/incidents.js";
 import type { KeyService } from "../services/keys.js";
+import type { NodeView } from "../services/nodes.js";
 import type { PolicyService } from "../services/policies.js";
 import type { RateLimiter } from "../services/rate-limit.js";
 import type { RotationJobService } from "../services/rotation-jobs.js";
@@ -59,6 +62,12 @@ export interface AppDeps {
   readonly policies?: PolicyService;
   /** Bulk rotation jobs. */
   readonly rotationJobs?: RotationJobService;
+  /** Emergency rotations, the digest lookup and leak reports (decision 0018). */
+  readonly incidents?: IncidentService;
+  /** The nodes that run (their heartbeats), and this node's id once it beats. */
+  readonly nodes?: { list(): Promise<NodeView[]>; selfId(): string | undefined };
+  /** Leak reports: what they do to a key, and the scanner keys whose signatures they may carry. */
+  readonly leaks?: { action: LeakAction; keys: LeakKeys };
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -39,6 +39,8 @@ export const TAGS: Record<string, string> = {
   webhooks: "Standard Webhooks endpoints, their signing secrets and deliveries",
   policies: "Rotation policies of keys, consumers and the global default: the leader rotates on schedule",
   reports: "Compliance reports: key age against rotation policies",
+  incidents:
+    "The emergency: compromised keys, leak reports, and the nodes that must prove they reject a revoked secret",
 };
 
 /** Response headers Keyroll sends, as OpenAPI header objects (shared under components.headers). */
@@ -198,7 +200,10 @@ function contractSchema(route: RouteLike): unknown {
     response[status] = e;
   }
   // the scope the admin key needs, as the role of the bearer scheme (OpenAPI 3.1 allows roles)
-  const security = admin ? { security: [{ adminKey: [route.config!.scope!] }] } : {};
+  // a route that also takes a signed request without an admin key (leak reports) says so as a
+  // second, alternative requirement
+  const signed = route.config?.signedBy !== undefined ? [{ githubSignature: [] }] : [];
+  const security = admin ? { security: [{ adminKey: [route.config!.scope!] }, ...signed] } : {};
   return { ...schema, ...security, response };
 }
 

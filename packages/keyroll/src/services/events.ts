@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "key.version.revoked",
   "key.version.activated",
   "key.version.cancelled",
+  "key.compromised",
   "alert.raised",
 ] as const;
 

@@ -10,6 +10,7 @@ export const MAIL_EVENTS = [
   "key.version.expiring",
   "key.version.still_in_use",
   "key.revoked",
+  "key.compromised",
 ] as const;
 
 /** A mail ready to send. */
@@ -65,6 +66,14 @@ export function renderMail(body: string, name: string | null): RenderedMail | un
         `Your API key ${key} was revoked at ${when(d.revokedAt)}; none of its secrets work any more.`,
         d.reason ? `Reason given: ${String(d.reason)}.` : "",
         "What to do: ask your provider for a new key if you still need access.",
+      ].filter((l) => l !== "");
+      break;
+    case "key.compromised":
+      subject = `Your API key ${key} was exposed: its secret was revoked`;
+      lines = [
+        `A secret of your API key ${key} was reported exposed; version${(d.revokedVersions as unknown[] | undefined)?.length === 1 ? "" : "s"} ${((d.revokedVersions as unknown[] | undefined) ?? []).join(", ")} stopped working at ${when(d.at)}.`,
+        d.reason ? `Reason given: ${String(d.reason)}.` : "",
+        "What to do: use the new secret your provider gives you (it is not sent by mail), and find where the old one was exposed.",
       ].filter((l) => l !== "");
       break;
     default:

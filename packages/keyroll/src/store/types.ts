@@ -2,10 +2,14 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { NodeStore } from "./kysely/nodes.js";
 import type { PolicyReads, PolicyTx } from "./kysely/policies.js";
 import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
 import type { SuccessorReads, SuccessorWrites } from "./kysely/successors.js";
-import type { UsageStore } from "./kysely/usage.js";
+import type { AlertInput, UsageStore } from "./kysely/usage.js";
+
+export type { NodeRecord } from "./kysely/nodes.js";
+
 import type { WebhookStore, WebhookTx } from "./kysely/webhooks.js";
 
 export type { StoreStats } from "./gate.js";
@@ -156,6 +160,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   readonly policies: PolicyTx;
   /** Bulk rotation jobs and their items (decision 0017), written in the same transaction. */
   readonly rotationJobs: RotationJobTx;
+  /** Raises alerts in this transaction (an emergency rotation's alert commits with it). */
+  raiseAlerts(alerts: readonly AlertInput[]): Promise<void>;
 }
 
 /**
@@ -211,6 +217,8 @@ export interface Store extends StoreReads {
   readonly policies: PolicyReads;
   /** Bulk rotation jobs and their items (decision 0017). */
   readonly rotationJobs: RotationJobReads;
+  /** Node heartbeats: which nodes run, where, and how far they applied the feed. */
+  readonly nodes: NodeStore;
   /** Audit entries in seq order (linked or not), filtered; with no filter, the chain itself. */
   listAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /**

@@ -73,6 +73,10 @@ export function createVerifier(opts: VerifierOptions) {
   let listener: { close(): Promise<void> } | undefined;
   let listening = false;
   let stats = { hits: 0, misses: 0, storeLookups: 0 };
+  // when this node first held each version as revoked (by "keyId:version"), and the newest revocation
+  // it applied: what an incident asks every node to prove (decision 0018)
+  const revokedSeen = new Map<string, number>();
+  let lastRevocationAt: number | null = null;
 
   const bump = (m: Map<string, number>, k: string, d: number) => {
     const n = (m.get(k) ?? 0) + d;
@@ -100,6 +104,17 @@ export function createVerifier(opts: VerifierOptions) {
     const digests: string[] = [];
     for (const v of k.versions) {
       const old = previous.get(v.version);
+      if (
+        (v.revokedAt !== null || k.key.revokedAt !== null) &&
+        !revokedSeen.has(`${k.key.id}:${v.version}`)
+      ) {
+        revokedSeen.set(
+          `${k.key.id}:${v.version}`,
+          started ? clock.now() : (v.revokedAt ?? k.key.revokedAt!),
+        );
+        const at = v.revokedAt ?? k.key.revokedAt!;
+        if (lastRevocationAt === null || at > lastRevocationAt) lastRevocationAt = at;
+      }
       const e: Entry = { key: k.key, version: v, usage: null, decision: null, until: 0 };
       if (old) recorder.transfer(old, e);
       const d = rawFromHex(v.digest);
@@ -392,6 +407,36 @@ export function createVerifier(opts: VerifierOptions) {
       const v = k?.versions.find((x) => x.digest === hex);
       return k && v ? { key: k.key, version: v } : undefined;
     },
+
+    /**
+     * Whether this node's in-memory index now rejects each given version of a key: the decision it
+     * would answer a request with (the same `decide` as the hot path), and since when this node has
+     * held the version as revoked. A version the index does not hold is reported `indexed: false`
+     * and not rejected: its answer would need the store, which is not what is being proven.
+     */
+    rejection(keyId: string, versions: readonly number[]) {
+      const now = clock.now();
+      const held = new Map<number, Entry>();
+      for (const d of digestsByKey.get(keyId) ?? []) {
+        const e = index.get(d);
+        if (e) held.set(e.version.version, e);
+      }
+      return versions.map((n) => {
+        const e = held.get(n);
+        if (!e) return { version: n, indexed: false, rejected: false, code: null, since: null };
+        const r = decide(e.key, e.version, now);
+        return {
+          version: n,
+          indexed: true,
+          rejected: !r.valid,
+          code: r.code,
+          since: r.valid ? null : (revokedSeen.get(`${keyId}:${n}`) ?? null),
+        };
+      });
+    },
+
+    /** The newest revocation time this node's index has applied, or null. */
+    lastRevocationAt: (): number | null => lastRevocationAt,
 
     /** True when the index is loaded and was caught up with the feed within `maxLagMs`. */
     isFresh(maxLagMs: number): boolean {

@@ -236,6 +236,19 @@ export interface Database extends WebhookTables, PolicyTables, RotationJobTables
   alerts: AlertsTable;
   sealed_successors: SealedSuccessorsTable;
   successor_pickups: SuccessorPickupsTable;
+  nodes: NodesTable;
+}
+
+/** One running node (server or gateway) and what it last said of itself (0011). */
+export interface NodesTable {
+  id: string;
+  kind: string;
+  address: string;
+  version: string;
+  started_at: number;
+  last_seen_at: number;
+  feed_seq: number;
+  last_revocation_at: number | null;
 }
 
 export interface WebhooksTable {

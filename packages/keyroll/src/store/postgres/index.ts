@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
+import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
@@ -297,6 +298,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     webhooks: wrapAll(webhookStore(db)),
     policies: wrapAll(policyReads(db)),
     rotationJobs: wrapAll(rotationJobReads(db)),
+    nodes: wrapAll(nodeStore(db)),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };

@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
+import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, writes } from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
@@ -209,6 +210,16 @@ export function openSqliteStore(
     webhooks: webhookStore(db),
     policies: policyReads(db),
     rotationJobs: rotationJobReads(db),
+    nodes: (() => {
+      // a heartbeat is a write: it queues with the others, so it never meets a locked database
+      const n = nodeStore(db);
+      return {
+        ...n,
+        heartbeat: (row) => inTx((c) => nodeStore(c).heartbeat(row)),
+        forgetNodes: (before) => inTx((c) => nodeStore(c).forgetNodes(before)),
+        removeNode: (id) => inTx((c) => nodeStore(c).removeNode(id)),
+      } satisfies ReturnType<typeof nodeStore>;
+    })(),
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
