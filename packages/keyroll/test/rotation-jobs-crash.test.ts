@@ -44,7 +44,8 @@ test(`a bulk rotation of ${KEYS} keys resumes after a SIGKILL and rotates each k
   await seedStore.close();
 
   const env = { KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN, KEYROLL_LOG_LEVEL: "warn" };
-  const first = await spawnKeyroll({ database, env });
+  // a node loading 10 000 keys into its index starts slowly on a loaded machine
+  const first = await spawnKeyroll({ database, env, readyMs: 90_000 });
   servers.push(first);
   const created = await call(first, "POST", "/v1/rotation-jobs", {
     selector: { consumerId },
@@ -77,7 +78,7 @@ test(`a bulk rotation of ${KEYS} keys resumes after a SIGKILL and rotates each k
     `killed mid-job: ${atKill.rotated} of ${KEYS} rotated`,
   );
 
-  const second = await spawnKeyroll({ database, env });
+  const second = await spawnKeyroll({ database, env, readyMs: 90_000 });
   servers.push(second);
   let done: { state: string; rotated: number; skipped: number; failed: number; pending: number };
   const finishBy = Date.now() + 150_000;
