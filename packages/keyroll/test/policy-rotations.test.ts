@@ -113,7 +113,7 @@ async function verify(node: Node, secret: string) {
 }
 
 for (const dialect of DIALECTS) {
-  describe(`rotation policies (${dialect})`, { timeout: 60_000 }, () => {
+  describe(`rotation policies (${dialect})`, { timeout: 180_000 }, () => {
     test("per key, per consumer and default; rotations exactly when due, in the window, and once", async () => {
       const clock = manualClock(T0);
       const node = await startNode(await databaseFor(dialect), clock);
