@@ -1,11 +1,18 @@
 // The verify benchmark, part 2 (in-process): verifier.verifyCached over real keys vs a bare SHA-256
 // + Map.get loop. Run through verify.ts.
-import { hash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KeyRecord } from "../packages/keyroll/src/core/model.js";
-import { BOOTSTRAP_ADMIN_KEY, fmt, loadKeyroll, median, type Source, sleep } from "./verify-shared.js";
+import {
+  alternatingRounds,
+  BOOTSTRAP_ADMIN_KEY,
+  digestLoops,
+  fmt,
+  insertBenchKeys,
+  loadKeyroll,
+  median,
+  type Source,
+} from "./verify-shared.js";
 
 // ---- 2. in-process -------------------------------------------------------------------------------------
 
@@ -44,19 +51,6 @@ export interface InProcessBenchResult {
   /** Index size of the verifier (the keys plus the bootstrap admin key). */
   indexSize: number;
   settings: Required<Omit<InProcessBenchOptions, "log" | "keyrollDir">>;
-}
-
-/** Runs `batch` repeatedly for about `durationMs`; returns operations per second. */
-function timed(durationMs: number, batch: () => number): number {
-  let ops = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  // bounded: the clock decides, with a hard cap on batches in case the clock misbehaves
-  for (let i = 0; i < 100_000_000 && elapsed < durationMs; i++) {
-    ops += batch();
-    elapsed = performance.now() - t0;
-  }
-  return (ops / elapsed) * 1000;
 }
 
 /**
@@ -98,42 +92,12 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
   );
   try {
     const consumer = await kr.services.consumers.create({ name: "bench consumer" }, SYSTEM_ACTOR);
-    // what keys.create writes (key, version 1, change-feed row), minus the audit entry, for N keys in
-    // one transaction instead of N fsynced ones; the verifier then indexes them from the change feed
-    const secrets: string[] = [];
     const t0 = performance.now();
-    await kr.store.transaction(async (tx) => {
-      for (let i = 0; i < settings.keys; i++) {
-        const now = Date.now();
-        const secret = generateSecret(DEFAULT_PREFIX);
-        const key: KeyRecord = {
-          id: newId("key", now),
-          consumerId: consumer.id,
-          name: `bench ${i}`,
-          scopes: ["orders:read"],
-          prefix: DEFAULT_PREFIX,
-          metadata: {},
-          createdAt: now,
-          expiresAt: null,
-          revokedAt: null,
-          admin: false,
-          allowSuccessorPickup: true,
-        };
-        await tx.insertKey(key, now);
-        await tx.insertVersion(
-          buildVersion({
-            keyId: key.id,
-            version: 1,
-            secret,
-            imported: false,
-            now,
-            activatesAt: now,
-            storedState: "active",
-          }),
-        );
-        await tx.appendChange({ op: "key.created", keyId: key.id, consumerId: consumer.id, at: now });
-        secrets.push(secret);
-      }
+    const secrets = await insertBenchKeys(kr.store, consumer.id, settings.keys, {
+      newId,
+      generateSecret,
+      DEFAULT_PREFIX,
+      buildVersion,
     });
     await kr.verifier.sync();
     const indexSize = kr.verifier.status().size;
@@ -145,12 +109,7 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
     }
     log(`in-process: ${settings.keys} keys created and indexed in ${fmt(performance.now() - t0)} ms`);
 
-    const bareMap = new Map<string, { keyId: string }>();
-    for (const s of secrets) bareMap.set(hash("sha256", s, "hex"), { keyId: "x" });
-    // the control: the same loop with the digest form Keyroll's index uses (32 raw bytes, not hex)
-    const rawMap = new Map<string, { keyId: string }>();
-    for (const s of secrets) rawMap.set(hash("sha256", s, "binary"), { keyId: "x" });
-
+    const digests = digestLoops(secrets);
     const n = secrets.length;
     const BATCH = 1024;
     let ki = 0;
@@ -163,20 +122,6 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       for (let j = 0; j < BATCH; j++) {
         const r = verifier.verifyCached(secrets[ki]!);
         if (r === undefined || !r.valid) bad++;
-        ki = ki + 1 === n ? 0 : ki + 1;
-      }
-      return BATCH;
-    };
-    const bareBatch = () => {
-      for (let j = 0; j < BATCH; j++) {
-        if (bareMap.get(hash("sha256", secrets[ki]!, "hex")) === undefined) bad++;
-        ki = ki + 1 === n ? 0 : ki + 1;
-      }
-      return BATCH;
-    };
-    const rawBatch = () => {
-      for (let j = 0; j < BATCH; j++) {
-        if (rawMap.get(hash("sha256", secrets[ki]!, "binary")) === undefined) bad++;
         ki = ki + 1 === n ? 0 : ki + 1;
       }
       return BATCH;
@@ -208,54 +153,30 @@ export async function runInProcessBench(opts: InProcessBenchOptions = {}): Promi
       return BATCH;
     };
     const check = () => {
-      if (bad > 0) throw new Error(`${bad} verifications were not VALID`);
-    };
-
-    if (settings.warmupMs > 0) {
-      for (const batch of [keyrollBatch, bareBatch, rawBatch, onBatch, offBatch])
-        timed(settings.warmupMs / 5, batch);
-      check();
-    }
-    const out = {
-      keyroll: [] as number[],
-      bare: [] as number[],
-      on: [] as number[],
-      off: [] as number[],
-      raw: [] as number[],
+      if (bad + digests.misses() > 0)
+        throw new Error(`${bad + digests.misses()} verifications were not VALID`);
     };
     const ratios: number[] = [];
     const recordingRatios: number[] = [];
     const rawRatios: number[] = [];
-    const batches = { keyroll: keyrollBatch, bare: bareBatch, on: onBatch, off: offBatch, raw: rawBatch };
-    const names = ["keyroll", "bare", "on", "off", "raw"] as const;
-    for (let i = 0; i < settings.rounds; i++) {
-      // rotate the order each round so no variant always runs first
-      const got: Partial<Record<(typeof names)[number], number>> = {};
-      for (let j = 0; j < names.length; j++) {
-        const name = names[(i + j) % names.length]!;
-        got[name] = timed(settings.durationMs, batches[name]);
-        await sleep(50); // let the verifier's timers (feed poll, usage flush) run outside the window
-      }
-      check();
-      const k = got.keyroll!;
-      const b = got.bare!;
-      const t = got.on!;
-      const o = got.off!;
-      const w = got.raw!;
-      out.keyroll.push(k);
-      out.bare.push(b);
-      out.on.push(t);
-      out.off.push(o);
-      out.raw.push(w);
-      ratios.push(k / b);
-      recordingRatios.push(t / o);
-      rawRatios.push(k / w);
-      log(
-        `in-process round ${i + 1}/${settings.rounds}: verifyCached ${fmt(k)} ops/s, ` +
-          `sha256+Map.get ${fmt(b)} ops/s, raw-digest loop ${fmt(w)} ops/s, twins recording on ${fmt(t)} / off ${fmt(o)} ops/s, ` +
-          `ratio ${(k / b).toFixed(3)}, keyroll/raw ${(k / w).toFixed(3)}, recording on/off ${(t / o).toFixed(3)}`,
-      );
-    }
+    const out = await alternatingRounds(
+      { keyroll: keyrollBatch, bare: digests.bare, on: onBatch, off: offBatch, raw: digests.raw },
+      {
+        ...settings,
+        check,
+        onRound: (i, got) => {
+          const { keyroll: k, bare: b, on: t, off: o, raw: w } = got;
+          ratios.push(k / b);
+          recordingRatios.push(t / o);
+          rawRatios.push(k / w);
+          log(
+            `in-process round ${i + 1}/${settings.rounds}: verifyCached ${fmt(k)} ops/s, ` +
+              `sha256+Map.get ${fmt(b)} ops/s, raw-digest loop ${fmt(w)} ops/s, twins recording on ${fmt(t)} / off ${fmt(o)} ops/s, ` +
+              `ratio ${(k / b).toFixed(3)}, keyroll/raw ${(k / w).toFixed(3)}, recording on/off ${(t / o).toFixed(3)}`,
+          );
+        },
+      },
+    );
     await on.stop();
     await off.stop();
     return {

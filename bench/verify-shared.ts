@@ -1,9 +1,12 @@
 // The verify benchmark (verify.ts), shared parts: which Keyroll code runs, settings, small helpers.
 import { spawnSync } from "node:child_process";
+import { hash } from "node:crypto";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { KeyRecord } from "../packages/keyroll/src/core/model.js";
+import type { Store } from "../packages/keyroll/src/store/types.js";
 
 export const HOST = "127.0.0.1";
 export const HERE = fileURLToPath(import.meta.url);
@@ -58,6 +61,146 @@ export function buildDist(): void {
   if (r.status !== 0) {
     throw new Error("building packages/keyroll failed; fix the build or run with --source src");
   }
+}
+
+// ---- the in-process measurement (verify-inprocess.ts, client-verifier.ts) ------------------------
+
+/** Runs `batch` repeatedly for about `durationMs`; returns operations per second. */
+export function timed(durationMs: number, batch: () => number): number {
+  let ops = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  // bounded: the clock decides, with a hard cap on batches in case the clock misbehaves
+  for (let i = 0; i < 100_000_000 && elapsed < durationMs; i++) {
+    ops += batch();
+    elapsed = performance.now() - t0;
+  }
+  return (ops / elapsed) * 1000;
+}
+
+/** What `insertBenchKeys` needs of Keyroll (from `loadKeyroll`, or imported from the sources). */
+export interface KeyMaking {
+  readonly newId: IdsModule["newId"];
+  readonly generateSecret: SecretModule["generateSecret"];
+  readonly DEFAULT_PREFIX: SecretModule["DEFAULT_PREFIX"];
+  readonly buildVersion: VersionModule["buildVersion"];
+}
+
+/**
+ * `count` active keys of `consumerId` as keys.create writes them (key, version 1, change-feed row),
+ * minus the audit entry, in one transaction instead of `count` fsynced ones; returns their secrets.
+ * A verifier then indexes them from the change feed.
+ */
+export async function insertBenchKeys(
+  store: Pick<Store, "transaction">,
+  consumerId: string,
+  count: number,
+  k: KeyMaking,
+): Promise<string[]> {
+  const secrets: string[] = [];
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < count; i++) {
+      const now = Date.now();
+      const secret = k.generateSecret(k.DEFAULT_PREFIX);
+      const key: KeyRecord = {
+        id: k.newId("key", now),
+        consumerId,
+        name: `bench ${i}`,
+        scopes: ["orders:read"],
+        prefix: k.DEFAULT_PREFIX,
+        metadata: {},
+        createdAt: now,
+        expiresAt: null,
+        revokedAt: null,
+        admin: false,
+        allowSuccessorPickup: true,
+      };
+      await tx.insertKey(key, now);
+      await tx.insertVersion(
+        k.buildVersion({
+          keyId: key.id,
+          version: 1,
+          secret,
+          imported: false,
+          now,
+          activatesAt: now,
+          storedState: "active",
+        }),
+      );
+      await tx.appendChange({ op: "key.created", keyId: key.id, consumerId, at: now });
+      secrets.push(secret);
+    }
+  });
+  return secrets;
+}
+
+/**
+ * The baselines: a bare SHA-256 (hex) + Map.get loop over `secrets`, and the control with the digest
+ * form Keyroll's index uses (32 raw bytes instead of 64 hex characters). Each a loop of its own:
+ * closures of one shared loop share V8's feedback, and its call would go polymorphic.
+ */
+export function digestLoops(secrets: readonly string[], batchSize = 1024) {
+  const bareMap = new Map<string, { keyId: string }>();
+  for (const s of secrets) bareMap.set(hash("sha256", s, "hex"), { keyId: "x" });
+  const rawMap = new Map<string, { keyId: string }>();
+  for (const s of secrets) rawMap.set(hash("sha256", s, "binary"), { keyId: "x" });
+  const n = secrets.length;
+  let ki = 0;
+  let misses = 0;
+  return {
+    bare: () => {
+      for (let j = 0; j < batchSize; j++) {
+        if (bareMap.get(hash("sha256", secrets[ki]!, "hex")) === undefined) misses++;
+        ki = ki + 1 === n ? 0 : ki + 1;
+      }
+      return batchSize;
+    },
+    raw: () => {
+      for (let j = 0; j < batchSize; j++) {
+        if (rawMap.get(hash("sha256", secrets[ki]!, "binary")) === undefined) misses++;
+        ki = ki + 1 === n ? 0 : ki + 1;
+      }
+      return batchSize;
+    },
+    /** Lookups that found nothing (a bug of the benchmark: every secret is in both maps). */
+    misses: () => misses,
+  };
+}
+
+/**
+ * Timed rounds over named variants: a warm-up of each (`warmupMs` in all), then `rounds` rounds of
+ * `durationMs` per variant, the order rotated each round so that none always runs first, with a
+ * pause between windows for the verifiers' timers (feed poll, usage flush). `check` runs after the
+ * warm-up and after each round (it throws on a wrong answer). Returns ops/s per variant, by round.
+ */
+export async function alternatingRounds<N extends string>(
+  batches: Readonly<Record<N, () => number>>,
+  o: {
+    rounds: number;
+    durationMs: number;
+    warmupMs: number;
+    check: () => void;
+    onRound?: (round: number, got: Readonly<Record<N, number>>) => void;
+  },
+): Promise<Record<N, number[]>> {
+  const names = Object.keys(batches) as N[];
+  if (o.warmupMs > 0) {
+    for (const name of names) timed(o.warmupMs / names.length, batches[name]);
+    o.check();
+  }
+  const out = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<N, number[]>;
+  for (let i = 0; i < o.rounds; i++) {
+    const got = {} as Record<N, number>;
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length]!;
+      got[name] = timed(o.durationMs, batches[name]);
+      await sleep(50);
+    }
+    o.check();
+    for (const name of names) out[name].push(got[name]);
+    o.onRound?.(i, got);
+  }
+  return out;
 }
 
 // ---- small helpers -------------------------------------------------------------------------------

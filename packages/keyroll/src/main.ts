@@ -202,6 +202,57 @@ export function createLimiter(config: Config, clock: Clock, logger: Logger): Rat
 }
 
 /**
+ * What every Keyroll process (`serve`, `gateway`) runs on: the store (migrated), the database's
+ * clock on PostgreSQL, the verifier (not started yet) and the rate limiter.
+ */
+interface Core {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly verifier: Verifier;
+  readonly limiter: RateLimiter;
+  /**
+   * Stops the core in the order it must stop: the verifier (its last usage counts flushed), then
+   * `afterFlush` (a node's work that must still see the store), the limiter, the clock, the store.
+   */
+  close(afterFlush?: () => Promise<void>): Promise<void>;
+}
+
+async function openCore(
+  config: Config,
+  logger: Logger,
+  opts: { store?: Store | undefined; clock?: Clock | undefined },
+): Promise<Core> {
+  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
+  await store.migrate();
+  // on a shared database every node decides on the database's time, whatever its own clock says
+  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
+  await dbClock?.start();
+  const clock = opts.clock ?? dbClock ?? systemClock;
+  const verifier = createVerifier({
+    store,
+    clock,
+    logger,
+    pollMs: config.pollMs,
+    flushMs: config.usageFlushMs,
+    usageRecording: config.usageRecording,
+  });
+  const limiter = createLimiter(config, clock, logger);
+  return {
+    store,
+    clock,
+    verifier,
+    limiter,
+    async close(afterFlush) {
+      await verifier.stop();
+      await afterFlush?.();
+      await limiter.close();
+      dbClock?.stop();
+      await store.close();
+    },
+  };
+}
+
+/**
  * Builds a Keyroll node from a resolved configuration: migrates the store, bootstraps the first
  * admin key on an empty database, loads the verifier's index and builds the HTTP app (not listening).
  * @example const kr = await createKeyroll(resolveConfig({ env: {} }), { clock }); await kr.app.inject(...)
@@ -226,20 +277,8 @@ export async function createKeyroll(
     ? readGatewayFile(config.gatewayConfig).policy
     : OPEN_POLICY;
   const leakKeys = loadLeakKeys(config.leakPublicKeys);
-  const store = opts.store ?? openStore(config.database, { waitMs: config.storeWaitMs, logger });
-  await store.migrate();
-  // on a shared database every node decides on the database's time, whatever its own clock says
-  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
-  await dbClock?.start();
-  const clock = opts.clock ?? dbClock ?? systemClock;
-  const verifier = createVerifier({
-    store,
-    clock,
-    logger,
-    pollMs: config.pollMs,
-    flushMs: config.usageFlushMs,
-    usageRecording: config.usageRecording,
-  });
+  const core = await openCore(config, logger, opts);
+  const { store, clock, verifier, limiter } = core;
   let notifier: Notifier | undefined;
   let scheduler: Scheduler | undefined;
   const deps: ServiceDeps = {
@@ -311,7 +350,6 @@ export async function createKeyroll(
       {},
       "GET /v1/authorize answers without X-Keyroll-Gateway-Key (--authorize-open): anyone who reaches this port can test keys; use it on a trusted network only",
     );
-  const limiter = createLimiter(config, clock, logger);
   const heartbeat = heartbeatOf(config, { store, clock, logger, verifier }, "server");
   let draining = false;
   const app = await buildApp({
@@ -371,17 +409,15 @@ export async function createKeyroll(
       // the batch in progress commits (or not) whole; the next leader goes on from there
       await jobRunner.stop();
       // counts first, then leadership: the lock is held until nothing of this node is left to write
-      await verifier.stop();
-      logger.info({}, "usage counts flushed");
-      // the last checkpoint and sink batch while still leader, after every request of this node
-      await stopCheckpoints();
-      await stopSink?.();
-      const wasLeader = scheduler!.isLeader();
-      await scheduler!.stop();
-      if (wasLeader) logger.info({}, "leadership released");
-      await limiter.close();
-      dbClock?.stop();
-      await store.close();
+      await core.close(async () => {
+        logger.info({}, "usage counts flushed");
+        // the last checkpoint and sink batch while still leader, after every request of this node
+        await stopCheckpoints();
+        await stopSink?.();
+        const wasLeader = scheduler!.isLeader();
+        await scheduler!.stop();
+        if (wasLeader) logger.info({}, "leadership released");
+      });
     },
   };
 }
@@ -539,21 +575,9 @@ export async function createKeyrollGateway(
 
   const log = opts.logger ?? createLogger(config, process.stdout.isTTY === true, process.env.NO_COLOR);
   const logger = log as unknown as Logger;
-  const store = openStore(config.database, { waitMs: config.storeWaitMs, logger });
-  await store.migrate();
-  const dbClock = !opts.clock && store.dialect === "postgres" ? syncedClock(store, logger) : undefined;
-  await dbClock?.start();
-  const clock = opts.clock ?? dbClock ?? systemClock;
-  const verifier = createVerifier({
-    store,
-    clock,
-    logger,
-    pollMs: config.pollMs,
-    flushMs: config.usageFlushMs,
-    usageRecording: config.usageRecording,
-  });
+  const core = await openCore(config, logger, opts);
+  const { store, clock, verifier, limiter } = core;
   await verifier.start();
-  const limiter = createLimiter(config, clock, logger);
   const heartbeat = heartbeatOf(config, { store, clock, logger, verifier }, "gateway");
   // loaded here only: `keyroll serve` does not pay for undici at start
   const { createGateway } = await import("./gateway/index.js");
@@ -600,10 +624,7 @@ export async function createKeyrollGateway(
         server.closeIdleConnections();
       });
       await gateway.close();
-      await verifier.stop();
-      await limiter.close();
-      dbClock?.stop();
-      await store.close();
+      await core.close();
     },
   };
 }

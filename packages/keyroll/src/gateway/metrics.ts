@@ -1,6 +1,7 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { Clock } from "../core/clock.js";
 import type { RateLimiter } from "../services/rate-limit.js";
+import { indexMetrics, rateLimitMetrics } from "../services/shared-metrics.js";
 import type { Verifier } from "../verifier/index.js";
 
 /**
@@ -25,51 +26,8 @@ export function createGatewayMetrics(deps: { verifier: Verifier; limiter: RateLi
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
-  new Gauge({
-    name: "keyroll_cache_versions",
-    help: "Key versions in this gateway's in-memory index",
-    registers: [registry],
-    collect() {
-      this.set(verifier.status().size);
-    },
-  });
-  new Gauge({
-    name: "keyroll_feed_lag_seconds",
-    help: "Time since this gateway last caught up with the change feed",
-    registers: [registry],
-    collect() {
-      const s = verifier.status();
-      this.set(s.started ? Math.max(0, clock.now() - s.lastSyncAt) / 1000 : 0);
-    },
-  });
-  new Gauge({
-    name: "keyroll_rate_limit_backend_up",
-    help: "1 while the rate limit store is reachable (always 1 in local mode)",
-    labelNames: ["mode"] as const,
-    registers: [registry],
-    collect() {
-      const s = limiter.status();
-      this.set({ mode: s.mode }, s.up ? 1 : 0);
-    },
-  });
-  new Counter({
-    name: "keyroll_rate_limit_backend_errors_total",
-    help: "Rate limit checks the store (Redis) could not answer; answered by the failure mode",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(limiter.status().errors);
-    },
-  });
-  new Counter({
-    name: "keyroll_rate_limited_total",
-    help: "Requests refused by a rate limit",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(limiter.status().limited);
-    },
-  });
+  indexMetrics(registry, verifier, clock, "gateway");
+  rateLimitMetrics(registry, limiter);
   return {
     registry,
     /** Counts one answer; `seconds` to the upstream's headers for a forwarded one. */

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "pr
 import type { Clock } from "../core/clock.js";
 import { VERIFY_CODES } from "../core/verify.js";
 import type { RateLimiter } from "../services/rate-limit.js";
+import { indexMetrics, rateLimitMetrics } from "../services/shared-metrics.js";
 import type { Verifier } from "../verifier/index.js";
 
 /** Verify latency buckets, in seconds: the hot path lives in microseconds. */
@@ -196,23 +197,7 @@ export function createMetrics(deps: {
     "Time to decide a verification (from secret to answer, without HTTP)",
     LATENCY_BUCKETS,
   );
-  new Gauge({
-    name: "keyroll_cache_versions",
-    help: "Key versions in this node's in-memory index",
-    registers: [registry],
-    collect() {
-      this.set(verifier.status().size);
-    },
-  });
-  new Gauge({
-    name: "keyroll_feed_lag_seconds",
-    help: "Time since this node last caught up with the change feed",
-    registers: [registry],
-    collect() {
-      const s = verifier.status();
-      this.set(s.started ? Math.max(0, clock.now() - s.lastSyncAt) / 1000 : 0);
-    },
-  });
+  indexMetrics(registry, verifier, clock, "node");
   new Gauge({
     name: "keyroll_feed_seq",
     help: "Last change-feed position this node applied",
@@ -246,37 +231,7 @@ export function createMetrics(deps: {
     },
   });
 
-  const limiter = deps.limiter;
-  if (limiter !== undefined) {
-    new Gauge({
-      name: "keyroll_rate_limit_backend_up",
-      help: "1 while the rate limit store is reachable (always 1 in local mode)",
-      labelNames: ["mode"] as const,
-      registers: [registry],
-      collect() {
-        const s = limiter.status();
-        this.set({ mode: s.mode }, s.up ? 1 : 0);
-      },
-    });
-    new Counter({
-      name: "keyroll_rate_limit_backend_errors_total",
-      help: "Rate limit checks the store (Redis) could not answer; answered by the failure mode",
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(limiter.status().errors);
-      },
-    });
-    new Counter({
-      name: "keyroll_rate_limited_total",
-      help: "Requests refused by a rate limit (verify, authorize, gateway)",
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(limiter.status().limited);
-      },
-    });
-  }
+  if (deps.limiter !== undefined) rateLimitMetrics(registry, deps.limiter);
   if (deps.storeStats) storeMetrics(registry, deps.storeStats);
   if (deps.deliveryCounts) {
     const counts = deps.deliveryCounts;

@@ -208,23 +208,13 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       dialect.appendAudit ??
       (async (entry: AuditInput) => {
         // one writer at a time (SQLite): written unlinked, then linked in the same transaction
-        assertStorableText(entry, "audit entry");
+        const row = auditColumns(entry);
         await db
           .insertInto("audit_log")
           .values({
-            id: entry.id,
-            at: entry.at,
-            v: AUDIT_FORMAT,
-            actor: entry.actor.type === "system" ? null : entry.actor.keyId,
-            actor_type: entry.actor.type,
-            actor_version: entry.actor.type === "system" ? null : entry.actor.version,
-            actor_rule: entry.actor.type === "system" ? entry.actor.rule : null,
-            action: entry.action,
-            target_id: entry.targetId,
-            request_id: entry.requestId,
-            address: entry.address,
-            data: JSON.stringify(entry.data),
-            diff: entry.diff === null ? null : JSON.stringify(entry.diff),
+            ...row,
+            data: JSON.stringify(row.data),
+            diff: row.diff === null ? null : JSON.stringify(row.diff),
             prev_hash: null,
             hash: null,
           })
@@ -448,6 +438,29 @@ export async function linkAudit(db: Db): Promise<number> {
     prev = h;
   }
   return todo.length;
+}
+
+/**
+ * The columns of a new audit entry (data and diff as values), checked storable: what SQLite writes
+ * into `audit_log` and a PostgreSQL writer queues in `pending_audit` (store/postgres/linker.ts).
+ */
+export function auditColumns(entry: AuditInput) {
+  assertStorableText(entry, "audit entry");
+  return {
+    id: entry.id,
+    at: entry.at,
+    v: AUDIT_FORMAT,
+    actor: entry.actor.type === "system" ? null : entry.actor.keyId,
+    actor_type: entry.actor.type,
+    actor_version: entry.actor.type === "system" ? null : entry.actor.version,
+    actor_rule: entry.actor.type === "system" ? entry.actor.rule : null,
+    action: entry.action,
+    target_id: entry.targetId,
+    request_id: entry.requestId,
+    address: entry.address,
+    data: entry.data as unknown,
+    diff: entry.diff as unknown,
+  };
 }
 
 /** An audit row as the API and exports show it. */

@@ -1,8 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type pg from "pg";
-import { AUDIT_FORMAT, type AuditActor, type AuditDiff, entryHash, GENESIS_HASH } from "../../core/audit.js";
-import { assertStorableText } from "../../core/metadata.js";
-import type { Database } from "../kysely/schema.js";
+import { entryHash, GENESIS_HASH } from "../../core/audit.js";
+import { auditColumns, toAuditEntry } from "../kysely/queries.js";
+import type { AuditLogTable, Database } from "../kysely/schema.js";
 import type { AuditInput, StoreTx } from "../types.js";
 
 // Decision 0012: on PostgreSQL a writer queues its feed and audit rows just before its commit;
@@ -32,22 +32,8 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
       changes.push({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at });
     },
     async appendAudit(entry: AuditInput) {
-      assertStorableText(entry, "audit entry");
-      audit.push({
-        audit_id: entry.id,
-        at: entry.at,
-        v: AUDIT_FORMAT,
-        actor: entry.actor.type === "system" ? null : entry.actor.keyId,
-        actor_type: entry.actor.type,
-        actor_version: entry.actor.type === "system" ? null : entry.actor.version,
-        actor_rule: entry.actor.type === "system" ? entry.actor.rule : null,
-        action: entry.action,
-        target_id: entry.targetId,
-        request_id: entry.requestId,
-        address: entry.address,
-        data: entry.data,
-        diff: entry.diff,
-      });
+      const { id, ...columns } = auditColumns(entry);
+      audit.push({ audit_id: id, ...columns });
     },
     async flush() {
       if (changes.length === 0 && audit.length === 0) return;
@@ -163,48 +149,27 @@ function auditInsert(
   let prevHash = last?.hash ?? GENESIS_HASH;
   let seq = Number(last?.seq ?? 0);
   const rows = pending.map((r) => {
-    const v = Number(r.v ?? 0);
-    const type = r.actor_type ?? (r.actor === null ? "system" : "admin");
-    const actor: AuditActor =
-      type === "system"
-        ? { type, rule: r.actor_rule ?? null }
-        : { type, keyId: r.actor ?? "", version: r.actor_version === null ? null : Number(r.actor_version) };
-    const at = Number(r.at);
-    const s = ++seq;
-    const hash = entryHash(prevHash, {
-      v,
-      seq: s,
+    const row: Selectable<AuditLogTable> = {
+      seq: ++seq,
       id: r.audit_id,
-      at: new Date(at).toISOString(),
-      actor,
-      action: r.action,
-      targetId: r.target_id,
-      requestId: r.request_id ?? null,
-      address: r.address ?? null,
-      data: r.data as Record<string, unknown>,
-      diff: (r.diff ?? null) as AuditDiff | null,
-      prevHash,
-      hash: null,
-    });
-    const row = {
-      seq: s,
-      id: r.audit_id,
-      at,
-      v,
+      at: Number(r.at),
+      v: Number(r.v ?? 0),
       actor: r.actor,
-      actor_type: type,
+      actor_type: r.actor_type ?? (r.actor === null ? "system" : "admin"),
       actor_version: r.actor_version,
-      actor_rule: r.actor_rule,
+      actor_rule: r.actor_rule ?? null,
       action: r.action,
       target_id: r.target_id,
-      request_id: r.request_id,
-      address: r.address,
+      request_id: r.request_id ?? null,
+      address: r.address ?? null,
       data: r.data,
       diff: r.diff ?? null,
       prev_hash: prevHash,
-      hash,
+      hash: null,
     };
-    prevHash = hash;
+    // hashed as the API shows the row (queries.ts toAuditEntry), as SQLite's linkAudit does
+    row.hash = entryHash(prevHash, toAuditEntry(row));
+    prevHash = row.hash;
     return row;
   });
   return [
