@@ -117,6 +117,11 @@ export async function createKeyroll(
     schedulerIntervalMs?: number;
     /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
     changesHeartbeatMs?: number;
+    /**
+     * Resolve before the verifier's index is loaded (default: after): the node can listen at once
+     * and answers `/readyz` 503 until the load is done (`keyroll serve` does this).
+     */
+    loadInBackground?: boolean;
   } = {},
 ): Promise<Keyroll> {
   const log =
@@ -149,6 +154,8 @@ export async function createKeyroll(
     pollMs: config.pollMs,
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
+    index: config.index,
+    maxEntries: config.indexMaxEntries,
   });
   let notifier: Notifier | undefined;
   let scheduler: Scheduler | undefined;
@@ -161,7 +168,10 @@ export async function createKeyroll(
     mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
   };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
-  await verifier.start();
+  if (opts.loadInBackground) {
+    // retried until it succeeds; meanwhile /readyz says "loading" and misses read through
+    verifier.start({ retry: true }).catch(() => undefined);
+  } else await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
@@ -291,6 +301,8 @@ export async function runServe(options: {
     gatewayConfig?: string | undefined;
     authorizeOpen?: boolean | undefined;
     drain?: string | undefined;
+    index?: string | undefined;
+    indexMaxEntries?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {
@@ -306,7 +318,7 @@ export async function runServe(options: {
   }
   let kr: Keyroll;
   try {
-    kr = await createKeyroll(config);
+    kr = await createKeyroll(config, { loadInBackground: true });
   } catch (err) {
     // no stack for an operator's mistake (unreachable database, bad file); the cause names it
     const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : "";
@@ -440,6 +452,8 @@ export async function createKeyrollGateway(
     pollMs: config.pollMs,
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
+    index: config.index,
+    maxEntries: config.indexMaxEntries,
   });
   await verifier.start();
   const limiter = createLimiter(config, clock, logger);

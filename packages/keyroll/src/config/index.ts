@@ -13,6 +13,13 @@ export interface Config {
   /** How often the change feed is read when nothing signals a change. */
   readonly pollMs: number;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /**
+   * The verifier's index: `full` keeps every key version in memory; `bounded` keeps at most
+   * `indexMaxEntries`, the most recently used, and reads a miss through to the store.
+   */
+  readonly index: "full" | "bounded";
+  /** Versions kept in memory in bounded mode. */
+  readonly indexMaxEntries: number;
   /** The first admin key on an empty database (≥ 32 chars); never logged. */
   readonly bootstrapAdminKey: string | undefined;
   /** Largest accepted request body. */
@@ -114,6 +121,8 @@ const SETTINGS = {
   reminderOffsets: { env: "KEYROLL_REMINDER_OFFSETS" },
   smtpUrl: { env: "KEYROLL_SMTP_URL" },
   mailFrom: { env: "KEYROLL_MAIL_FROM" },
+  index: { env: "KEYROLL_INDEX" },
+  indexMaxEntries: { env: "KEYROLL_INDEX_MAX_ENTRIES" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -234,6 +243,8 @@ export function resolveConfig(sources: {
     }
     return out;
   };
+  const indexMode = str("index", "full");
+  if (indexMode !== "full" && indexMode !== "bounded") problems.push(`index must be "full" or "bounded"`);
   const cfg: Config = {
     host: str("host", "127.0.0.1"),
     port: int("port", 8080, 0, 65535),
@@ -242,6 +253,8 @@ export function resolveConfig(sources: {
     maxStalenessMs: duration("maxStaleness", 5_000, 100, 3_600_000),
     pollMs: duration("poll", 250, 10, 60_000),
     logLevel: logLevel as Config["logLevel"],
+    index: indexMode as Config["index"],
+    indexMaxEntries: int("indexMaxEntries", 1_000_000, 100, 1_000_000_000),
     bootstrapAdminKey: typeof bootstrap?.value === "string" ? bootstrap.value : undefined,
     bodyLimitBytes: int("bodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
     usageRecording: bool("usageRecording", true),

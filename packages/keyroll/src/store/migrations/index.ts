@@ -7,6 +7,7 @@ import * as m0005 from "./0005-webhooks.js";
 import * as m0006 from "./0006-successor-pickup.js";
 import * as m0007 from "./0007-key-rate-limits.js";
 import * as m0008 from "./0008-audit.js";
+import * as m0012 from "./0012-key-external-id.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -20,6 +21,7 @@ export const migrations: MigrationProvider = {
       "0006-successor-pickup": m0006,
       "0007-key-rate-limits": m0007,
       "0008-audit": m0008,
+      "0012-key-external-id": m0012,
     };
   },
 };
