@@ -19,6 +19,7 @@ import { ensureAdminKey } from "./services/bootstrap.js";
 import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createFeedService } from "./services/feed.js";
+import { createKeyImportService } from "./services/key-import.js";
 import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNotifier, type Notifier } from "./services/notifier.js";
@@ -174,6 +175,7 @@ export async function createKeyroll(
   } else await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
+  const keyImports = createKeyImportService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
   const guard = createUrlGuard(config.webhookAllowedHosts);
   notifier = createNotifier({
@@ -237,6 +239,7 @@ export async function createKeyroll(
     feed: createFeedService(deps),
     changesHeartbeatMs: opts.changesHeartbeatMs,
     webhooks,
+    keyImports,
     verifier,
     clock,
     logger,

@@ -63,7 +63,10 @@ const labeledExpand = (suite: Buffer, prk: Buffer, label: string, info: Buffer, 
 // (measured ≈ 0.8 ms against 65 µs a key pair), and every new version derives one (bulk import).
 function privateKeyObject(sk: Buffer): KeyObject {
   if (sk.length !== 32) throw new Error("an X25519 private key is 32 bytes");
-  return createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: sk.toString("base64url"), x: "" }, format: "jwk" });
+  return createPrivateKey({
+    key: { kty: "OKP", crv: "X25519", d: sk.toString("base64url"), x: "" },
+    format: "jwk",
+  });
 }
 
 function publicKeyObject(pk: Buffer): KeyObject {

@@ -19,6 +19,7 @@ import { registerAuditRoutes } from "./routes/audit.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
+import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
@@ -200,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const root = app as unknown as FastifyInstance;
   registerConsumerRoutes(root, routeDeps);
   registerKeyRoutes(root, routeDeps);
+  registerKeyImportRoutes(root, routeDeps);
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);

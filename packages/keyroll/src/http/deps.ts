@@ -6,6 +6,7 @@ import type { AuditService } from "../services/audit.js";
 import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
+import type { KeyImportService } from "../services/key-import.js";
 import type { KeyService } from "../services/keys.js";
 import type { RateLimiter } from "../services/rate-limit.js";
 import type { SelfService } from "../services/self.js";
@@ -52,6 +53,8 @@ export interface AppDeps {
   readonly audit?: AuditService;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
+  /** Bulk create and import of keys (`POST /v1/keys/import`). */
+  readonly keyImports?: KeyImportService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

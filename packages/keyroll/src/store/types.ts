@@ -85,6 +85,10 @@ export interface StoreReads extends SuccessorReads {
     },
   ): Promise<KeyWithVersions[]>;
   findByDigest(digest: string): Promise<KeyWithVersions | undefined>;
+  /** The keys that carry any of these external ids. */
+  keysByExternalId(
+    externalIds: readonly string[],
+  ): Promise<Array<{ id: string; consumerId: string; externalId: string }>>;
 }
 
 /**
@@ -138,10 +142,6 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Many keys in a few multi-row statements (bulk import). */
   insertKeys(keys: readonly KeyRecord[], now: Millis): Promise<void>;
   insertVersions(versions: readonly VersionRecord[]): Promise<void>;
-  /** The keys that carry any of these external ids. */
-  keysByExternalId(
-    externalIds: readonly string[],
-  ): Promise<Array<{ id: string; consumerId: string; externalId: string }>>;
   /** Which of these (hex) digests some version already has. */
   existingDigests(digests: readonly string[]): Promise<string[]>;
   patchVersions(keyId: string, patches: readonly VersionPatch[]): Promise<void>;
@@ -157,6 +157,10 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
+  /** `appendChange` for many rows, in order, in as few statements as the dialect allows. */
+  appendChanges(
+    cs: ReadonlyArray<{ op: string; keyId: string | null; consumerId: string | null; at: Millis }>,
+  ): Promise<void>;
   /**
    * Appends an audit entry (format 1): chained after the entries committed before it, and it
    * commits with the change it records, or neither does. SQLite writes and links it in the

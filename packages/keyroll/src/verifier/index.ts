@@ -122,8 +122,7 @@ export function createVerifier(opts: VerifierOptions) {
       })
     : new Map<string, Entry>();
   /** A look at an entry that does not count as a use (bounded mode: no change of recency). */
-  const peek = (d: string): Entry | undefined =>
-    index instanceof LRUCache ? index.peek(d) : index.get(d);
+  const peek = (d: string): Entry | undefined => (index instanceof LRUCache ? index.peek(d) : index.get(d));
   const keys = new Map<string, IndexedKey>();
   const negative = new Map<string, number>();
   const inflight = new Map<string, Promise<Entry | KeyWithVersions | undefined>>();
@@ -472,7 +471,13 @@ export function createVerifier(opts: VerifierOptions) {
     started = true;
     loadMs = performance.now() - t0;
     logger.info(
-      { keys: keys.size, versions: index.size, seq: lastSeq, ms: Math.round(loadMs), index: bounded ? "bounded" : "full" },
+      {
+        keys: keys.size,
+        versions: index.size,
+        seq: lastSeq,
+        ms: Math.round(loadMs),
+        index: bounded ? "bounded" : "full",
+      },
       "verifier index loaded",
     );
   }
@@ -513,7 +518,7 @@ export function createVerifier(opts: VerifierOptions) {
 
   const flush = (): Promise<void> => recorder.flush();
 
-  let stopLoading = () => undefined as void;
+  let stopLoading: () => void = () => undefined;
 
   const verifier = {
     /**

@@ -155,6 +155,18 @@ export function reads(db: Db): StoreReads {
       if (q.after) qb = qb.where("id", ">", q.after);
       return withVersions(db, await qb.orderBy("id").limit(q.limit).execute());
     },
+    async keysByExternalId(externalIds) {
+      const out: Array<{ id: string; consumerId: string; externalId: string }> = [];
+      for (let i = 0; i < externalIds.length; i += BULK_IDS) {
+        const rows = await db
+          .selectFrom("keys")
+          .select(["id", "consumer_id", "external_id"])
+          .where("external_id", "in", externalIds.slice(i, i + BULK_IDS))
+          .execute();
+        for (const r of rows) out.push({ id: r.id, consumerId: r.consumer_id, externalId: r.external_id! });
+      }
+      return out;
+    },
     async findByDigest(digest) {
       const v = await db
         .selectFrom("key_versions")
@@ -242,6 +254,22 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     lockConsumers: dialect.lockConsumers,
     async serialize() {
       await dialect.serialize?.();
+    },
+    async appendChanges(cs) {
+      if (dialect.appendChange) {
+        for (const c of cs) await dialect.appendChange(c);
+        return;
+      }
+      for (let i = 0; i < cs.length; i += BULK_ROWS) {
+        await db
+          .insertInto("changes")
+          .values(
+            cs
+              .slice(i, i + BULK_ROWS)
+              .map((c) => ({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })),
+          )
+          .execute();
+      }
     },
     appendChange:
       dialect.appendChange ??
@@ -336,18 +364,6 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .values(ks.slice(i, i + BULK_ROWS).map((k) => keyRow(k, now)))
           .execute();
       }
-    },
-    async keysByExternalId(externalIds) {
-      const out: Array<{ id: string; consumerId: string; externalId: string }> = [];
-      for (let i = 0; i < externalIds.length; i += BULK_IDS) {
-        const rows = await db
-          .selectFrom("keys")
-          .select(["id", "consumer_id", "external_id"])
-          .where("external_id", "in", externalIds.slice(i, i + BULK_IDS))
-          .execute();
-        for (const r of rows) out.push({ id: r.id, consumerId: r.consumer_id, externalId: r.external_id! });
-      }
-      return out;
     },
     async existingDigests(digests) {
       const out: string[] = [];

@@ -2,8 +2,14 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
+import {
+  INDEX_BATCH,
+  INDEX_SCAN_SQL,
+  INDEX_SEQ_SQL,
+  type IndexRow,
+  type IndexSink,
+} from "../kysely/index-scan.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
-import { INDEX_BATCH, INDEX_SCAN_SQL, INDEX_SEQ_SQL, type IndexRow, type IndexSink } from "../kysely/index-scan.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -160,6 +166,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
+    keysByExternalId: wrap(r.keysByExternalId),
     sealedSuccessors: wrap(r.sealedSuccessors),
     pickups: wrap(r.pickups),
 

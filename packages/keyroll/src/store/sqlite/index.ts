@@ -4,8 +4,8 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
-import { feed, reads, toConsumer, writes } from "../kysely/queries.js";
 import { INDEX_BATCH, INDEX_SCAN_SQL, INDEX_SEQ_SQL, type IndexRow } from "../kysely/index-scan.js";
+import { feed, reads, toConsumer, writes } from "../kysely/queries.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
@@ -198,9 +198,13 @@ export function openSqliteStore(
             lockConsumers: async (ids) =>
               ids.length === 0
                 ? []
-                : (await c.selectFrom("consumers").selectAll().where("id", "in", [...ids]).execute()).map(
-                    toConsumer,
-                  ),
+                : (
+                    await c
+                      .selectFrom("consumers")
+                      .selectAll()
+                      .where("id", "in", [...ids])
+                      .execute()
+                  ).map(toConsumer),
           }),
         );
       });
