@@ -100,7 +100,11 @@ export function createKeyImportService(deps: ServiceDeps) {
       for (let index = 0; index < inputs.length; index++) {
         const input = inputs[index]!;
         if ("error" in input) {
-          prepared.push({ index, row: { consumerId: "", externalId: input.externalId ?? "" }, error: input.error });
+          prepared.push({
+            index,
+            row: { consumerId: "", externalId: input.externalId ?? "" },
+            error: input.error,
+          });
           continue;
         }
         const p: Prepared = { index, row: input.row };
