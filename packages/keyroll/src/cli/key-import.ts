@@ -114,21 +114,22 @@ export function registerKeyImport(keys: Command, ctx: CommandContext): void {
       );
     };
 
-    const send = async (batch: Array<{ line: number; row: unknown }>) => {
+    const send = async (batch: Array<{ line: number; row: unknown; text: string }>) => {
       if (
         !options.dryRun &&
         secretsFd === undefined &&
-        batch.some((b) => typeof b.row !== "object" || b.row === null || !("secret" in b.row))
+        batch.some((b) => typeof b.row === "object" && b.row !== null && !("secret" in b.row))
       ) {
         if (options.secretsOut === undefined)
           throw new CliError(
             "usage",
-            `line ${batch.find((b) => typeof b.row !== "object" || b.row === null || !("secret" in b.row))!.line} has no secret, so one is generated: pass --secrets-out FILE (generated secrets are never printed)`,
+            `line ${batch.find((b) => typeof b.row === "object" && b.row !== null && !("secret" in b.row))!.line} has no secret, so one is generated: pass --secrets-out FILE (generated secrets are never printed)`,
           );
         secretsFd = openSecretsFile(options.secretsOut);
       }
+      // as NDJSON, each line as the file has it: the server answers a line that is not JSON itself
       const res = await api.request("POST", "/v1/keys/import", {
-        body: { keys: batch.map((b) => b.row) },
+        ndjson: `${batch.map((b) => b.text).join("\n")}\n`,
         query: { dryRun: options.dryRun ? "true" : undefined },
       });
       const answer = res.data as BatchAnswer;
@@ -159,7 +160,7 @@ export function registerKeyImport(keys: Command, ctx: CommandContext): void {
       progress();
     };
 
-    let batch: Array<{ line: number; row: unknown }> = [];
+    let batch: Array<{ line: number; row: unknown; text: string }> = [];
     try {
       for await (const { line, text } of lines(file)) {
         let row: unknown;
@@ -167,9 +168,9 @@ export function registerKeyImport(keys: Command, ctx: CommandContext): void {
           row = JSON.parse(text);
         } catch {
           // sent as it is: the server answers this row MALFORMED_JSON in its batch
-          row = text;
+          row = undefined;
         }
-        batch.push({ line, row });
+        batch.push({ line, row, text });
         if (batch.length === batchSize) {
           await send(batch);
           batch = [];
