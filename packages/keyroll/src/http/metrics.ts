@@ -191,6 +191,15 @@ export function createMetrics(deps: {
       this.set(verifier.status().size);
     },
   });
+  new Counter({
+    name: "keyroll_index_evictions_total",
+    help: "Versions evicted from this node's index to keep it within --index-max-entries (bounded mode)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(verifier.status().evictions);
+    },
+  });
   new Gauge({
     name: "keyroll_feed_lag_seconds",
     help: "Time since this node last caught up with the change feed",
