@@ -30,8 +30,30 @@ import { createUsageRecorder, type Recorded, type VersionUsage } from "./usage.j
  */
 interface IndexedKey extends DecisionKey {
   readonly prefix: string;
-  /** Its versions in the index (in bounded mode, only those not evicted). */
-  entries: Entry[];
+  /**
+   * Its versions in the index (in bounded mode, only those not evicted): the one entry itself for
+   * the common key with one version (no array to keep), else a list.
+   */
+  entries: Entry | Entry[] | null;
+}
+
+/** A key's indexed versions as a list (cold paths only: it may allocate). */
+function listOf(k: IndexedKey): readonly Entry[] {
+  const e = k.entries;
+  return e === null ? [] : Array.isArray(e) ? e : [e];
+}
+
+/** Removes one entry from its key's list; true when none is left. */
+function dropEntry(k: IndexedKey, e: Entry): boolean {
+  const list = k.entries;
+  if (list === e) k.entries = null;
+  else if (Array.isArray(list)) {
+    const i = list.indexOf(e);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 1) k.entries = list[0]!;
+    else if (list.length === 0) k.entries = null;
+  }
+  return k.entries === null;
 }
 
 /**
@@ -54,7 +76,6 @@ class Entry implements Recorded {
     readonly graceStartsAt: number | null,
     readonly expiresAt: number | null,
     readonly revokedAt: number | null,
-    readonly lastUsedAt: number | null,
   ) {}
 }
 
@@ -114,10 +135,7 @@ export function createVerifier(opts: VerifierOptions) {
           // only evictions: deletes and replacements are this module's own, and it keeps the books
           if (reason !== "evict") return;
           evictions++;
-          const list = e.key.entries;
-          const i = list.indexOf(e);
-          if (i >= 0) list.splice(i, 1);
-          if (list.length === 0 && keys.get(e.key.id) === e.key) keys.delete(e.key.id);
+          if (dropEntry(e.key, e) && keys.get(e.key.id) === e.key) keys.delete(e.key.id);
         },
       })
     : new Map<string, Entry>();
@@ -194,11 +212,11 @@ export function createVerifier(opts: VerifierOptions) {
     const k = keys.get(keyId);
     if (k === undefined) return;
     keys.delete(keyId);
-    for (const e of k.entries) {
+    for (const e of listOf(k)) {
       index.delete(e.d);
       if (!bounded && !e.imported) bump(generatedPrefixes, k.prefix, -1);
     }
-    k.entries = [];
+    k.entries = null;
   }
 
   function indexedKey(k: KeyRecord): IndexedKey {
@@ -212,13 +230,14 @@ export function createVerifier(opts: VerifierOptions) {
       revokedAt: k.revokedAt,
       admin: k.admin,
       rateLimit: k.rateLimit ? rateOf(k.rateLimit.limit, k.rateLimit.periodMs) : null,
-      entries: [],
+      entries: null,
     };
   }
 
   /** Indexes a key read from the store (the feed, a read-through), replacing what was held of it. */
   function put(k: KeyWithVersions): void {
-    const previous = keys.get(k.key.id)?.entries ?? [];
+    const held = keys.get(k.key.id);
+    const previous = held === undefined ? [] : listOf(held);
     unindex(k.key.id);
     const ik = indexedKey(k.key);
     const entries: Entry[] = [];
@@ -233,7 +252,6 @@ export function createVerifier(opts: VerifierOptions) {
         v.graceStartsAt,
         v.expiresAt,
         v.revokedAt,
-        v.lastUsedAt,
       );
       const old = previous.find((x) => x.version === v.version);
       if (old) recorder.transfer(old, e);
@@ -241,7 +259,7 @@ export function createVerifier(opts: VerifierOptions) {
       negative.delete(d);
       noteVersion(ik.prefix, v.imported, v.checksumExemptPrefix);
     }
-    ik.entries = entries;
+    ik.entries = entries.length === 1 ? entries[0]! : entries.length === 0 ? null : entries;
     keys.set(ik.id, ik);
     // after the books: an eviction this causes finds its key where it expects it
     for (const e of entries) index.set(e.d, e);
@@ -271,7 +289,7 @@ export function createVerifier(opts: VerifierOptions) {
           revokedAt: num(r[IX.keyRevokedAt]),
           admin: Number(r[IX.admin]) === 1,
           rateLimit: rateOf(num(r[IX.rateLimit]), num(r[IX.rateLimitPeriodMs])),
-          entries: [],
+          entries: null,
         };
       }
       const imported = Number(r[IX.imported]) === 1;
@@ -287,12 +305,13 @@ export function createVerifier(opts: VerifierOptions) {
         num(r[IX.graceStartsAt]),
         num(r[IX.expiresAt]),
         num(r[IX.revokedAt]),
-        num(r[IX.lastUsedAt]),
       );
-      if (scanKey.entries.length === 0) {
-        scanKey.entries = [e];
+      const held = scanKey.entries;
+      if (held === null) {
+        scanKey.entries = e;
         keys.set(keyId, scanKey);
-      } else scanKey.entries.push(e);
+      } else if (Array.isArray(held)) held.push(e);
+      else scanKey.entries = [held, e];
       index.set(e.d, e);
     }
   }
@@ -662,11 +681,12 @@ export function createVerifier(opts: VerifierOptions) {
       };
     },
 
-    /** The freshest `lastUsedAt` this node knows for a (hex) digest (flushed to the store in batches). */
+    /** This node's own `lastUsedAt` for a (hex) digest, not yet flushed to the store (callers merge the stored one). */
     lastUsedAt(digest: string): number | null {
       const e = peek(rawFromHex(digest));
       if (!e) return null;
-      return Math.max(e.lastUsedAt ?? 0, e.usage?.lastUsedAt ?? 0) || null;
+      // the stored stamp is the caller's (views merge both): only this node's unflushed one is here
+      return e.usage?.lastUsedAt || null;
     },
 
     /** Writes pending usage counts and `lastUsedAt` stamps now. */
