@@ -23,6 +23,7 @@ import { createConsumerService } from "./services/consumers.js";
 import type { Logger, ServiceDeps } from "./services/deps.js";
 import { createFeedService } from "./services/feed.js";
 import { createIncidentService } from "./services/incidents.js";
+import { createKeyImportService } from "./services/key-import.js";
 import { createKeyService } from "./services/keys.js";
 import { createMailer, MAIL_EVENTS } from "./services/mail.js";
 import { createNodeHeartbeat, listNodes, type NodeHeartbeat } from "./services/nodes.js";
@@ -235,6 +236,8 @@ async function openCore(
     pollMs: config.pollMs,
     flushMs: config.usageFlushMs,
     usageRecording: config.usageRecording,
+    index: config.index,
+    maxEntries: config.indexMaxEntries,
   });
   const limiter = createLimiter(config, clock, logger);
   return {
@@ -266,6 +269,11 @@ export async function createKeyroll(
     schedulerIntervalMs?: number;
     /** Heartbeat of idle `GET /v1/changes` streams (default 5 s). */
     changesHeartbeatMs?: number;
+    /**
+     * Resolve before the verifier's index is loaded (default: after): the node can listen at once
+     * and answers `/readyz` 503 until the load is done (`keyroll serve` does this).
+     */
+    loadInBackground?: boolean;
   } = {},
 ): Promise<Keyroll> {
   const log = opts.logger ?? createLogger(config, process.stdout.isTTY === true, process.env.NO_COLOR);
@@ -290,9 +298,13 @@ export async function createKeyroll(
     mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
   };
   const boot = await ensureAdminKey(deps, config.bootstrapAdminKey);
-  await verifier.start();
+  if (opts.loadInBackground) {
+    // retried until it succeeds; meanwhile /readyz says "loading" and misses read through
+    verifier.start({ retry: true }).catch(() => undefined);
+  } else await verifier.start();
   const consumers = createConsumerService(deps);
   const keys = createKeyService(deps);
+  const keyImports = createKeyImportService(deps);
   const usage = createUsageService({ ...deps, lastUsedAt: verifier.lastUsedAt });
   const guard = createUrlGuard(config.webhookAllowedHosts);
   notifier = createNotifier({
@@ -363,6 +375,7 @@ export async function createKeyroll(
     webhooks,
     policies,
     rotationJobs,
+    keyImports,
     verifier,
     clock,
     logger,
@@ -436,6 +449,8 @@ export async function runServe(options: {
     gatewayConfig?: string | undefined;
     authorizeOpen?: boolean | undefined;
     drain?: string | undefined;
+    index?: string | undefined;
+    indexMaxEntries?: string | undefined;
   };
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<void> {
@@ -451,7 +466,7 @@ export async function runServe(options: {
   }
   let kr: Keyroll;
   try {
-    kr = await createKeyroll(config);
+    kr = await createKeyroll(config, { loadInBackground: true });
   } catch (err) {
     // no stack for an operator's mistake (unreachable database, bad file); the cause names it
     const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : "";

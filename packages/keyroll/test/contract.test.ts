@@ -321,6 +321,34 @@ test("every operation's success and its own errors, checked against the document
   // docs/errors.md: an empty body is no body, so a route that needs one says VALIDATION_FAILED
   problemCode(await expect("createKey", 400, "POST", "/v1/keys", { raw: "" }), "VALIDATION_FAILED");
   await expect("listKeys", 200, "GET", `/v1/keys?consumerId=${con}&state=active&limit=10`);
+  // bulk import (decision 0019): a committed request, its re-run, a request with a bad row, NDJSON
+  const imported1 = await expect("importKeys", 200, "POST", "/v1/keys/import", {
+    body: { keys: [{ externalId: "contract-1", consumerId: con, scopes: ["orders:read"] }] },
+  });
+  assert.equal(imported1.body.committed, true);
+  assert.equal(imported1.body.results[0].status, "created");
+  assert.ok(imported1.body.results[0].secret);
+  const rerun = await expect("importKeys", 200, "POST", "/v1/keys/import", {
+    raw: `{"externalId":"contract-1","consumerId":"${con}"}\n{"externalId":"contract-2","consumerId":"${noCon}"}\n`,
+    type: "application/x-ndjson",
+  });
+  assert.equal(rerun.body.committed, false);
+  assert.deepEqual(
+    rerun.body.results.map((r: { status: string }) => r.status),
+    ["existing", "failed"],
+  );
+  assert.equal(rerun.body.results[0].secret, undefined);
+  assert.equal(rerun.body.results[1].error.code, "CONSUMER_NOT_FOUND");
+  await expect("importKeys", 200, "POST", "/v1/keys/import?dryRun=true", {
+    body: { keys: [{ externalId: "contract-3", consumerId: con }] },
+  });
+  problemCode(
+    await expect("importKeys", 400, "POST", "/v1/keys/import", { body: { rows: [] } }),
+    "VALIDATION_FAILED",
+  );
+  const byExternal = await expect("listKeys", 200, "GET", "/v1/keys?externalId=contract-1");
+  assert.equal(byExternal.body.data.length, 1);
+  assert.equal(byExternal.body.data[0].externalId, "contract-1");
   await expect("getKey", 200, "GET", `/v1/keys/${key}`);
   problemCode(await expect("getKey", 404, "GET", `/v1/keys/${noKey}`), "KEY_NOT_FOUND");
   await expect("updateKey", 200, "PATCH", `/v1/keys/${key}`, { body: { name: "production", metadata: {} } });
@@ -837,7 +865,10 @@ async function genericErrors(keys: { verifyOnly: string; readOnly: string; ordin
         "UNSUPPORTED_MEDIA_TYPE",
       );
       problemCode(
-        await expect(opId, 413, method, url, { raw: JSON.stringify({ pad: "x".repeat(70 * 1024) }) }),
+        await expect(opId, 413, method, url, {
+          // the bulk import takes bodies up to 16 MiB; every other route the default 64 KiB
+          raw: JSON.stringify({ pad: "x".repeat(opId === "importKeys" ? 17 * 1024 * 1024 : 70 * 1024) }),
+        }),
         "PAYLOAD_TOO_LARGE",
       );
     }

@@ -29,6 +29,8 @@ export interface ApiClient {
 export interface ApiRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** An NDJSON body, sent as it is (instead of `body`). */
+  ndjson?: string;
   headers?: Record<string, string>;
 }
 
@@ -99,6 +101,7 @@ export function createApiClient(
         ...init.headers,
       };
       if (init.body !== undefined) headers["content-type"] = "application/json";
+      if (init.ndjson !== undefined) headers["content-type"] = "application/x-ndjson";
 
       let status: number;
       let statusText: string;
@@ -107,7 +110,7 @@ export function createApiClient(
         const response = await fetchFn(target, {
           method,
           headers,
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          body: init.ndjson ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
           signal: AbortSignal.timeout(timeoutMs),
         });
         status = response.status;

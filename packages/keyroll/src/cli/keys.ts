@@ -14,6 +14,7 @@ import { CliError } from "./errors.js";
 import { clean, display, formatKey, formatKeys, formatSecret } from "./format.js";
 import type { ClientOptions } from "./http-client.js";
 import { type BulkRotateOptions, isBulk, runBulkRotate, withBulkRotateOptions } from "./jobs.js";
+import { registerKeyImport } from "./key-import.js";
 import { parseDuration, parseJsonObject, parsePositiveInt, parseScopes, parseTime } from "./parse.js";
 
 interface CreateOptions extends ClientOptions {
@@ -82,6 +83,7 @@ function activeVersion(key: Key): number | undefined {
 /** Adds `keyroll keys create|list|show|rotate|rollback|revoke` to the program. */
 export function registerKeys(program: Command, ctx: CommandContext): void {
   const keys = program.command("keys").description("manage API keys and rotate them");
+  registerKeyImport(keys, ctx);
 
   withClientOptions(
     keys

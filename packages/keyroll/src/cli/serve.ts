@@ -11,6 +11,8 @@ export interface ServeFlags {
   gatewayConfig?: string;
   authorizeOpen?: boolean;
   drain?: string;
+  index?: string;
+  indexMaxEntries?: string;
 }
 
 /** What `keyroll serve` hands to the composition root. */
@@ -56,6 +58,8 @@ export function registerServe(program: Command, deps: CliDeps): void {
       "--drain <duration>",
       "after SIGTERM, keep serving this long while /readyz says 503 (default 5s; 0 skips)",
     )
+    .option("--index <mode>", "full (every key version in memory, default) or bounded (the most used)")
+    .option("--index-max-entries <n>", "versions kept in memory in bounded mode (default 1000000)")
     .action(async (options: ServeFlags) => {
       const flags: ServeFlags = {
         host: options.host,
@@ -67,6 +71,8 @@ export function registerServe(program: Command, deps: CliDeps): void {
       if (options.strict === true) flags.strict = true;
       if (options.gatewayConfig !== undefined) flags.gatewayConfig = options.gatewayConfig;
       if (options.authorizeOpen === true) flags.authorizeOpen = true;
+      if (options.index !== undefined) flags.index = options.index;
+      if (options.indexMaxEntries !== undefined) flags.indexMaxEntries = options.indexMaxEntries;
       await (deps.serve ?? serveWithMain)({ flags, env: deps.env });
     });
 }

@@ -15,6 +15,13 @@ export interface Config {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Log lines as JSON (for machines), pretty (for people), or `auto`: pretty when they go to a terminal. */
   readonly logFormat: "auto" | "json" | "pretty";
+  /**
+   * The verifier's index: `full` keeps every key version in memory; `bounded` keeps at most
+   * `indexMaxEntries`, the most recently used, and reads a miss through to the store.
+   */
+  readonly index: "full" | "bounded";
+  /** Versions kept in memory in bounded mode. */
+  readonly indexMaxEntries: number;
   /** The first admin key on an empty database (≥ 32 chars); never logged. */
   readonly bootstrapAdminKey: string | undefined;
   /** Largest accepted request body. */
@@ -132,6 +139,8 @@ const SETTINGS = {
   heartbeatInterval: { env: "KEYROLL_HEARTBEAT_INTERVAL" },
   leakAction: { env: "KEYROLL_LEAK_ACTION" },
   leakPublicKeys: { env: "KEYROLL_LEAK_PUBLIC_KEYS" },
+  index: { env: "KEYROLL_INDEX" },
+  indexMaxEntries: { env: "KEYROLL_INDEX_MAX_ENTRIES" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -256,6 +265,8 @@ export function resolveConfig(sources: {
     }
     return out;
   };
+  const indexMode = str("index", "full");
+  if (indexMode !== "full" && indexMode !== "bounded") problems.push(`index must be "full" or "bounded"`);
   const cfg: Config = {
     host: str("host", "127.0.0.1"),
     port: int("port", 8080, 0, 65535),
@@ -265,6 +276,8 @@ export function resolveConfig(sources: {
     pollMs: duration("poll", 250, 10, 60_000),
     logLevel: logLevel as Config["logLevel"],
     logFormat: logFormat as Config["logFormat"],
+    index: indexMode as Config["index"],
+    indexMaxEntries: int("indexMaxEntries", 1_000_000, 100, 1_000_000_000),
     bootstrapAdminKey: typeof bootstrap?.value === "string" ? bootstrap.value : undefined,
     bodyLimitBytes: int("bodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
     usageRecording: bool("usageRecording", true),

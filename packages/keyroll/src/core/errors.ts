@@ -37,6 +37,7 @@ export const ERRORS = {
   CONSUMER_RESERVED: { status: 409, title: "The reserved admin consumer cannot be changed this way" },
   EXTERNAL_ID_TAKEN: { status: 409, title: "Another consumer has this externalId" },
   SECRET_ALREADY_EXISTS: { status: 409, title: "This secret is already in use" },
+  DUPLICATE_EXTERNAL_ID: { status: 409, title: "Two rows of one import carry the same externalId" },
   KEY_REVOKED: { status: 409, title: "The key is revoked" },
   KEY_EXPIRED: { status: 409, title: "The key has expired" },
   ROTATION_PENDING: { status: 409, title: "A scheduled rotation is already pending for this key" },

@@ -32,6 +32,8 @@ export interface KeyRecord {
   readonly rateLimit?: RateLimit | null;
   /** Holders of a previous secret may fetch its successor (`POST /v1/self/successor`). */
   readonly allowSuccessorPickup: boolean;
+  /** The caller's own id of this key, unique among keys (bulk import re-runs find it), or none. */
+  readonly externalId?: string | null;
 }
 
 /** Lifecycle state of a version, as stored and as shown. */
@@ -77,7 +79,10 @@ export interface KeyWithVersions {
 }
 
 /** The state of a version at time `now`. */
-export function versionState(v: VersionRecord, now: Millis): VersionState {
+export function versionState(
+  v: Pick<VersionRecord, "revokedAt" | "expiresAt" | "activatesAt" | "graceStartsAt">,
+  now: Millis,
+): VersionState {
   if (v.revokedAt !== null) return "revoked";
   if (v.expiresAt !== null && now >= v.expiresAt) return "expired";
   if (now < v.activatesAt) return "scheduled";
@@ -86,6 +91,6 @@ export function versionState(v: VersionRecord, now: Millis): VersionState {
 }
 
 /** True when the whole key no longer accepts any version at time `now`. */
-export function keyExpired(k: KeyRecord, now: Millis): boolean {
+export function keyExpired(k: Pick<KeyRecord, "expiresAt">, now: Millis): boolean {
   return k.expiresAt !== null && now >= k.expiresAt;
 }

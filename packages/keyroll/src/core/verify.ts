@@ -37,6 +37,18 @@ export interface VerifyResult {
   readonly rateLimit: RateLimit | null;
 }
 
+/** What a decision reads of a key: the verifier's index keeps only these fields. */
+export type DecisionKey = Pick<
+  KeyRecord,
+  "id" | "consumerId" | "scopes" | "expiresAt" | "revokedAt" | "admin" | "rateLimit"
+>;
+
+/** What a decision reads of a version. */
+export type DecisionVersion = Pick<
+  VersionRecord,
+  "version" | "activatesAt" | "graceStartsAt" | "expiresAt" | "revokedAt"
+>;
+
 const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 /** The answer for a secret that matched nothing, or could never match. */
@@ -74,8 +86,8 @@ function earliest(a: Millis | null, b: Millis | null): Millis | null {
  * A revoked or expired version is still attributed to its key and version.
  */
 export function decide(
-  key: KeyRecord,
-  version: VersionRecord,
+  key: DecisionKey,
+  version: DecisionVersion,
   now: Millis,
   required?: readonly string[],
 ): VerifyResult {
@@ -108,7 +120,7 @@ export function decide(
  * The next instant at which `decide()` for this key and version can change by time alone
  * (activation, grace start, expiry, key expiry), or Infinity. Until then a decision can be reused.
  */
-export function nextTransition(key: KeyRecord, version: VersionRecord, now: Millis): Millis {
+export function nextTransition(key: DecisionKey, version: DecisionVersion, now: Millis): Millis {
   let next = Number.POSITIVE_INFINITY;
   for (const t of [version.activatesAt, version.graceStartsAt, version.expiresAt, key.expiresAt]) {
     if (t !== null && t > now && t < next) next = t;

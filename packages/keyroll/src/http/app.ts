@@ -22,6 +22,7 @@ import { registerAuthorizeRoutes } from "./routes/authorize.js";
 import { registerChangesRoutes } from "./routes/changes.js";
 import { registerConsumerRoutes } from "./routes/consumers.js";
 import { registerIncidentRoutes } from "./routes/incidents.js";
+import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerLeakRoutes } from "./routes/leaks.js";
 import { registerNodeRoutes } from "./routes/nodes.js";
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const root = app as unknown as FastifyInstance;
   registerConsumerRoutes(root, routeDeps);
   registerKeyRoutes(root, routeDeps);
+  registerKeyImportRoutes(root, routeDeps);
   registerRotationRoutes(root, routeDeps);
   registerVerifyRoutes(root, routeDeps);
   registerUsageRoutes(root, routeDeps);

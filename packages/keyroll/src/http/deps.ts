@@ -8,6 +8,7 @@ import type { ConsumerService } from "../services/consumers.js";
 import type { Logger } from "../services/deps.js";
 import type { FeedService } from "../services/feed.js";
 import type { IncidentService, LeakAction } from "../services/incidents.js";
+import type { KeyImportService } from "../services/key-import.js";
 import type { KeyService } from "../services/keys.js";
 import type { NodeView } from "../services/nodes.js";
 import type { PolicyService } from "../services/policies.js";
@@ -68,6 +69,8 @@ export interface AppDeps {
   readonly nodes?: { list(): Promise<NodeView[]>; selfId(): string | undefined };
   /** Leak reports: what they do to a key, and the scanner keys whose signatures they may carry. */
   readonly leaks?: { action: LeakAction; keys: LeakKeys };
+  /** Bulk create and import of keys (`POST /v1/keys/import`). */
+  readonly keyImports?: KeyImportService;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

@@ -135,6 +135,7 @@ export const Key = Type.Object({
   createdAt: DateTime,
   rateLimit: RateLimitView,
   allowSuccessorPickup: Type.Boolean(),
+  externalId: Nullable(Type.String({ description: "The caller's own id of the key (bulk import), or null" })),
   versions: Type.Array(Version),
 });
 

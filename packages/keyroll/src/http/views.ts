@@ -56,6 +56,7 @@ export function keyView(k: KeyWithVersions, now: Millis, lastUsed?: (digest: str
       ? { limit: k.key.rateLimit.limit, period: formatDuration(k.key.rateLimit.periodMs) }
       : null,
     allowSuccessorPickup: k.key.allowSuccessorPickup,
+    externalId: k.key.externalId ?? null,
     versions: k.versions.map((v) => versionView(v, now, expired, lastUsed?.(v.digest))),
   };
 }

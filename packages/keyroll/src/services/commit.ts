@@ -101,7 +101,7 @@ export function createCommit(
           after.push(cb);
         },
       });
-      for (const c of changes) await tx.appendChange(c);
+      if (changes.length > 0) await tx.appendChanges(changes);
       for (const a of audits) await tx.appendAudit(a);
       let deliveries = 0;
       for (const e of events)

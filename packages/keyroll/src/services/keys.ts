@@ -281,6 +281,7 @@ export function createKeyService(deps: ServiceDeps) {
     async list(q: {
       consumerId?: string | undefined;
       state?: "active" | "revoked" | undefined;
+      externalId?: string | undefined;
       limit: number;
       after?: string | undefined;
     }): Promise<KeyWithVersions[]> {

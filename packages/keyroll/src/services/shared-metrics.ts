@@ -6,11 +6,17 @@ import type { RateLimiter } from "./rate-limit.js";
 
 /** What these metrics read of a verifier: its `status()` (verifier/index.ts). */
 export interface IndexStatusSource {
-  status(): { readonly size: number; readonly started: boolean; readonly lastSyncAt: number };
+  status(): {
+    readonly size: number;
+    readonly started: boolean;
+    readonly lastSyncAt: number;
+    readonly evictions: number;
+  };
 }
 
 /**
- * `keyroll_cache_versions` and `keyroll_feed_lag_seconds` of a process's verifier, read at scrape
+ * `keyroll_cache_versions`, `keyroll_index_evictions_total` and `keyroll_feed_lag_seconds` of a
+ * process's verifier, read at scrape
  * time; `of` names the process in their help text ("node" or "gateway").
  * @example indexMetrics(registry, verifier, clock, "node")
  */
@@ -26,6 +32,15 @@ export function indexMetrics(
     registers: [registry],
     collect() {
       this.set(verifier.status().size);
+    },
+  });
+  new Counter({
+    name: "keyroll_index_evictions_total",
+    help: `Versions evicted from this ${of}'s index to keep it within --index-max-entries (bounded mode)`,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(verifier.status().evictions);
     },
   });
   new Gauge({

@@ -2,6 +2,7 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
+import type { IndexSink } from "./kysely/index-scan.js";
 import type { NodeStore } from "./kysely/nodes.js";
 import type { PolicyReads, PolicyTx } from "./kysely/policies.js";
 import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
@@ -83,9 +84,17 @@ export interface StoreReads extends SuccessorReads {
   /** Several keys with their versions in two queries, whatever their number (missing ids are left out). */
   getKeys(ids: readonly string[]): Promise<KeyWithVersions[]>;
   listKeys(
-    q: PageQuery & { consumerId?: string | undefined; state?: "active" | "revoked" | undefined },
+    q: PageQuery & {
+      consumerId?: string | undefined;
+      state?: "active" | "revoked" | undefined;
+      externalId?: string | undefined;
+    },
   ): Promise<KeyWithVersions[]>;
   findByDigest(digest: string): Promise<KeyWithVersions | undefined>;
+  /** The keys that carry any of these external ids. */
+  keysByExternalId(
+    externalIds: readonly string[],
+  ): Promise<Array<{ id: string; consumerId: string; externalId: string }>>;
 }
 
 /**
@@ -117,6 +126,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
    * for those, and sees their keys).
    */
   lockConsumer(id: string, mode: "share" | "update"): Promise<ConsumerRecord | undefined>;
+  /** `lockConsumer` in `share` mode for many consumers at once (bulk import); missing ids left out. */
+  lockConsumers(ids: readonly string[]): Promise<ConsumerRecord[]>;
   findConsumerByExternalId(externalId: string): Promise<ConsumerRecord | undefined>;
   insertConsumer(c: ConsumerRecord, now: Millis): Promise<void>;
   updateConsumer(
@@ -134,6 +145,11 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
     now: Millis,
   ): Promise<void>;
   insertVersion(v: VersionRecord): Promise<void>;
+  /** Many keys in a few multi-row statements (bulk import). */
+  insertKeys(keys: readonly KeyRecord[], now: Millis): Promise<void>;
+  insertVersions(versions: readonly VersionRecord[]): Promise<void>;
+  /** Which of these (hex) digests some version already has. */
+  existingDigests(digests: readonly string[]): Promise<string[]>;
   patchVersions(keyId: string, patches: readonly VersionPatch[]): Promise<void>;
   digestExists(digest: string): Promise<boolean>;
   countAdminKeys(): Promise<number>;
@@ -147,6 +163,10 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   serialize(): Promise<void>;
   /** Appends a change to the feed: readers see it, in feed order, once the transaction commits. */
   appendChange(c: { op: string; keyId: string | null; consumerId: string | null; at: Millis }): Promise<void>;
+  /** `appendChange` for many rows, in order, in as few statements as the dialect allows. */
+  appendChanges(
+    cs: ReadonlyArray<{ op: string; keyId: string | null; consumerId: string | null; at: Millis }>,
+  ): Promise<void>;
   /**
    * Appends an audit entry (format 1): chained after the entries committed before it, and it
    * commits with the change it records, or neither does. SQLite writes and links it in the
@@ -189,6 +209,12 @@ export interface Store extends StoreReads {
   stats(): StoreStats;
   /** Every key with its versions, and the feed position that snapshot is current to. */
   loadAll(): Promise<{ keys: KeyWithVersions[]; seq: number }>;
+  /**
+   * Streams every version with its key's index fields (kysely/index-scan.ts) to `sink`, in batches,
+   * from one snapshot, yielding to the event loop between batches; resolves with the feed position
+   * that snapshot is current to. The verifier's start-up load: nothing is materialised at once.
+   */
+  scanIndex(sink: IndexSink): Promise<number>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
   latestSeq(): Promise<number>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */

@@ -1,6 +1,8 @@
+import { LRUCache } from "lru-cache";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
+import type { KeyRecord, KeyWithVersions } from "../core/model.js";
+import type { RateLimit } from "../core/rate-limit.js";
 import {
   DEFAULT_PREFIX,
   hexFromRaw,
@@ -10,17 +12,71 @@ import {
   rawDigest,
   rawFromHex,
 } from "../core/secret.js";
-import { decide, hasScopes, nextTransition, unknownSecret, type VerifyResult } from "../core/verify.js";
+import {
+  type DecisionKey,
+  decide,
+  hasScopes,
+  nextTransition,
+  unknownSecret,
+  type VerifyResult,
+} from "../core/verify.js";
+import { type IndexRow, IX } from "../store/kysely/index-scan.js";
 import type { Store } from "../store/types.js";
-import { createUsageRecorder, type Recorded } from "./usage.js";
+import { createUsageRecorder, type Recorded, type VersionUsage } from "./usage.js";
 
-/** One indexed version; mutable only for the usage counted since the last flush. */
-interface Entry extends Recorded {
-  readonly key: KeyRecord;
-  readonly version: VersionRecord;
+/**
+ * The fields of a key that the index keeps, shared by all its versions: only what a decision reads
+ * (decision 0019). Scope lists and rate limits equal across keys are one shared object.
+ */
+interface IndexedKey extends DecisionKey {
+  readonly prefix: string;
+  /**
+   * Its versions in the index (in bounded mode, only those not evicted): the one entry itself for
+   * the common key with one version (no array to keep), else a list.
+   */
+  entries: Entry | Entry[] | null;
+}
+
+/** A key's indexed versions as a list (cold paths only: it may allocate). */
+function listOf(k: IndexedKey): readonly Entry[] {
+  const e = k.entries;
+  return e === null ? [] : Array.isArray(e) ? e : [e];
+}
+
+/** Removes one entry from its key's list; true when none is left. */
+function dropEntry(k: IndexedKey, e: Entry): boolean {
+  const list = k.entries;
+  if (list === e) k.entries = null;
+  else if (Array.isArray(list)) {
+    const i = list.indexOf(e);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 1) k.entries = list[0]!;
+    else if (list.length === 0) k.entries = null;
+  }
+  return k.entries === null;
+}
+
+/**
+ * One indexed version: what a decision reads, and what changes on the hot path (usage counted
+ * since the last flush, the last decision). A class, so that a million of them share one shape
+ * and carry no closures; its decision is built at its first verification, not at load.
+ */
+class Entry implements Recorded {
+  usage: VersionUsage | null = null;
   /** The last decision without scopes, reusable until `until` (the next transition by time). */
-  decision: VerifyResult | null;
-  until: number;
+  decision: VerifyResult | null = null;
+  until = 0;
+  constructor(
+    readonly key: IndexedKey,
+    /** The raw digest: this entry's key in the index. */
+    readonly d: string,
+    readonly version: number,
+    readonly imported: boolean,
+    readonly activatesAt: number,
+    readonly graceStartsAt: number | null,
+    readonly expiresAt: number | null,
+    readonly revokedAt: number | null,
+  ) {}
 }
 
 /** Settings of the verifier. */
@@ -36,16 +92,30 @@ export interface VerifierOptions {
   readonly flushMs?: number;
   /** Count usage per version, minute and outcome (off: only `lastUsedAt` and totals). */
   readonly usageRecording?: boolean;
+  /**
+   * `full` (default): every version in memory. `bounded`: at most `maxEntries` versions, the most
+   * recently used; a miss reads through to the store (docs/operations.md).
+   */
+  readonly index?: "full" | "bounded";
+  /** Versions kept in bounded mode. */
+  readonly maxEntries?: number;
 }
 
 const MAX_NEGATIVE = 100_000;
 // a reused decision is also re-made at least this often, so a clock stepped backwards cannot pin one
 const MAX_REUSE_MS = 60_000;
+/** A read-through that keeps racing the feed is answered from its own read, without indexing it. */
+const MAX_READ_ATTEMPTS = 4;
+/** Wait before a failed start-up load is tried again (background loading). */
+const LOAD_RETRY_MS = 1_000;
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * The hot path: an in-memory index of every version by secret digest, loaded at start and kept
- * current from the change feed. A hit costs a checksum, a SHA-256 and a map lookup: no await,
- * no database. A miss reads through to the store once, then is remembered briefly.
+ * The hot path: an in-memory index of versions by secret digest, loaded at start (streamed from
+ * the store) and kept current from the change feed. A hit costs a checksum, a SHA-256 and a map
+ * lookup: no await, no database. A miss reads through to the store once, then is remembered
+ * briefly. In bounded mode the index holds the most recently used versions only.
  * @example const v = createVerifier({ store, clock, logger }); await v.start(); v.verifyCached(secret)
  */
 export function createVerifier(opts: VerifierOptions) {
@@ -53,23 +123,49 @@ export function createVerifier(opts: VerifierOptions) {
   const negativeTtlMs = opts.negativeTtlMs ?? 2_000;
   const pollMs = opts.pollMs ?? 250;
   const flushMs = opts.flushMs ?? 5_000;
+  const bounded = opts.index === "bounded";
+  const maxEntries = opts.maxEntries ?? 1_000_000;
+  let evictions = 0;
 
   // every map below is keyed by raw digests (core/secret.ts rawDigest), the store by hex ones
-  const index = new Map<string, Entry>();
-  const digestsByKey = new Map<string, string[]>();
+  const index: Map<string, Entry> | LRUCache<string, Entry> = bounded
+    ? new LRUCache<string, Entry>({
+        max: maxEntries,
+        dispose: (e, _d, reason) => {
+          // only evictions: deletes and replacements are this module's own, and it keeps the books
+          if (reason !== "evict") return;
+          evictions++;
+          if (dropEntry(e.key, e) && keys.get(e.key.id) === e.key) keys.delete(e.key.id);
+        },
+      })
+    : new Map<string, Entry>();
+  /** A look at an entry that does not count as a use (bounded mode: no change of recency). */
+  const peek = (d: string): Entry | undefined => (index instanceof LRUCache ? index.peek(d) : index.get(d));
+  const keys = new Map<string, IndexedKey>();
   const negative = new Map<string, number>();
-  const inflight = new Map<string, Promise<Entry | undefined>>();
-  // prefixes whose secrets Keyroll generated: a bad checksum there is MALFORMED without a lookup
+  const inflight = new Map<string, Promise<Entry | KeyWithVersions | undefined>>();
+  // prefixes whose secrets Keyroll generated: a bad checksum there is MALFORMED without a lookup.
+  // Full mode counts them per indexed version; bounded mode cannot (evicted versions), so there the
+  // counts only grow, and prefixes of checksum-exempt imported secrets (0004) are kept apart.
   const generatedPrefixes = new Map<string, number>([[DEFAULT_PREFIX, 1]]);
+  const exemptPrefixes = new Set<string>();
+  // one object per distinct scope list, rate limit and prefix, whatever the number of keys
+  const scopePool = new Map<string, readonly string[]>();
+  const ratePool = new Map<string, RateLimit>();
+  const prefixPool = new Map<string, string>();
   const recorder = createUsageRecorder({ store, clock, logger, enabled: opts.usageRecording ?? true });
 
   let lastSeq = 0;
   let lastSyncAt = 0;
+  // feed batches applied (and the load): a read-through indexes its row only if none landed meanwhile
+  let applied = 0;
   let syncing: Promise<void> | null = null;
   let pending: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let started = false;
+  let loading: Promise<void> | null = null;
+  let loadMs: number | null = null;
   let listener: { close(): Promise<void> } | undefined;
   let listening = false;
   let stats = { hits: 0, misses: 0, storeLookups: 0 };
@@ -84,58 +180,174 @@ export function createVerifier(opts: VerifierOptions) {
     else m.set(k, n);
   };
 
-  function unindex(keyId: string): void {
-    for (const d of digestsByKey.get(keyId) ?? []) {
-      const e = index.get(d);
-      if (!e) continue;
-      index.delete(d);
-      if (!e.version.imported) bump(generatedPrefixes, e.key.prefix, -1);
-    }
-    digestsByKey.delete(keyId);
+  /** Remembers when this node first held a version as revoked (`at`: when it was revoked, or null). */
+  function noteRevocation(keyId: string, version: number, at: number | null): void {
+    if (at === null) return;
+    const k = `${keyId}:${version}`;
+    if (revokedSeen.has(k)) return;
+    revokedSeen.set(k, started ? clock.now() : at);
+    if (lastRevocationAt === null || at > lastRevocationAt) lastRevocationAt = at;
   }
 
+  function scopesOf(text: string, parsed?: readonly string[]): readonly string[] {
+    let s = scopePool.get(text);
+    if (s === undefined) {
+      s = parsed ?? (JSON.parse(text) as string[]);
+      scopePool.set(text, s);
+    }
+    return s;
+  }
+
+  function rateOf(limit: number | null, periodMs: number | null): RateLimit | null {
+    if (limit === null) return null;
+    const k = `${limit}/${periodMs}`;
+    let r = ratePool.get(k);
+    if (r === undefined) {
+      r = { limit, periodMs: periodMs ?? 0 };
+      ratePool.set(k, r);
+    }
+    return r;
+  }
+
+  function prefixOf(p: string): string {
+    const q = prefixPool.get(p);
+    if (q !== undefined) return q;
+    prefixPool.set(p, p);
+    return p;
+  }
+
+  function noteVersion(prefix: string, imported: boolean, exemptPrefix: string | null): void {
+    if (!imported) bump(generatedPrefixes, prefix, 1);
+    else if (bounded && exemptPrefix !== null) exemptPrefixes.add(exemptPrefix);
+  }
+
+  function unindex(keyId: string): void {
+    const k = keys.get(keyId);
+    if (k === undefined) return;
+    keys.delete(keyId);
+    for (const e of listOf(k)) {
+      index.delete(e.d);
+      if (!bounded && !e.imported) bump(generatedPrefixes, k.prefix, -1);
+    }
+    k.entries = null;
+  }
+
+  function indexedKey(k: KeyRecord): IndexedKey {
+    const scopes = k.scopes;
+    return {
+      id: k.id,
+      consumerId: k.consumerId,
+      scopes: scopesOf(JSON.stringify(scopes), scopes),
+      prefix: prefixOf(k.prefix),
+      expiresAt: k.expiresAt,
+      revokedAt: k.revokedAt,
+      admin: k.admin,
+      rateLimit: k.rateLimit ? rateOf(k.rateLimit.limit, k.rateLimit.periodMs) : null,
+      entries: null,
+    };
+  }
+
+  /** Indexes a key read from the store (the feed, a read-through), replacing what was held of it. */
   function put(k: KeyWithVersions): void {
-    const previous = new Map<number, Entry>();
-    for (const d of digestsByKey.get(k.key.id) ?? []) {
-      const e = index.get(d);
-      if (e) previous.set(e.version.version, e);
-    }
+    const held = keys.get(k.key.id);
+    const previous = held === undefined ? [] : listOf(held);
     unindex(k.key.id);
-    const digests: string[] = [];
+    const ik = indexedKey(k.key);
+    const entries: Entry[] = [];
     for (const v of k.versions) {
-      const old = previous.get(v.version);
-      if (
-        (v.revokedAt !== null || k.key.revokedAt !== null) &&
-        !revokedSeen.has(`${k.key.id}:${v.version}`)
-      ) {
-        revokedSeen.set(
-          `${k.key.id}:${v.version}`,
-          started ? clock.now() : (v.revokedAt ?? k.key.revokedAt!),
-        );
-        const at = v.revokedAt ?? k.key.revokedAt!;
-        if (lastRevocationAt === null || at > lastRevocationAt) lastRevocationAt = at;
-      }
-      const e: Entry = { key: k.key, version: v, usage: null, decision: null, until: 0 };
-      if (old) recorder.transfer(old, e);
+      noteRevocation(k.key.id, v.version, v.revokedAt ?? k.key.revokedAt);
       const d = rawFromHex(v.digest);
-      index.set(d, e);
+      const e = new Entry(
+        ik,
+        d,
+        v.version,
+        v.imported,
+        v.activatesAt,
+        v.graceStartsAt,
+        v.expiresAt,
+        v.revokedAt,
+      );
+      const old = previous.find((x) => x.version === v.version);
+      if (old) recorder.transfer(old, e);
+      entries.push(e);
       negative.delete(d);
-      digests.push(d);
-      if (!v.imported) bump(generatedPrefixes, k.key.prefix, 1);
+      noteVersion(ik.prefix, v.imported, v.checksumExemptPrefix);
     }
-    digestsByKey.set(k.key.id, digests);
+    ik.entries = entries.length === 1 ? entries[0]! : entries.length === 0 ? null : entries;
+    keys.set(ik.id, ik);
+    // after the books: an eviction this causes finds its key where it expects it
+    for (const e of entries) index.set(e.d, e);
+  }
+
+  // the key whose rows the start-up scan is reading (rows of one key come together)
+  let scanKey: IndexedKey | null = null;
+  let scanSkip = false;
+
+  /** Indexes a batch of the start-up scan: compact entries straight from the row values. */
+  function loadRows(rows: readonly IndexRow[]): void {
+    for (const r of rows) {
+      const keyId = r[IX.keyId] as string;
+      if (scanKey === null || scanKey.id !== keyId) {
+        // a read-through during the load indexed this key already, from a fresher read
+        scanSkip = keys.has(keyId);
+        const scopes = r[IX.scopes];
+        scanKey = {
+          id: keyId,
+          consumerId: r[IX.consumerId] as string,
+          scopes:
+            typeof scopes === "string"
+              ? scopesOf(scopes)
+              : scopesOf(JSON.stringify(scopes), scopes as string[]),
+          prefix: prefixOf(r[IX.prefix] as string),
+          expiresAt: num(r[IX.keyExpiresAt]),
+          revokedAt: num(r[IX.keyRevokedAt]),
+          admin: Number(r[IX.admin]) === 1,
+          rateLimit: rateOf(num(r[IX.rateLimit]), num(r[IX.rateLimitPeriodMs])),
+          entries: null,
+        };
+      }
+      const imported = Number(r[IX.imported]) === 1;
+      noteVersion(scanKey.prefix, imported, r[IX.checksumExemptPrefix] as string | null);
+      noteRevocation(keyId, Number(r[IX.version]), num(r[IX.revokedAt]) ?? scanKey.revokedAt);
+      // bounded: a warm start with the first versions read, up to the bound
+      if (scanSkip || (bounded && index.size >= maxEntries)) continue;
+      const e = new Entry(
+        scanKey,
+        rawFromHex(r[IX.digest] as string),
+        Number(r[IX.version]),
+        imported,
+        Number(r[IX.activatesAt]),
+        num(r[IX.graceStartsAt]),
+        num(r[IX.expiresAt]),
+        num(r[IX.revokedAt]),
+      );
+      const held = scanKey.entries;
+      if (held === null) {
+        scanKey.entries = e;
+        keys.set(keyId, scanKey);
+      } else if (Array.isArray(held)) held.push(e);
+      else scanKey.entries = [held, e];
+      index.set(e.d, e);
+    }
   }
 
   /**
    * Shape and checksum check of a secret the index does not hold; returns its raw digest `d` when
    * the store must be asked, or a final answer. A bad checksum under a prefix Keyroll generates is
    * MALFORMED without a store lookup: an imported checksum-exempt secret under that prefix (0004)
-   * would have been found in memory already, and every indexed version is in memory.
+   * would have been found in memory already, as every indexed version is in memory once the index
+   * is loaded (in bounded mode: unless such a secret exists under that prefix).
    */
   function precheck(secret: string, d: string): string | VerifyResult {
     const p = parseSecret(secret);
     if (p.shape === "malformed") return unknownSecret("MALFORMED");
-    if (p.shape === "keyroll" && !p.checksumOk && generatedPrefixes.has(p.prefix))
+    if (
+      p.shape === "keyroll" &&
+      !p.checksumOk &&
+      started &&
+      generatedPrefixes.has(p.prefix) &&
+      !exemptPrefixes.has(p.prefix)
+    )
       return unknownSecret("MALFORMED");
     return d;
   }
@@ -157,12 +369,12 @@ export function createVerifier(opts: VerifierOptions) {
   function decision(e: Entry, scopes: readonly string[] | undefined, now: number): VerifyResult {
     let r = e.decision;
     if (r === null || now >= e.until || now < e.until - MAX_REUSE_MS) {
-      r = decide(e.key, e.version, now);
+      r = decide(e.key, e, now);
       e.decision = r;
-      e.until = Math.min(nextTransition(e.key, e.version, now), now + MAX_REUSE_MS);
+      e.until = Math.min(nextTransition(e.key, e, now), now + MAX_REUSE_MS);
     }
     if (r.valid && scopes !== undefined && scopes.length > 0 && !hasScopes(e.key.scopes, scopes)) {
-      r = decide(e.key, e.version, now, scopes);
+      r = decide(e.key, e, now, scopes);
     }
     return r;
   }
@@ -198,6 +410,33 @@ export function createVerifier(opts: VerifierOptions) {
     return d;
   }
 
+  /**
+   * Reads a digest's key from the store and indexes it, unless a feed batch landed during the read
+   * (it may carry a change that this read predates: read again). Resolves with the indexed entry,
+   * or with the key itself when the feed kept racing (answered from that read, not indexed).
+   */
+  async function readAndIndex(digest: string): Promise<Entry | KeyWithVersions | undefined> {
+    stats.storeLookups++;
+    const hex = hexFromRaw(digest);
+    for (let attempt = 1; ; attempt++) {
+      const before = applied;
+      const k = await store.findByDigest(hex);
+      if (!k) {
+        if (negative.size >= MAX_NEGATIVE) negative.clear();
+        negative.set(digest, clock.now() + negativeTtlMs);
+        return undefined;
+      }
+      if (applied === before) {
+        // nothing applied since the read began: it is at least as fresh as anything held
+        put(k);
+        return index.get(digest) ?? k;
+      }
+      const held = index.get(digest);
+      if (held !== undefined) return held;
+      if (attempt >= MAX_READ_ATTEMPTS) return k;
+    }
+  }
+
   async function readThrough(
     digest: string,
     scopes: readonly string[] | undefined,
@@ -206,30 +445,24 @@ export function createVerifier(opts: VerifierOptions) {
     let p = inflight.get(digest);
     if (!p) {
       // concurrent misses on one digest share a single store read
-      p = (async () => {
-        stats.storeLookups++;
-        const k = await store.findByDigest(hexFromRaw(digest));
-        if (!k) {
-          if (negative.size >= MAX_NEGATIVE) negative.clear();
-          negative.set(digest, clock.now() + negativeTtlMs);
-          return undefined;
-        }
-        // a sync may have loaded this key meanwhile, with newer data than this read: never overwrite
-        // it; if the index lacks this version, catch up with the feed, which has it
-        if (!digestsByKey.has(k.key.id)) put(k);
-        else if (!index.has(digest)) await verifier.sync();
-        return index.get(digest);
-      })().finally(() => inflight.delete(digest));
+      p = readAndIndex(digest).finally(() => inflight.delete(digest));
       inflight.set(digest, p);
     }
-    const e = await p;
-    if (!e) {
+    const found = await p;
+    if (!found) {
       recorder.recordUnattributed("NOT_FOUND");
       return unknownSecret("NOT_FOUND");
     }
     const now = clock.now();
-    const r = decide(e.key, e.version, now, scopes);
-    recorder.record(e, r.code, now, address);
+    if (found instanceof Entry) {
+      const r = decide(found.key, found, now, scopes);
+      recorder.record(found, r.code, now, address);
+      return r;
+    }
+    // not indexed (the feed kept moving): decided from this read, counted without a usage record
+    const v = found.versions.find((x) => x.digest === hexFromRaw(digest))!;
+    const r = decide(found.key, v, now, scopes);
+    recorder.recordUnattributed(r.code);
     return r;
   }
 
@@ -242,10 +475,14 @@ export function createVerifier(opts: VerifierOptions) {
       // one round trip for all keys of the batch: propagation time does not grow with its size
       const found = await store.getKeys([...keyIds]);
       for (const k of found) {
-        put(k);
         keyIds.delete(k.key.id);
+        // bounded: refresh what is held; a key not held is read through at its next use, and
+        // none of its digests may stay NOT_FOUND
+        if (!bounded || keys.has(k.key.id)) put(k);
+        else for (const v of k.versions) negative.delete(rawFromHex(v.digest));
       }
       for (const id of keyIds) unindex(id);
+      applied++;
       // positions only: what a test (or an operator at debug level) needs to see that the feed was
       // applied in order with nothing skipped
       logger.debug(
@@ -263,52 +500,103 @@ export function createVerifier(opts: VerifierOptions) {
     lastSyncAt = clock.now();
   }
 
+  /** Streams the index from the store, then follows the feed. */
+  async function load(): Promise<void> {
+    const t0 = performance.now();
+    const seq = await store.scanIndex(loadRows);
+    scanKey = null;
+    lastSeq = seq;
+    lastSyncAt = clock.now();
+    applied++;
+    started = true;
+    loadMs = performance.now() - t0;
+    logger.info(
+      {
+        keys: keys.size,
+        versions: index.size,
+        seq: lastSeq,
+        ms: Math.round(loadMs),
+        index: bounded ? "bounded" : "full",
+      },
+      "verifier index loaded",
+    );
+  }
+
+  function follow(): void {
+    const tick = () => {
+      timer = setTimeout(() => {
+        verifier
+          .sync()
+          .catch((err: Error) => logger.warn({ err: err.message }, "change feed read failed"))
+          .finally(() => {
+            if (started) tick();
+          });
+      }, pollMs);
+      timer.unref();
+    };
+    tick();
+    if (store.listen) {
+      // push: a NOTIFY per committed change; after any reconnect, read everything missed
+      listener = store.listen({
+        onNotify: () => void verifier.sync().catch(() => undefined),
+        onConnected: () => {
+          listening = true;
+          void verifier.sync().catch(() => undefined);
+        },
+        onDisconnected: (err) => {
+          listening = false;
+          logger.warn(
+            { err: err?.message ?? "connection ended" },
+            "change feed listener disconnected; reconnecting",
+          );
+        },
+      });
+    }
+    flushTimer = setInterval(() => void flush(), flushMs);
+    flushTimer.unref();
+  }
+
   const flush = (): Promise<void> => recorder.flush();
 
+  let stopLoading: () => void = () => undefined;
+
   const verifier = {
-    /** Loads the whole index and starts following the change feed. */
-    async start(): Promise<void> {
-      const snapshot = await store.loadAll();
-      for (const k of snapshot.keys) put(k);
-      lastSeq = snapshot.seq;
-      lastSyncAt = clock.now();
-      started = true;
-      logger.info({ keys: snapshot.keys.length, seq: lastSeq }, "verifier index loaded");
-      const tick = () => {
-        timer = setTimeout(() => {
-          verifier
-            .sync()
-            .catch((err: Error) => logger.warn({ err: err.message }, "change feed read failed"))
-            .finally(() => {
-              if (started) tick();
-            });
-        }, pollMs);
-        timer.unref();
+    /**
+     * Loads the index (streamed from the store) and starts following the change feed; resolves
+     * once loaded. With `retry`, a failed load is logged and tried again until it succeeds (a node
+     * that serves while it loads: `/readyz` says 503 meanwhile).
+     */
+    start(o: { retry?: boolean } = {}): Promise<void> {
+      if (loading) return loading;
+      let stopped = false;
+      stopLoading = () => {
+        stopped = true;
       };
-      tick();
-      if (store.listen) {
-        // push: a NOTIFY per committed change; after any reconnect, read everything missed
-        listener = store.listen({
-          onNotify: () => void verifier.sync().catch(() => undefined),
-          onConnected: () => {
-            listening = true;
-            void verifier.sync().catch(() => undefined);
-          },
-          onDisconnected: (err) => {
-            listening = false;
-            logger.warn(
-              { err: err?.message ?? "connection ended" },
-              "change feed listener disconnected; reconnecting",
-            );
-          },
-        });
-      }
-      flushTimer = setInterval(() => void flush(), flushMs);
-      flushTimer.unref();
+      const attempt = async (): Promise<void> => {
+        for (;;) {
+          try {
+            await load();
+            break;
+          } catch (err) {
+            if (!o.retry || stopped) throw err;
+            logger.warn({ err: (err as Error).message }, "verifier index load failed; retrying");
+            // a retry starts from nothing: what a failed scan indexed is dropped
+            for (const id of [...keys.keys()]) unindex(id);
+            scanKey = null;
+            await new Promise((r) => setTimeout(r, LOAD_RETRY_MS));
+            if (stopped) throw err;
+          }
+        }
+        if (!stopped) follow();
+      };
+      loading = attempt();
+      return loading;
     },
 
     /** Stops polling and writes pending usage stamps. */
     async stop(): Promise<void> {
+      stopLoading();
+      await loading?.catch(() => undefined);
       started = false;
       clearTimeout(timer);
       clearInterval(flushTimer);
@@ -322,6 +610,9 @@ export function createVerifier(opts: VerifierOptions) {
      * during a read gets another one after it, so its own committed change is always included.
      */
     sync(): Promise<void> {
+      // before the index is loaded there is no position to read the feed from: the load's end is
+      // the first sync (a write's own catch-up waits for it)
+      if (!started) return loading ? loading.then(() => verifier.sync()) : Promise.resolve();
       if (syncing) {
         if (!pending) {
           const next = () => {
@@ -396,35 +687,36 @@ export function createVerifier(opts: VerifierOptions) {
      * `/v1/self` calls authenticate this way (a client asking about its own key is not traffic).
      * Same shape and checksum rules as `verify`; reads through to the store on a miss.
      */
-    async inspect(secret: string): Promise<{ key: KeyRecord; version: VersionRecord } | undefined> {
+    async inspect(secret: string): Promise<{ keyId: string; version: number } | undefined> {
       if (secret.length < MIN_IMPORTED_LENGTH || secret.length > MAX_SECRET_LENGTH) return undefined;
       const d = rawDigest(secret);
-      const e = index.get(d);
-      if (e !== undefined) return { key: e.key, version: e.version };
+      const e = peek(d);
+      if (e !== undefined) return { keyId: e.key.id, version: e.version };
       if (typeof precheck(secret, d) !== "string") return undefined;
       const hex = hexFromRaw(d);
       const k = await store.findByDigest(hex);
       const v = k?.versions.find((x) => x.digest === hex);
-      return k && v ? { key: k.key, version: v } : undefined;
+      return k && v ? { keyId: k.key.id, version: v.version } : undefined;
     },
 
     /**
      * Whether this node's in-memory index now rejects each given version of a key: the decision it
      * would answer a request with (the same `decide` as the hot path), and since when this node has
-     * held the version as revoked. A version the index does not hold is reported `indexed: false`
-     * and not rejected: its answer would need the store, which is not what is being proven.
+     * held the version as revoked. A version the index does not hold is reported `indexed: false`:
+     * in full mode not rejected (its answer would need the store, which is not what is being
+     * proven); in bounded mode rejected, as its next request reads the store's revocation through.
      */
     rejection(keyId: string, versions: readonly number[]) {
       const now = clock.now();
+      const k = keys.get(keyId);
       const held = new Map<number, Entry>();
-      for (const d of digestsByKey.get(keyId) ?? []) {
-        const e = index.get(d);
-        if (e) held.set(e.version.version, e);
-      }
+      for (const e of k === undefined ? [] : listOf(k)) held.set(e.version, e);
       return versions.map((n) => {
         const e = held.get(n);
-        if (!e) return { version: n, indexed: false, rejected: false, code: null, since: null };
-        const r = decide(e.key, e.version, now);
+        // bounded mode: a version not held is read through to the store on its next request, and
+        // the store has the revocation (it committed before anyone asks); full mode holds them all
+        if (!e) return { version: n, indexed: false, rejected: bounded, code: null, since: null };
+        const r = decide(e.key, e, now);
         return {
           version: n,
           indexed: true,
@@ -445,14 +737,26 @@ export function createVerifier(opts: VerifierOptions) {
 
     /** Counters and positions for health and metrics. */
     status() {
-      return { started, listening, size: index.size, lastSeq, lastSyncAt, ...stats };
+      return {
+        started,
+        listening,
+        size: index.size,
+        lastSeq,
+        lastSyncAt,
+        ...stats,
+        index: bounded ? ("bounded" as const) : ("full" as const),
+        maxEntries: bounded ? maxEntries : null,
+        evictions,
+        loadMs,
+      };
     },
 
-    /** The freshest `lastUsedAt` this node knows for a (hex) digest (flushed to the store in batches). */
+    /** This node's own `lastUsedAt` for a (hex) digest, not yet flushed to the store (callers merge the stored one). */
     lastUsedAt(digest: string): number | null {
-      const e = index.get(rawFromHex(digest));
+      const e = peek(rawFromHex(digest));
       if (!e) return null;
-      return Math.max(e.version.lastUsedAt ?? 0, e.usage?.lastUsedAt ?? 0) || null;
+      // the stored stamp is the caller's (views merge both): only this node's unflushed one is here
+      return e.usage?.lastUsedAt || null;
     },
 
     /** Writes pending usage counts and `lastUsedAt` stamps now. */

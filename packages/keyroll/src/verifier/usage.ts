@@ -1,8 +1,8 @@
 import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
-import { type KeyRecord, type VersionRecord, versionState } from "../core/model.js";
-import { VERIFY_CODES, type VerifyCode } from "../core/verify.js";
+import { type KeyRecord, versionState } from "../core/model.js";
+import { type DecisionVersion, VERIFY_CODES, type VerifyCode } from "../core/verify.js";
 import type { AddressRow, AlertInput, UsageRow } from "../store/kysely/usage.js";
 import type { Store } from "../store/types.js";
 
@@ -44,10 +44,9 @@ function currentBucket(u: VersionUsage): { minute: number; counts: number[] } {
   return { minute: u.minute * MINUTE_MS, counts };
 }
 
-/** What the recorder needs to know of an indexed version. */
-export interface Recorded {
-  readonly key: KeyRecord;
-  readonly version: VersionRecord;
+/** What the recorder needs to know of an indexed version (the index entry itself). */
+export interface Recorded extends DecisionVersion {
+  readonly key: Pick<KeyRecord, "id" | "consumerId">;
   usage: VersionUsage | null;
 }
 
@@ -171,7 +170,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         const u = e.usage!;
         u.dirty = false;
         const keyId = e.key.id;
-        const version = e.version.version;
+        const version = e.version;
         if (u.lastUsedAt !== 0) lastUsed.push({ keyId, version, at: u.lastUsedAt });
         const current = currentBucket(u);
         const buckets = current.counts.some((c) => c > 0) ? [...u.pending, current] : u.pending;
@@ -199,8 +198,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
             failed.set(k, f);
           }
         }
-        if (versionState(e.version, now) === "grace")
-          inGrace.set(`${keyId}:${version}`, e.version.graceStartsAt ?? 0);
+        if (versionState(e, now) === "grace") inGrace.set(`${keyId}:${version}`, e.graceStartsAt ?? 0);
         u.pending = [];
         u.valid = 0;
         u.counts = zeros();
@@ -245,9 +243,9 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
             dedupeKey: `failed_rollover:${k}`,
             keyId: f.e.key.id,
             consumerId: f.e.key.consumerId,
-            version: f.e.version.version,
+            version: f.e.version,
             address: f.address,
-            message: `consumer ${f.e.key.consumerId} still sends version ${f.e.version.version} of key ${f.e.key.id}, which is ${f.outcome}`,
+            message: `consumer ${f.e.key.consumerId} still sends version ${f.e.version} of key ${f.e.key.id}, which is ${f.outcome}`,
             data: { outcome: f.outcome },
             count: f.count,
             at: now,
@@ -256,7 +254,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
         for (const a of fresh) {
           const graceStart = inGrace.get(`${a.keyId}:${a.version}`);
           if (graceStart === undefined || a.firstAt < graceStart) continue;
-          const e = entries.find((x) => x.key.id === a.keyId && x.version.version === a.version);
+          const e = entries.find((x) => x.key.id === a.keyId && x.version === a.version);
           alerts.push({
             id: newId("alr", now),
             kind: "previous_version_new_address",

@@ -99,7 +99,13 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
 
   app.get<{
-    Querystring: { consumerId?: string; state?: "active" | "revoked"; limit?: string; cursor?: string };
+    Querystring: {
+      consumerId?: string;
+      state?: "active" | "revoked";
+      externalId?: string;
+      limit?: string;
+      cursor?: string;
+    };
   }>(
     "/v1/keys",
     {
@@ -112,6 +118,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           {
             consumerId: Type.Optional(Type.String({ maxLength: 64 })),
             state: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("revoked")])),
+            externalId: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, description: "Only the key with this externalId" }),
+            ),
             ...PageQuery,
           },
           { additionalProperties: false },
@@ -124,6 +133,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const rows = await keys.list({
         consumerId: req.query.consumerId,
         state: req.query.state,
+        externalId: req.query.externalId,
         limit: p.limit + 1,
         after: p.after,
       });

@@ -38,7 +38,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
         operationId: "getReadiness",
         tags: ["operations"],
         summary:
-          "Readiness: 503 while this node's view of the keys is stale, while it drains to stop, or while Redis is down and rate limits fail closed",
+          "Readiness: 503 while this node loads its index of keys (`loading`), while its view of the keys is stale, while it drains to stop, or while Redis is down and rate limits fail closed",
         security: [],
         response: {
           200: Type.Object({ status: Type.String(), feedLagMs: Type.Integer(), rateLimit: RateLimitStatus }),
@@ -62,7 +62,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: RouteDeps):
       const fresh = verifier.isFresh(deps.maxStalenessMs ?? 5000);
       // a Redis that is down while failing closed refuses limited keys: drain this node
       const ready = fresh && (rl.up || rl.failOpen);
-      const status = !fresh ? "stale" : ready ? "ready" : "rate-limit-unavailable";
+      const status = !s.started ? "loading" : !fresh ? "stale" : ready ? "ready" : "rate-limit-unavailable";
       return reply.code(ready ? 200 : 503).send({ status, feedLagMs: lag, rateLimit });
     },
   );

@@ -96,7 +96,7 @@ export function registerSelfRoutes(app: FastifyInstance, deps: RouteDeps): void 
       reply.header("WWW-Authenticate", 'Bearer realm="keyroll", error="invalid_token"');
       throw new KeyrollError("CLIENT_UNAUTHORIZED", "this secret matches no key");
     }
-    return { secret, keyId: found.key.id, version: found.version.version };
+    return { secret, keyId: found.keyId, version: found.version };
   }
 
   app.get(

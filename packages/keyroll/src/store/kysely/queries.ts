@@ -71,6 +71,8 @@ export function toKey(r: KeysTable): KeyRecord {
         rateLimit: { limit: num(r.rate_limit), periodMs: num(r.rate_limit_period_ms) },
       }),
     allowSuccessorPickup: num(r.allow_successor_pickup ?? 1) === 1,
+    // likewise absent on a key without one
+    ...(r.external_id !== null && r.external_id !== undefined && { externalId: r.external_id }),
   };
 }
 
@@ -150,10 +152,23 @@ export function reads(db: Db): StoreReads {
     async listKeys(q) {
       let qb = db.selectFrom("keys").selectAll();
       if (q.consumerId) qb = qb.where("consumer_id", "=", q.consumerId);
+      if (q.externalId !== undefined) qb = qb.where("external_id", "=", q.externalId);
       if (q.state === "active") qb = qb.where("revoked_at", "is", null);
       if (q.state === "revoked") qb = qb.where("revoked_at", "is not", null);
       if (q.after) qb = qb.where("id", ">", q.after);
       return withVersions(db, await qb.orderBy("id").limit(q.limit).execute());
+    },
+    async keysByExternalId(externalIds) {
+      const out: Array<{ id: string; consumerId: string; externalId: string }> = [];
+      for (let i = 0; i < externalIds.length; i += BULK_IDS) {
+        const rows = await db
+          .selectFrom("keys")
+          .select(["id", "consumer_id", "external_id"])
+          .where("external_id", "in", externalIds.slice(i, i + BULK_IDS))
+          .execute();
+        for (const r of rows) out.push({ id: r.id, consumerId: r.consumer_id, externalId: r.external_id! });
+      }
+      return out;
     },
     async findByDigest(digest) {
       const v = await db
@@ -173,12 +188,61 @@ export interface DialectWrites {
   lockKey: StoreTx["lockKey"];
   lockKeys: StoreTx["lockKeys"];
   lockConsumer: StoreTx["lockConsumer"];
+  lockConsumers: StoreTx["lockConsumers"];
   /** A lock held until commit, for the rare decisions that read across keys (see `StoreTx.serialize`). */
   serialize?: () => Promise<void>;
   /** Default: insert into `changes` now (SQLite, one writer at a time). */
   appendChange?: StoreTx["appendChange"];
   /** Default: write onto `audit_log` and link it now (SQLite, one writer at a time). */
   appendAudit?: StoreTx["appendAudit"];
+}
+
+/** Rows a bulk INSERT writes at once: within both dialects' limits on bound parameters. */
+const BULK_ROWS = 1000;
+/** Values of one `in (…)` list. */
+const BULK_IDS = 5000;
+
+function keyRow(k: KeyRecord, now: number) {
+  return {
+    id: k.id,
+    consumer_id: k.consumerId,
+    name: k.name,
+    scopes: JSON.stringify(k.scopes),
+    prefix: k.prefix,
+    metadata: JSON.stringify(k.metadata),
+    admin: k.admin ? 1 : 0,
+    created_at: k.createdAt,
+    updated_at: now,
+    expires_at: k.expiresAt,
+    revoked_at: k.revokedAt,
+    rate_limit: k.rateLimit?.limit ?? null,
+    rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
+    allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
+    external_id: k.externalId ?? null,
+  };
+}
+
+function versionRow(v: VersionRecord) {
+  return {
+    key_id: v.keyId,
+    version: v.version,
+    digest: v.digest,
+    start: v.start,
+    imported: v.imported ? 1 : 0,
+    state: v.storedState,
+    created_at: v.createdAt,
+    activates_at: v.activatesAt,
+    grace_starts_at: v.graceStartsAt,
+    expires_at: v.expiresAt,
+    revoked_at: v.revokedAt,
+    last_used_at: v.lastUsedAt,
+    checksum_exempt_prefix: v.checksumExemptPrefix,
+    retire_when_unused_ms: v.retireWhenUnusedMs,
+    extend_max_at: v.extendMaxAt,
+    extend_step_ms: v.extendStepMs,
+    retired_reason: v.retiredReason,
+    public_key: v.publicKey,
+  };
 }
 
 /** Writes over a transaction handle, with the dialect's locks and feed. */
@@ -193,8 +257,25 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     lockKey: dialect.lockKey,
     lockKeys: dialect.lockKeys,
     lockConsumer: dialect.lockConsumer,
+    lockConsumers: dialect.lockConsumers,
     async serialize() {
       await dialect.serialize?.();
+    },
+    async appendChanges(cs) {
+      if (dialect.appendChange) {
+        for (const c of cs) await dialect.appendChange(c);
+        return;
+      }
+      for (let i = 0; i < cs.length; i += BULK_ROWS) {
+        await db
+          .insertInto("changes")
+          .values(
+            cs
+              .slice(i, i + BULK_ROWS)
+              .map((c) => ({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at })),
+          )
+          .execute();
+      }
     },
     appendChange:
       dialect.appendChange ??
@@ -265,26 +346,32 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       return rows.map((r) => r.id);
     },
     async insertKey(k, now) {
-      assertStorableText([k.name, k.scopes, k.metadata], "key");
-      await db
-        .insertInto("keys")
-        .values({
-          id: k.id,
-          consumer_id: k.consumerId,
-          name: k.name,
-          scopes: JSON.stringify(k.scopes),
-          prefix: k.prefix,
-          metadata: JSON.stringify(k.metadata),
-          admin: k.admin ? 1 : 0,
-          created_at: k.createdAt,
-          updated_at: now,
-          expires_at: k.expiresAt,
-          revoked_at: k.revokedAt,
-          rate_limit: k.rateLimit?.limit ?? null,
-          rate_limit_period_ms: k.rateLimit?.periodMs ?? null,
-          allow_successor_pickup: k.allowSuccessorPickup ? 1 : 0,
-        })
-        .execute();
+      assertStorableText([k.name, k.scopes, k.metadata, k.externalId], "key");
+      await db.insertInto("keys").values(keyRow(k, now)).execute();
+    },
+    async insertKeys(ks, now) {
+      assertStorableText(
+        ks.map((k) => [k.name, k.scopes, k.metadata, k.externalId]),
+        "key",
+      );
+      for (let i = 0; i < ks.length; i += BULK_ROWS) {
+        await db
+          .insertInto("keys")
+          .values(ks.slice(i, i + BULK_ROWS).map((k) => keyRow(k, now)))
+          .execute();
+      }
+    },
+    async existingDigests(digests) {
+      const out: string[] = [];
+      for (let i = 0; i < digests.length; i += BULK_IDS) {
+        const rows = await db
+          .selectFrom("key_versions")
+          .select("digest")
+          .where("digest", "in", digests.slice(i, i + BULK_IDS))
+          .execute();
+        for (const r of rows) out.push(r.digest);
+      }
+      return out;
     },
     async updateKey(id, patch, now) {
       assertStorableText(patch, "key");
@@ -308,29 +395,15 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
         .execute();
     },
     async insertVersion(v) {
-      await db
-        .insertInto("key_versions")
-        .values({
-          key_id: v.keyId,
-          version: v.version,
-          digest: v.digest,
-          start: v.start,
-          imported: v.imported ? 1 : 0,
-          state: v.storedState,
-          created_at: v.createdAt,
-          activates_at: v.activatesAt,
-          grace_starts_at: v.graceStartsAt,
-          expires_at: v.expiresAt,
-          revoked_at: v.revokedAt,
-          last_used_at: v.lastUsedAt,
-          checksum_exempt_prefix: v.checksumExemptPrefix,
-          retire_when_unused_ms: v.retireWhenUnusedMs,
-          extend_max_at: v.extendMaxAt,
-          extend_step_ms: v.extendStepMs,
-          retired_reason: v.retiredReason,
-          public_key: v.publicKey,
-        })
-        .execute();
+      await db.insertInto("key_versions").values(versionRow(v)).execute();
+    },
+    async insertVersions(vs) {
+      for (let i = 0; i < vs.length; i += BULK_ROWS) {
+        await db
+          .insertInto("key_versions")
+          .values(vs.slice(i, i + BULK_ROWS).map(versionRow))
+          .execute();
+      }
     },
     async patchVersions(keyId, patches: readonly VersionPatch[]) {
       // in the given order: plans put demotions before promotions for the one-active index

@@ -29,6 +29,8 @@ export interface KeysTable {
   rate_limit: number | null;
   rate_limit_period_ms: number | null;
   allow_successor_pickup: number;
+  /** The caller's own id of the key (bulk import), unique; null for most keys. Since 0012. */
+  external_id?: string | null;
 }
 
 export interface KeyVersionsTable {

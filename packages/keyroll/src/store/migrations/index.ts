@@ -10,6 +10,7 @@ import * as m0008 from "./0008-audit.js";
 import * as m0009 from "./0009-rotation-policies.js";
 import * as m0010 from "./0010-rotation-jobs.js";
 import * as m0011 from "./0011-nodes.js";
+import * as m0012 from "./0012-key-external-id.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -26,6 +27,7 @@ export const migrations: MigrationProvider = {
       "0009-rotation-policies": m0009,
       "0010-rotation-jobs": m0010,
       "0011-nodes": m0011,
+      "0012-key-external-id": m0012,
     };
   },
 };

@@ -2,6 +2,13 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
+import {
+  INDEX_BATCH,
+  INDEX_SCAN_SQL,
+  INDEX_SEQ_SQL,
+  type IndexRow,
+  type IndexSink,
+} from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
@@ -167,6 +174,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
+    keysByExternalId: wrap(r.keysByExternalId),
     sealedSuccessors: wrap(r.sealedSuccessors),
     pickups: wrap(r.pickups),
 
@@ -241,12 +249,24 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
               const c = await (mode === "share" ? q.forShare() : q.forUpdate()).executeTakeFirst();
               return c ? toConsumer(c) : undefined;
             };
+            const lockConsumers: StoreTx["lockConsumers"] = async (ids) => {
+              if (ids.length === 0) return [];
+              const cs = await trx
+                .selectFrom("consumers")
+                .selectAll()
+                .where("id", "in", [...ids])
+                .orderBy("id")
+                .forShare()
+                .execute();
+              return cs.map(toConsumer);
+            };
             const pending = pendingWrites(trx);
             const result = await fn(
               writes(trx, {
                 lockKey,
                 lockKeys,
                 lockConsumer,
+                lockConsumers,
                 serialize: async () => {
                   // rare and short (first admin key at boot, last admin key): waited for however
                   // long it takes, so that a node starting beside another does not fail its boot
@@ -299,6 +319,30 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     policies: wrapAll(policyReads(db)),
     rotationJobs: wrapAll(rotationJobReads(db)),
     nodes: wrapAll(nodeStore(db)),
+    scanIndex: wrap(async (sink: IndexSink) => {
+      // a server-side cursor in one read-only snapshot: the seq and the rows agree, and the node
+      // holds one batch at a time, as arrays (no object per row)
+      const client = await pool.connect();
+      let failed = false;
+      try {
+        await client.query("begin isolation level repeatable read read only");
+        const seq = Number((await client.query<{ seq: number }>(INDEX_SEQ_SQL)).rows[0]!.seq);
+        await client.query(`declare keyroll_index no scroll cursor for ${INDEX_SCAN_SQL}`);
+        for (;;) {
+          const r = await client.query({ text: `fetch ${INDEX_BATCH} from keyroll_index`, rowMode: "array" });
+          if (r.rows.length > 0) sink(r.rows as IndexRow[]);
+          if (r.rows.length < INDEX_BATCH) break;
+        }
+        await client.query("commit");
+        return seq;
+      } catch (err) {
+        failed = true;
+        await client.query("rollback").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release(failed);
+      }
+    }),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };

@@ -4,9 +4,10 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
+import { INDEX_BATCH, INDEX_SCAN_SQL, INDEX_SEQ_SQL, type IndexRow } from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
-import { feed, reads, writes } from "../kysely/queries.js";
+import { feed, reads, toConsumer, writes } from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { usageReads, writeUsage } from "../kysely/usage.js";
@@ -197,6 +198,16 @@ export function openSqliteStore(
             lockKeys: async (ids) =>
               (await r.getKeys([...new Set(ids)])).sort((a, b) => (a.key.id < b.key.id ? -1 : 1)),
             lockConsumer: (id) => r.getConsumer(id),
+            lockConsumers: async (ids) =>
+              ids.length === 0
+                ? []
+                : (
+                    await c
+                      .selectFrom("consumers")
+                      .selectAll()
+                      .where("id", "in", [...ids])
+                      .execute()
+                  ).map(toConsumer),
           }),
         );
       });
@@ -220,6 +231,40 @@ export function openSqliteStore(
         removeNode: (id) => inTx((c) => nodeStore(c).removeNode(id)),
       } satisfies ReturnType<typeof nodeStore>;
     })(),
+    async scanIndex(sink) {
+      const rows: IndexRow[] = [];
+      const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
+      if (file === ":memory:" || file === "") {
+        // one connection only (tests): read at once
+        const seq = Number((conn.prepare(INDEX_SEQ_SQL).get() as { seq: number }).seq);
+        const all = conn.prepare(INDEX_SCAN_SQL).raw(true).all() as IndexRow[];
+        for (let i = 0; i < all.length; i += INDEX_BATCH) sink(all.slice(i, i + INDEX_BATCH));
+        return seq;
+      }
+      // A read connection of its own (WAL: readers do not block the writer, nor it them), in one
+      // read transaction: the seq and the rows come from the same snapshot. Between batches the
+      // iterator waits and the event loop runs (the writer connection stays free meanwhile).
+      const reader = new SQLite(file, { readonly: true, fileMustExist: true });
+      try {
+        reader.pragma("busy_timeout = 5000");
+        reader.exec("begin");
+        const seq = Number((reader.prepare(INDEX_SEQ_SQL).get() as { seq: number }).seq);
+        let n = 0;
+        for (const row of reader.prepare(INDEX_SCAN_SQL).raw(true).iterate() as Iterable<IndexRow>) {
+          rows.push(row);
+          if (rows.length === INDEX_BATCH) {
+            sink(rows);
+            rows.length = 0;
+            if (++n % 5 === 0) await yieldTurn();
+          }
+        }
+        if (rows.length > 0) sink(rows);
+        reader.exec("commit");
+        return seq;
+      } finally {
+        reader.close();
+      }
+    },
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();

@@ -1,0 +1,354 @@
+// Benchmark of Keyroll at scale (issue 16), every figure in one run:
+//   1. bulk import: N keys through POST /v1/keys/import (NDJSON, 10 000 a request) on SQLite (and
+//      on PostgreSQL), keys per second;
+//   2. start-up: a `keyroll serve` process on that database, from spawn to `/readyz` 200;
+//   3. memory: heap and RSS per indexed version (a verifier loading the index in this process,
+//      measured around a forced GC);
+//   4. verify throughput in process (verifyCached) and over HTTP (POST /v1/verify) at 1 000,
+//      100 000 and N keys, as ratios to the 1 000-key figure of the same run;
+//   5. bounded mode with a working set of 10 % (--index-max-entries N/10): hit rate of the working
+//      set against full mode, and the latency of a miss (a read through to the store).
+// Run: `npm run bench:scale [-- --keys 1000000 --no-postgres --duration 2000]` from the repo root.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { createKeyroll, resolveConfig } from "../packages/keyroll/src/main.js";
+import { openPostgresStore } from "../packages/keyroll/src/store/postgres/index.js";
+import { openSqliteStore } from "../packages/keyroll/src/store/sqlite/index.js";
+import type { Store } from "../packages/keyroll/src/store/types.js";
+import { createVerifier } from "../packages/keyroll/src/verifier/index.js";
+
+// autocannon is CommonJS and untyped: the few fields used here are typed locally
+type Autocannon = (opts: {
+  url: string;
+  method: "POST";
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  requests: Array<{ setupRequest: (req: Record<string, unknown>) => Record<string, unknown> }>;
+}) => Promise<{ non2xx: number; requests: { average: number } }>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const CLI = fileURLToPath(new URL("../packages/keyroll/dist/cli/index.js", import.meta.url));
+const ADMIN_KEY = "bench_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/** One database with `keys` keys, and the secrets the import generated. */
+interface Built {
+  database: string;
+  secrets: string[];
+  importMs: number;
+}
+
+/** Imports `n` keys of fresh consumers (1 000 keys each) through the bulk path of an in-process node. */
+async function build(database: string, n: number): Promise<Built> {
+  const kr = await createKeyroll(
+    resolveConfig({
+      env: {
+        KEYROLL_DATABASE: database,
+        KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+        KEYROLL_LOG_LEVEL: "silent",
+      },
+    }),
+  );
+  const url = await kr.app.listen({ host: "127.0.0.1", port: 0 });
+  const call = async (path: string, body: string, type = "application/json") => {
+    const r = await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": type },
+      body,
+    });
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${(await r.text()).slice(0, 300)}`);
+    return r.json() as Promise<{ id?: string; committed?: boolean; results?: Array<{ secret?: string }> }>;
+  };
+  const consumers: string[] = [];
+  for (let i = 0; i < Math.ceil(n / 1000); i++)
+    consumers.push((await call("/v1/consumers", JSON.stringify({ name: `c${i}` }))).id!);
+  const secrets: string[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 10_000) {
+    const lines: string[] = [];
+    for (let j = i; j < Math.min(n, i + 10_000); j++)
+      lines.push(JSON.stringify({ externalId: `bench-${j}`, consumerId: consumers[Math.floor(j / 1000)] }));
+    const out = await call("/v1/keys/import", `${lines.join("\n")}\n`, "application/x-ndjson");
+    if (!out.committed) throw new Error(`import batch ${i} not committed`);
+    for (const r of out.results!) secrets.push(r.secret!);
+  }
+  const importMs = performance.now() - t0;
+  await kr.close();
+  return { database, secrets, importMs };
+}
+
+/** Spawns `keyroll serve` on `database`; resolves with the time from spawn to `/readyz` 200. */
+async function startup(database: string, env: Record<string, string> = {}) {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, "serve", "--host", "127.0.0.1", "--port", String(port)],
+    {
+      env: {
+        PATH: process.env.PATH,
+        KEYROLL_DATABASE: database,
+        KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+        KEYROLL_LOG_LEVEL: "warn",
+        KEYROLL_DRAIN: "0",
+        ...env,
+      },
+      stdio: "ignore",
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  let listenMs: number | null = null;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`keyroll serve exited ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      listenMs ??= performance.now() - t0;
+      if (r.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > 300_000) throw new Error("keyroll serve was not ready in 300 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - t0;
+  return {
+    url,
+    readyMs,
+    listenMs: listenMs ?? readyMs,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+/** Verifications per second of `verifyCached` over `secrets`, round robin, for `ms`. */
+function inProcessRate(v: ReturnType<typeof createVerifier>, secrets: readonly string[], ms: number): number {
+  let n = 0;
+  const end = performance.now() + ms;
+  let i = 0;
+  while (performance.now() < end) {
+    for (let k = 0; k < 1000; k++) {
+      const r = v.verifyCached(secrets[i]!);
+      if (r === undefined || !r.valid) throw new Error(`not VALID from memory: ${r?.code}`);
+      i = i + 1 === secrets.length ? 0 : i + 1;
+    }
+    n += 1000;
+  }
+  return n / (ms / 1000);
+}
+
+/** POST /v1/verify requests per second over `secrets`, 10 connections, for `ms`. */
+async function httpRate(url: string, secrets: readonly string[], ms: number): Promise<number> {
+  let i = 0;
+  const result = await autocannon({
+    url: `${url}/v1/verify`,
+    method: "POST",
+    connections: 10,
+    duration: ms / 1000,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          i = i + 1 === secrets.length ? 0 : i + 1;
+          return { ...req, body: `{"key":"${secrets[i]}"}` };
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers`);
+  return result.requests.average;
+}
+
+/** Heap and RSS a fully loaded verifier takes per version, and its load time. */
+async function memory(store: Store) {
+  gc();
+  gc();
+  const h0 = process.memoryUsage();
+  const v = createVerifier({ store, clock: { now: () => Date.now() }, logger: silent, flushMs: 3_600_000 });
+  const t0 = performance.now();
+  await v.start();
+  const loadMs = performance.now() - t0;
+  gc();
+  gc();
+  const h1 = process.memoryUsage();
+  const versions = v.status().size;
+  return {
+    v,
+    versions,
+    loadMs,
+    heapPerVersion: (h1.heapUsed - h0.heapUsed) / versions,
+    rssPerVersion: (h1.rss - h0.rss) / versions,
+  };
+}
+
+/** Shuffled sample of `k` items. */
+function sample<T>(xs: readonly T[], k: number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, k);
+}
+
+/** Options of a run. */
+export interface ScaleOptions {
+  keys: number;
+  durationMs: number;
+  postgres: boolean;
+  http: boolean;
+  log?: (line: string) => void;
+}
+
+/** Runs the whole benchmark; returns every figure. */
+export async function runScale(o: ScaleOptions) {
+  const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const dir = mkdtempSync(join(tmpdir(), "keyroll-scale-"));
+  const figures: Record<string, unknown> = { keys: o.keys };
+  const sizes = [...new Set([1_000, 100_000, o.keys].filter((s) => s <= o.keys))];
+  try {
+    const built = new Map<number, Built>();
+    for (const size of sizes) {
+      const b = await build(join(dir, `k${size}.db`), size);
+      built.set(size, b);
+      log(
+        `import ${size} keys (SQLite): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(size / (b.importMs / 1000))} keys/s`,
+      );
+    }
+    const big = built.get(o.keys)!;
+    figures.importSqliteMs = big.importMs;
+
+    const rates: Record<number, { inproc: number; http: number | null; heapPerVersion: number }> = {};
+    for (const size of sizes) {
+      const b = built.get(size)!;
+      const s = await startup(b.database);
+      log(
+        `start-up ${size} keys (SQLite): listening ${(s.listenMs / 1000).toFixed(2)} s, ready ${(s.readyMs / 1000).toFixed(2)} s`,
+      );
+      if (size === o.keys) figures.startupSqliteMs = s.readyMs;
+      const secrets = sample(b.secrets, Math.min(size, 10_000));
+      const http = o.http ? await httpRate(s.url, secrets, o.durationMs) : null;
+      await s.stop();
+      const store = openSqliteStore(b.database);
+      const m = await memory(store);
+      const inproc = inProcessRate(m.v, secrets, o.durationMs);
+      rates[size] = { inproc, http, heapPerVersion: m.heapPerVersion };
+      log(
+        `${size} keys: index load ${(m.loadMs / 1000).toFixed(2)} s in process, heap ${Math.round(m.heapPerVersion)} B/version, RSS ${Math.round(m.rssPerVersion)} B/version; verify in process ${Math.round(inproc)}/s${http === null ? "" : `, HTTP ${Math.round(http)}/s`}`,
+      );
+      if (size === o.keys) {
+        figures.heapPerVersion = m.heapPerVersion;
+        figures.rssPerVersion = m.rssPerVersion;
+        // bounded mode, a working set of 10 %, on the same database
+        const bound = Math.max(100, Math.floor(size / 10));
+        const working = b.secrets.slice(0, bound);
+        const full = inProcessRate(m.v, sample(working, Math.min(bound, 10_000)), o.durationMs);
+        await m.v.stop();
+        const bv = createVerifier({
+          store,
+          clock: { now: () => Date.now() },
+          logger: silent,
+          flushMs: 3_600_000,
+          index: "bounded",
+          maxEntries: bound,
+        });
+        await bv.start();
+        for (const sec of working) await bv.verify(sec);
+        const hit = inProcessRate(bv, sample(working, Math.min(bound, 10_000)), o.durationMs);
+        const misses = b.secrets.slice(bound, bound + Math.min(2_000, size - bound));
+        const lat: number[] = [];
+        for (const sec of misses) {
+          const t0 = performance.now();
+          const r = await bv.verify(sec);
+          lat.push(performance.now() - t0);
+          if (!r.valid) throw new Error(`miss answered ${r.code}`);
+        }
+        lat.sort((a, b2) => a - b2);
+        const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] ?? Number.NaN;
+        figures.bounded = {
+          bound,
+          hitRate: hit,
+          fullRate: full,
+          hitRatio: hit / full,
+          missP50Ms: p(0.5),
+          missP99Ms: p(0.99),
+        };
+        log(
+          `bounded (${bound} of ${size}): working-set hits ${Math.round(hit)}/s vs full ${Math.round(full)}/s (${(hit / full).toFixed(2)}×); a miss p50 ${p(0.5).toFixed(3)} ms, p99 ${p(0.99).toFixed(3)} ms (SQLite read-through)`,
+        );
+        await bv.stop();
+      } else await m.v.stop();
+      await store.close();
+    }
+    const base = rates[1_000]!;
+    for (const size of sizes) {
+      const r = rates[size]!;
+      log(
+        `ratio to 1 000 keys at ${size}: in process ${(r.inproc / base.inproc).toFixed(2)}×${r.http === null || base.http === null ? "" : `, HTTP ${(r.http / base.http).toFixed(2)}×`}`,
+      );
+    }
+    figures.rates = rates;
+
+    if (o.postgres) {
+      const { startTestPostgres } = await import("../packages/keyroll/test/support/postgres.js");
+      const pgs = await startTestPostgres();
+      try {
+        const b = await build(await pgs.createDatabase(), o.keys);
+        figures.importPostgresMs = b.importMs;
+        log(
+          `import ${o.keys} keys (PostgreSQL): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(o.keys / (b.importMs / 1000))} keys/s`,
+        );
+        const s = await startup(b.database);
+        figures.startupPostgresMs = s.readyMs;
+        log(
+          `start-up ${o.keys} keys (PostgreSQL): listening ${(s.listenMs / 1000).toFixed(2)} s, ready ${(s.readyMs / 1000).toFixed(2)} s`,
+        );
+        await s.stop();
+        const store = openPostgresStore(b.database);
+        const m = await memory(store);
+        log(
+          `PostgreSQL: index load ${(m.loadMs / 1000).toFixed(2)} s in process, heap ${Math.round(m.heapPerVersion)} B/version`,
+        );
+        await m.v.stop();
+        await store.close();
+      } finally {
+        await pgs.close();
+      }
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      keys: { type: "string", default: "100000" },
+      duration: { type: "string", default: "2000" },
+      "no-postgres": { type: "boolean", default: false },
+      "no-http": { type: "boolean", default: false },
+    },
+  });
+  const keys = Number(values.keys);
+  if (!Number.isInteger(keys) || keys < 1_000) throw new Error("--keys must be an integer ≥ 1000");
+  const figures = await runScale({
+    keys,
+    durationMs: Number(values.duration),
+    postgres: !values["no-postgres"],
+    http: !values["no-http"],
+  });
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}

@@ -1,0 +1,199 @@
+// The verifier's index at scale (issue 16): a node serves /readyz 503 "loading" while its index
+// streams in, the streamed index answers exactly as the store says across batch boundaries, and in
+// bounded mode evicted and cached keys are both revoked at once and usage of evicted versions is kept.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
+import { openSqliteStore } from "../src/store/sqlite/index.js";
+import type { Store } from "../src/store/types.js";
+import { ADMIN_KEY } from "./helpers.js";
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function newFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "keyroll-index-"));
+  dirs.push(dir);
+  return join(dir, "keyroll.db");
+}
+
+async function node(
+  file: string,
+  env: Record<string, string> = {},
+  opts: { store?: Store; loadInBackground?: boolean } = {},
+) {
+  const config = resolveConfig({
+    env: {
+      KEYROLL_DATABASE: file,
+      KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      KEYROLL_LOG_LEVEL: "silent",
+      ...env,
+    },
+  });
+  return createKeyroll(config, opts);
+}
+
+async function call(kr: Keyroll, method: string, url: string, body?: unknown) {
+  const r = await kr.app.inject({
+    method: method as "GET",
+    url,
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    ...(body !== undefined && { payload: body as object }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: read field by field
+  return { status: r.statusCode, body: r.json() as any };
+}
+
+/** `n` keys of one consumer through the bulk path; returns their ids and secrets. */
+async function importKeys(kr: Keyroll, n: number, tag: string) {
+  const con = (await call(kr, "POST", "/v1/consumers", { name: tag })).body.id as string;
+  const out: Array<{ keyId: string; secret: string }> = [];
+  for (let i = 0; i < n; i += 10_000) {
+    const rows = Array.from({ length: Math.min(10_000, n - i) }, (_, j) => ({
+      externalId: `${tag}-${i + j}`,
+      consumerId: con,
+    }));
+    const r = await call(kr, "POST", "/v1/keys/import", { keys: rows });
+    assert.equal(r.body.committed, true, JSON.stringify(r.body).slice(0, 500));
+    for (const x of r.body.results) out.push({ keyId: x.keyId, secret: x.secret });
+  }
+  return { con, keys: out };
+}
+
+test("/readyz answers 503 loading while the index streams in; the node serves at once after", async () => {
+  const file = newFile();
+  const first = await node(file);
+  const { keys } = await importKeys(first, 50, "ready");
+  await first.close();
+
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const store = openSqliteStore(file);
+  const gated: Store = {
+    ...store,
+    scanIndex: async (sink) => {
+      await gate;
+      return store.scanIndex(sink);
+    },
+  };
+  const kr = await node(file, {}, { store: gated, loadInBackground: true });
+  try {
+    const loading = await kr.app.inject({ method: "GET", url: "/readyz" });
+    assert.equal(loading.statusCode, 503);
+    assert.equal(loading.json().status, "loading");
+    assert.equal(loading.json().feedLagMs, null);
+    // while loading, a verification is still answered right (read through to the store)
+    const v = await call(kr, "POST", "/v1/verify", { key: keys[0]!.secret });
+    assert.equal(v.body.code, "VALID");
+    release();
+    for (let i = 0; i < 200 && !kr.verifier.status().started; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const ready = await kr.app.inject({ method: "GET", url: "/readyz" });
+    assert.equal(ready.statusCode, 200, ready.body);
+    assert.equal(kr.verifier.status().size, 50 + 1);
+    const lookups = kr.verifier.status().storeLookups;
+    for (const k of keys)
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: k.secret })).body.code, "VALID");
+    assert.equal(kr.verifier.status().storeLookups, lookups, "every key answered from memory");
+  } finally {
+    release();
+    await kr.close();
+  }
+});
+
+test("the streamed index answers as the store says, across batches (10 500 keys)", async () => {
+  const file = newFile();
+  const first = await node(file);
+  const { keys } = await importKeys(first, 10_500, "stream");
+  // a revoked key, a rotated one (grace) and an expired rotation's old version among them
+  await call(first, "POST", `/v1/keys/${keys[10]!.keyId}/revoke`, {});
+  const rotated = await call(first, "POST", `/v1/keys/${keys[9_999]!.keyId}/rotate`, { gracePeriod: "1h" });
+  assert.equal(rotated.status, 201);
+  const expect = new Map<string, string>();
+  for (const k of [...keys.slice(0, 50), keys[9_999]!, ...keys.slice(10_000)])
+    expect.set(k.secret, (await call(first, "POST", "/v1/verify", { key: k.secret })).body.code);
+  expect.set(rotated.body.secret, "VALID");
+  await first.close();
+
+  const kr = await node(file);
+  try {
+    assert.equal(kr.verifier.status().size, 10_500 + 1 + 1);
+    const lookups = kr.verifier.status().storeLookups;
+    for (const [secret, code] of expect) {
+      const r = await call(kr, "POST", "/v1/verify", { key: secret });
+      assert.equal(r.body.code, code);
+    }
+    assert.equal(expect.get(keys[10]!.secret), "REVOKED");
+    const grace = await call(kr, "POST", "/v1/verify", { key: keys[9_999]!.secret });
+    assert.equal(grace.body.deprecated, true);
+    assert.equal(kr.verifier.status().storeLookups, lookups, "all from memory");
+  } finally {
+    await kr.close();
+  }
+});
+
+test("bounded index: at most N versions; evicted and cached keys are both revoked at once; usage of evicted versions is kept", async () => {
+  const file = newFile();
+  const first = await node(file);
+  const { keys } = await importKeys(first, 300, "bounded");
+  await first.close();
+
+  const kr = await node(file, { KEYROLL_INDEX: "bounded", KEYROLL_INDEX_MAX_ENTRIES: "100" });
+  try {
+    assert.equal(kr.verifier.status().index, "bounded");
+    assert.ok(kr.verifier.status().size <= 100);
+    const evicted = keys[0]!;
+    // three uses of the first key, then 200 others push it out
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: evicted.secret })).body.code, "VALID");
+    for (const k of keys.slice(100, 300))
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: k.secret })).body.code, "VALID");
+    const s = kr.verifier.status();
+    assert.ok(s.size <= 100, `size ${s.size}`);
+    assert.ok(s.evictions > 0);
+    const cached = keys[299]!;
+    // cached: answered from memory
+    const before = kr.verifier.status().storeLookups;
+    await call(kr, "POST", "/v1/verify", { key: cached.secret });
+    assert.equal(kr.verifier.status().storeLookups, before);
+
+    // usage of the evicted version reaches the store
+    await kr.verifier.flush();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const u = await call(kr, "GET", `/v1/keys/${evicted.keyId}/usage?from=${from}`);
+    assert.equal(u.status, 200, JSON.stringify(u.body));
+    assert.equal(u.body.versions[0].totals.VALID, 3);
+
+    for (const k of [evicted, cached]) {
+      const r = await call(kr, "POST", `/v1/keys/${k.keyId}/revoke`, {});
+      assert.equal(r.status, 200);
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: k.secret })).body.code, "REVOKED");
+    }
+    // the other keys still work, from memory or from the store
+    assert.equal((await call(kr, "POST", "/v1/verify", { key: keys[1]!.secret })).body.code, "VALID");
+    // a key made now is found at once, not NOT_FOUND from the negative cache
+    const absent = `kr_live_${"Z".repeat(38)}`;
+    await call(kr, "POST", "/v1/verify", { key: absent });
+    const created = await call(kr, "POST", "/v1/keys/import", {
+      keys: [
+        {
+          externalId: "bounded-new",
+          consumerId: (await call(kr, "GET", `/v1/keys/${keys[1]!.keyId}`)).body.consumerId,
+        },
+      ],
+    });
+    assert.equal(
+      (await call(kr, "POST", "/v1/verify", { key: created.body.results[0].secret })).body.code,
+      "VALID",
+    );
+  } finally {
+    await kr.close();
+  }
+});
