@@ -2,6 +2,7 @@
 // and the only one (with the CLI entry) that touches process-wide state.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { readGatewayFile } from "./config/gateway-file.js";
@@ -240,6 +241,8 @@ export async function createKeyroll(
     authorizeOpen: config.authorizeOpen,
     draining: () => draining,
     storeStats: () => store.stats(),
+    // packages/web builds the dashboard here (beside dist/, and in the published package's files)
+    uiDir: fileURLToPath(new URL("../ui/", import.meta.url)),
   });
   let closed = false;
   return {

@@ -23,6 +23,7 @@ import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationsRoutes } from "./routes/operations.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerSelfRoutes } from "./routes/self.js";
+import { registerUiRoutes } from "./routes/ui.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSelfRoutes(root, routeDeps);
   registerChangesRoutes(root, routeDeps);
   registerAuditRoutes(root, routeDeps);
+  registerUiRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

@@ -52,6 +52,8 @@ export interface AppDeps {
   readonly audit?: AuditService;
   /** Webhook endpoints and deliveries. */
   readonly webhooks?: WebhookService;
+  /** The built dashboard (packages/web's Vite output) served at /ui; none: /ui answers 404. */
+  readonly uiDir?: string;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */
