@@ -12,13 +12,18 @@ function css(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-/** Aligned columns for uPlot: minute timestamps (s) and one series of totals per version. */
+/**
+ * Aligned columns for uPlot: every minute (or hour) of the asked window, so a quiet minute is a
+ * zero rather than a gap, and one series of totals per version.
+ */
 export function toColumns(usage: Usage): { xs: number[]; series: { version: number; ys: number[] }[] } {
-  const minutes = new Set<number>();
-  for (const v of usage.versions) for (const p of v.series) minutes.add(Date.parse(p.at) / 1000);
-  const xs = [...minutes].sort((a, b) => a - b);
+  const step = usage.granularity === "hour" ? 3600 : 60;
+  const from = Math.floor(Date.parse(usage.from) / 1000 / step) * step;
+  const to = Math.floor(Date.parse(usage.to) / 1000 / step) * step;
+  const xs: number[] = [];
+  for (let t = from; t <= to && xs.length < 2000; t += step) xs.push(t);
   const series = usage.versions.map((v) => {
-    const by = new Map(v.series.map((p) => [Date.parse(p.at) / 1000, p.total]));
+    const by = new Map(v.series.map((p) => [Math.floor(Date.parse(p.at) / 1000 / step) * step, p.total]));
     return { version: v.version, ys: xs.map((x) => by.get(x) ?? 0) };
   });
   return { xs, series };
@@ -42,7 +47,7 @@ export function UsageChart(props: { usage: Usage; label: string }) {
           label: `v${s.version}`,
           stroke: COLORS[i % COLORS.length]!,
           width: 2,
-          points: { show: xs.length < 3 },
+          points: { show: false },
         })),
       ],
       axes: [axis, { ...axis, size: 48 }],

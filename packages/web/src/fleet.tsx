@@ -17,7 +17,7 @@ export function RotationsPage() {
         <p>No rotation in progress.</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="sr-only">Rotations in progress ({data.data.length})</caption>
             <thead>
               <tr>
@@ -34,7 +34,7 @@ export function RotationsPage() {
                 const share = r.currentShare === null ? null : Math.round(r.currentShare * 100);
                 return (
                   <tr key={r.keyId}>
-                    <td>
+                    <td data-label="Key">
                       <a href={`#/key/${r.keyId}`} class="mono">
                         {r.keyId}
                       </a>
@@ -42,7 +42,7 @@ export function RotationsPage() {
                         v{r.previous.version} → v{r.current.version}, started <Time at={r.startedAt} />
                       </div>
                     </td>
-                    <td>
+                    <td data-label="On the new version">
                       {share === null ? (
                         <span class="muted">no traffic yet</span>
                       ) : (
@@ -57,10 +57,10 @@ export function RotationsPage() {
                         </>
                       )}
                     </td>
-                    <td>
+                    <td data-label="Requests old / new">
                       {r.previous.requests} / {r.current.requests}
                     </td>
-                    <td>
+                    <td data-label="Clients on the old one">
                       {r.previous.addresses.length === 0
                         ? "none"
                         : r.previous.addresses.map((a) => (
@@ -69,10 +69,10 @@ export function RotationsPage() {
                             </div>
                           ))}
                     </td>
-                    <td>
+                    <td data-label="Safe to retire">
                       {r.safeToRetire ? <strong class="ok">yes</strong> : <span class="warn">not yet</span>}
                     </td>
-                    <td>
+                    <td data-label="Time left">
                       <time dateTime={r.graceEndsAt}>{relative(r.graceEndsAt)}</time>
                     </td>
                   </tr>

@@ -106,7 +106,7 @@ export function KeysPage() {
         <Loading />
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="sr-only">Keys ({keys.length} shown)</caption>
             <thead>
               <tr>
@@ -129,27 +129,29 @@ export function KeysPage() {
                   .at(-1);
                 return (
                   <tr key={k.id}>
-                    <td>
+                    <td data-label="Key">
                       <a href={`#/key/${k.id}`}>{k.name ?? k.id}</a>
                       {k.name && <div class="muted mono small">{k.id}</div>}
                     </td>
-                    <td>{consumers.get(k.consumerId)?.name ?? k.consumerId}</td>
-                    <td>
+                    <td data-label="Consumer">{consumers.get(k.consumerId)?.name ?? k.consumerId}</td>
+                    <td data-label="State">
                       <StateBadge state={k.state} />
                       {inRotation(k) && <span class="badge state-grace">rotating</span>}
                     </td>
-                    <td>
+                    <td data-label="Versions">
                       {k.versions.map((v) => (
                         <span key={v.version} class={`pill state-${v.state}`} title={v.state}>
                           v{v.version}
                         </span>
                       ))}
                     </td>
-                    <td class="small">{k.scopes.join(" ") || "—"}</td>
-                    <td>
+                    <td data-label="Scopes" class="small">
+                      {k.scopes.join(" ") || "—"}
+                    </td>
+                    <td data-label="Current secret since">
                       <Time at={active?.activatesAt ?? null} />
                     </td>
-                    <td>
+                    <td data-label="Last used">
                       <Time at={last ?? null} />
                     </td>
                   </tr>
