@@ -9,9 +9,11 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import Fastify from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { checkContract, isUndocumentedPath } from "../src/http/openapi.js";
 import { ADMIN_KEY } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
@@ -167,6 +169,7 @@ test("the dashboard: sign in, create, copy once, rotate, watch traffic move, rol
 }, async () => {
   const started = Date.now();
   // first load: a strict CSP, nothing from elsewhere
+  const t0 = Date.now();
   const first = await page.goto(`${server.url}/ui`);
   assert.equal(first?.status(), 200);
   const csp = first?.headers()["content-security-policy"] ?? "";
@@ -175,6 +178,13 @@ test("the dashboard: sign in, create, copy once, rotate, watch traffic move, rol
   const requests: string[] = [];
   page.on("request", (r) => requests.push(r.url()));
   await page.getByLabel("Admin key").waitFor();
+  const load = await page.evaluate(() => {
+    const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
+  });
+  console.log(
+    `dashboard first load: sign-in form shown after ${Date.now() - t0} ms (DOMContentLoaded ${load.domContentLoaded} ms, load ${load.load} ms)`,
+  );
   await axe("sign-in");
 
   // sign in by keyboard: the key ends in this tab's session storage, never a URL or a cookie
@@ -321,6 +331,16 @@ test("the /ui answers: CSP on every file, hashed assets cacheable, unknown files
   assert.ok(js, html);
   const asset = await fetch(`${server.url}${js}`);
   assert.equal(asset.status, 200);
+  // the whole first load (page, script, styles) stays small: a budget, printed for the notes
+  const css = /href="(\/ui\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+  let gz = gzipSync(html).length;
+  const script = Buffer.from(await asset.clone().arrayBuffer());
+  gz += gzipSync(script).length;
+  if (css) gz += gzipSync(Buffer.from(await (await fetch(`${server.url}${css}`)).arrayBuffer())).length;
+  console.log(
+    `dashboard bundle: ${(gz / 1024).toFixed(1)} KiB gzip (script ${(script.length / 1024).toFixed(1)} KiB raw)`,
+  );
+  assert.ok(gz < 100 * 1024, `the first load is ${gz} bytes gzip, over the 100 KiB budget`);
   assert.match(asset.headers.get("cache-control") ?? "", /immutable/);
   assert.match(asset.headers.get("content-security-policy") ?? "", /script-src 'self'/);
   for (const path of ["/ui/nope.js", "/ui/../package.json", "/ui/%2e%2e/package.json", "/ui/assets/"]) {
@@ -328,5 +348,23 @@ test("the /ui answers: CSP on every file, hashed assets cacheable, unknown files
     assert.equal(r.status, 404, path);
     assert.equal((await r.json()).code, "NOT_FOUND");
   }
-  await sleep(0);
+});
+
+test("only /ui routes may be left out of the document; a /ui route must be", async () => {
+  const app = Fastify();
+  app.addHook("onRoute", checkContract);
+  assert.throws(
+    () => app.get("/v1/secret-thing", { schema: { hide: true } }, async () => ""),
+    /only the dashboard \(\/ui\) is left out of the document/,
+  );
+  assert.throws(
+    () => app.get("/ui/extra", { schema: { operationId: "getExtra", summary: "x" } }, async () => ""),
+    /\/ui routes are the dashboard's; hide them/,
+  );
+  app.get("/ui/fine", { schema: { hide: true } }, async () => "");
+  assert.equal(isUndocumentedPath("/ui"), true);
+  assert.equal(isUndocumentedPath("/ui/assets/x.js"), true);
+  assert.equal(isUndocumentedPath("/uix"), false);
+  assert.equal(isUndocumentedPath("/v1/ui"), false);
+  await app.close();
 });

@@ -1,7 +1,7 @@
 // Requests per minute and version: during a rotation, one line falling (the previous version) and
 // one rising (the current one) answer "can I retire it yet?". uPlot draws on a canvas; the same
 // numbers are in a table below it for screen readers and keyboard users.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Usage } from "./api.js";
@@ -33,7 +33,15 @@ export function UsageChart(props: { usage: Usage; label: string }) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const { xs, series } = toColumns(props.usage);
-  const shape = series.map((s) => s.version).join(",");
+  // the axes take their colours from the theme: a switch to dark (or back) draws the chart anew
+  const [dark, setDark] = useState(() => matchMedia("(prefers-color-scheme: dark)").matches);
+  useEffect(() => {
+    const m = matchMedia("(prefers-color-scheme: dark)");
+    const on = () => setDark(m.matches);
+    m.addEventListener("change", on);
+    return () => m.removeEventListener("change", on);
+  }, []);
+  const shape = `${series.map((s) => s.version).join(",")}:${dark}`;
 
   useEffect(() => {
     const host = el.current!;
