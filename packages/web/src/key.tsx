@@ -266,7 +266,8 @@ function VersionItem(props: { v: Version; keyLive: boolean; audit: AuditEntry[];
   const { v } = props;
   const now = Date.now();
   const reasons = reasonFor(v, props.audit);
-  const revocable = props.keyLive && (v.state === "grace" || v.state === "scheduled" || v.state === "active");
+  // the active version is not revoked on its own (VERSION_ACTIVE): rotate, or revoke the key
+  const revocable = props.keyLive && (v.state === "grace" || v.state === "scheduled");
   return (
     <li class={`version state-${v.state}`} aria-label={`Version ${v.version}, ${v.state}`}>
       <div class="version-head">
