@@ -1,3 +1,5 @@
+// The functions passed to page.evaluate run in the browser: they are typed against the DOM.
+/// <reference lib="dom" />
 // The dashboard, driven as a person would: Debian's Chromium (playwright-core, no downloaded
 // browser) against the real `keyroll serve` (the built bin, serving packages/keyroll/ui at /ui).
 // Sign in, create a consumer and a key, copy its secret once, send traffic, rotate, see both
@@ -128,7 +130,7 @@ async function assertForgotten(secret: string): Promise<void> {
   const where = await page.evaluate((s) => {
     const found: string[] = [];
     if (document.documentElement.outerHTML.includes(s)) found.push("markup");
-    for (const el of document.querySelectorAll("input, textarea"))
+    for (const el of Array.from(document.querySelectorAll("input, textarea")))
       if ((el as HTMLInputElement).value.includes(s)) found.push("an input's value");
     for (const [name, st] of [
       ["sessionStorage", sessionStorage],
@@ -368,7 +370,7 @@ test("the /ui answers: CSP on every file, hashed assets cacheable, unknown files
   for (const path of ["/ui/nope.js", "/ui/../package.json", "/ui/%2e%2e/package.json", "/ui/assets/"]) {
     const r = await fetch(`${server.url}${path}`);
     assert.equal(r.status, 404, path);
-    assert.equal((await r.json()).code, "NOT_FOUND");
+    assert.equal(((await r.json()) as { code: string }).code, "NOT_FOUND");
   }
 });
 

@@ -172,30 +172,38 @@ function actorOf(e: AuditEntry): string {
   return `${a.type === "admin" ? "admin " : ""}${a.keyId}${a.version !== null ? ` v${a.version}` : ""}`;
 }
 
+const SINCE = [
+  ["1", "Last hour"],
+  ["24", "Last 24 hours"],
+  ["168", "Last 7 days"],
+  ["720", "Last 30 days"],
+] as const;
+
 export function AuditPage() {
-  const [filter, setFilter] = useState({ action: "", targetId: "" });
-  const [pages, setPages] = useState<string[]>([]);
+  const [filter, setFilter] = useState({ action: "", targetId: "", hours: "24" });
   const { data, error } = usePoll(
     async () => {
-      // newest last in the API; the page shows the latest 200 matching entries, newest first
+      // the API reads oldest first: read the window (at most 5 pages of 1000), show its newest 200
+      const since = new Date(Date.now() - Number(filter.hours) * 3_600_000).toISOString();
       const query = {
         limit: "1000",
+        since,
         ...(filter.action && { action: filter.action }),
         ...(filter.targetId && { targetId: filter.targetId }),
       };
-      const out: AuditEntry[] = [];
+      let out: AuditEntry[] = [];
       let cursor: string | undefined;
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 5; i++) {
         const p = await ok(
           api.GET("/v1/audit", { params: { query: { ...query, ...(cursor && { cursor }) } } }),
         );
-        out.push(...p.data);
+        out = [...out, ...p.data].slice(-200);
         if (p.nextCursor === null) break;
         cursor = p.nextCursor;
       }
-      return out.reverse().slice(0, 200);
+      return out.reverse();
     },
-    [filter, pages.length],
+    [filter],
     10_000,
   );
   return (
@@ -210,8 +218,8 @@ export function AuditPage() {
           setFilter({
             action: String(f.get("action") ?? "").trim(),
             targetId: String(f.get("targetId") ?? "").trim(),
+            hours: String(f.get("hours") ?? "24"),
           });
-          setPages([]);
         }}
       >
         <div>
@@ -222,17 +230,31 @@ export function AuditPage() {
           <label for="a-target">Target id</label>
           <input id="a-target" name="targetId" placeholder="key_…" />
         </div>
+        <div>
+          <label for="a-since">Period</label>
+          <select id="a-since" name="hours">
+            {SINCE.map(([v, l]) => (
+              <option key={v} value={v} selected={v === "24"}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
         <div class="end">
           <button type="submit">Filter</button>
         </div>
       </form>
+      <p class="muted small">
+        The latest 200 entries of the period, newest first. <code>keyroll audit tail</code> and{" "}
+        <code>keyroll audit verify</code> read and prove the whole log.
+      </p>
       <ErrorNote error={error} />
       {!data ? (
         <Loading />
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="sr-only">Latest audit entries, newest first</caption>
+            <caption class="sr-only">Latest audit entries of the period, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
