@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import pinoPretty from "pino-pretty";
@@ -395,6 +396,8 @@ export async function createKeyroll(
       selfId: () => heartbeat.id,
     },
     leaks: { action: config.leakAction, keys: leakKeys },
+    // packages/web builds the dashboard here (beside dist/, and in the published package's files)
+    uiDir: fileURLToPath(new URL("../ui/", import.meta.url)),
   });
   let closed = false;
   return {

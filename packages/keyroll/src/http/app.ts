@@ -32,6 +32,7 @@ import { registerReportRoutes } from "./routes/reports.js";
 import { registerRotationRoutes } from "./routes/rotation.js";
 import { registerRotationJobRoutes } from "./routes/rotation-jobs.js";
 import { registerSelfRoutes } from "./routes/self.js";
+import { registerUiRoutes } from "./routes/ui.js";
 import { registerUsageRoutes } from "./routes/usage.js";
 import { registerVerifyRoutes } from "./routes/verify.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
@@ -244,6 +245,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(root, routeDeps);
   registerNodeRoutes(root, routeDeps);
   registerLeakRoutes(root, routeDeps);
+  registerUiRoutes(root, routeDeps);
 
   fastVerify = createFastVerify({
     app: app as unknown as FastifyInstance,

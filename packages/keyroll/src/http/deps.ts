@@ -71,6 +71,8 @@ export interface AppDeps {
   readonly leaks?: { action: LeakAction; keys: LeakKeys };
   /** Bulk create and import of keys (`POST /v1/keys/import`). */
   readonly keyImports?: KeyImportService;
+  /** The built dashboard (packages/web's Vite output) served at /ui; none: /ui answers 404. */
+  readonly uiDir?: string;
 }
 
 /** What every route module gets: the app's deps and the pieces the app builds once. */

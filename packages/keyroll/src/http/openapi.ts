@@ -26,6 +26,18 @@ import { Problem } from "./schemas.js";
 
 export const PROBLEM_JSON = "application/problem+json";
 
+/**
+ * The dashboard's static files (routes/ui.ts) are served under this prefix and are the only routes
+ * left out of /openapi.json: they are pages, not operations (docs/decisions/0021). `schema.hide` on
+ * any other route fails at registration, and test/contract.test.ts excludes exactly this prefix.
+ */
+export const UI_PREFIX = "/ui";
+
+/** True for a path the document leaves out on purpose: `/ui` and everything under `/ui/`. */
+export function isUndocumentedPath(url: string): boolean {
+  return url === UI_PREFIX || url.startsWith(`${UI_PREFIX}/`);
+}
+
 /** Every tag an operation may carry, with the description the document shows. */
 export const TAGS: Record<string, string> = {
   consumers: "The provider's clients; each owns keys",
@@ -155,7 +167,14 @@ function contractSchema(route: RouteLike): unknown {
   const where = `${methods.join(",")} ${route.url}`;
   const schema = route.schema as Record<string, unknown> | undefined;
   if (schema === undefined) throw new Error(`${where}: every route states its schema (see http/openapi.ts)`);
-  if (schema.hide === true) return schema;
+  if (schema.hide === true) {
+    if (isUndocumentedPath(route.url)) return schema;
+    throw new Error(
+      `${where}: only the dashboard (${UI_PREFIX}) is left out of the document; document this route`,
+    );
+  }
+  if (isUndocumentedPath(route.url))
+    throw new Error(`${where}: ${UI_PREFIX} routes are the dashboard's; hide them`);
   if (typeof schema.operationId !== "string" || !/^[a-z][A-Za-z0-9]*$/.test(schema.operationId)) {
     throw new Error(`${where}: give it a camelCase schema.operationId (see http/openapi.ts)`);
   }
