@@ -74,6 +74,8 @@ type Json<P extends keyof paths, M extends keyof paths[P], S extends number> = p
 
 export type Consumer = Json<"/v1/consumers/{id}", "get", 200>;
 export type Key = Json<"/v1/keys/{id}", "get", 200>;
+/** A key as `GET /v1/keys` lists it (without the effective rotation policy of the key page). */
+export type KeyListItem = Json<"/v1/keys", "get", 200>["data"][number];
 export type Version = Key["versions"][number];
 export type Usage = Json<"/v1/keys/{id}/usage", "get", 200>;
 export type Rotation = Json<"/v1/rotations", "get", 200>["data"][number];

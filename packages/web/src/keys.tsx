@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, type Consumer, type Key, ok } from "./api.js";
+import { api, type Consumer, type KeyListItem, ok } from "./api.js";
 import { Dialog, ErrorNote, Loading, SecretOnce, StateBadge, Time, usePoll } from "./ui.js";
 
 const DAY = 86_400_000;
@@ -17,11 +17,11 @@ async function all<T>(page: (cursor?: string) => Promise<{ data: T[]; nextCursor
   return out;
 }
 
-function inRotation(k: Key): boolean {
+function inRotation(k: KeyListItem): boolean {
   return k.versions.some((v) => v.state === "grace" || v.state === "scheduled");
 }
 
-function ageOf(k: Key, now: number): number {
+function ageOf(k: KeyListItem, now: number): number {
   const active = k.versions.find((v) => v.state === "active");
   return now - Date.parse(active?.activatesAt ?? k.createdAt);
 }
