@@ -197,3 +197,14 @@ test("bounded index: at most N versions; evicted and cached keys are both revoke
     await kr.close();
   }
 });
+
+test("a stopped verifier's sync resolves at once: a write committed during shutdown (the leader's last tick) does not hang it", async () => {
+  const kr = await node(newFile());
+  await kr.verifier.stop();
+  const done = await Promise.race([
+    kr.verifier.sync().then(() => "resolved"),
+    new Promise<string>((r) => setTimeout(() => r("still waiting after 2 s"), 2_000).unref()),
+  ]);
+  assert.equal(done, "resolved");
+  await kr.close();
+});

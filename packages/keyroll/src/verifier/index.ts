@@ -611,8 +611,10 @@ export function createVerifier(opts: VerifierOptions) {
      */
     sync(): Promise<void> {
       // before the index is loaded there is no position to read the feed from: the load's end is
-      // the first sync (a write's own catch-up waits for it)
-      if (!started) return loading ? loading.then(() => verifier.sync()) : Promise.resolve();
+      // the first sync (a write's own catch-up waits for it). Once stopped there is nothing to
+      // read: a write committed during shutdown (the leader's last tick) must not wait for one
+      if (!started)
+        return loading ? loading.then(() => (started ? verifier.sync() : undefined)) : Promise.resolve();
       if (syncing) {
         if (!pending) {
           const next = () => {
