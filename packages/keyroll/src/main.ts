@@ -321,7 +321,7 @@ export async function createKeyroll(
         : undefined,
   });
   const webhooks = createWebhookService({ ...deps, guard, wake: () => notifier?.wake() });
-  const policies = createPolicyService({ ...deps, keys });
+  const policies = createPolicyService(deps);
   scheduler = createScheduler({
     ...deps,
     keys,

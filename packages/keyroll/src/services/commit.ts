@@ -101,11 +101,12 @@ export function createCommit(
           after.push(cb);
         },
       });
+      // multi-row: a write of N keys (a batch of rotations) flushes its records in a constant
+      // number of statements, whatever N
       if (changes.length > 0) await tx.appendChanges(changes);
-      for (const a of audits) await tx.appendAudit(a);
-      let deliveries = 0;
-      for (const e of events)
-        deliveries += await tx.webhooks.appendEvent(e, { mail: deps.mailEvents?.includes(e.type) });
+      if (audits.length > 0) await tx.appendAudits(audits);
+      const deliveries =
+        events.length === 0 ? 0 : await tx.webhooks.appendEvents(events, { mailTypes: deps.mailEvents });
       evented = deliveries > 0;
       recorded = changes.length > 0 || audits.length > 0;
       return result;

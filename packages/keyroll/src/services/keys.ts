@@ -20,7 +20,6 @@ import {
   type VersionPatch,
 } from "../core/rotation.js";
 import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
-import { sealSuccessor } from "../core/successor.js";
 import { planTrafficPolicies, type TrafficEvent } from "../core/traffic.js";
 import { buildVersion } from "../core/version.js";
 import type { StoreTx } from "../store/types.js";
@@ -29,6 +28,7 @@ import type { Actor, ServiceDeps } from "./deps.js";
 import { systemActor } from "./deps.js";
 import { iso, keyEvent } from "./events.js";
 import { IDEMPOTENCY_TTL_MS, idempotencyHash, seal, unseal } from "./idempotency.js";
+import { writeRotations } from "./rotation-write.js";
 
 /** Scopes an admin key may carry. */
 export const ADMIN_SCOPES = ["admin", "keys:read", "keys:write", "verify"] as const;
@@ -115,84 +115,7 @@ export function createKeyService(deps: ServiceDeps) {
     w.changed(op, { keyId: k.id, consumerId: k.consumerId });
   }
 
-  /**
-   * Writes one rotation of a key locked in `w` (plan, new version, sealed successor, feed, audit
-   * and event rows): the part of `rotate` that a policy rotation shares, in its own transaction.
-   */
-  async function writeRotation(
-    w: Write,
-    k: KeyWithVersions,
-    input: RotateInput,
-  ): Promise<{ secret: string; version: number; previous: { version: number; expiresAt: Millis } | null }> {
-    const { tx, now } = w;
-    const id = k.key.id;
-    const plan = planRotation(k.key, k.versions, now, {
-      graceMs: input.graceMs,
-      activateAt: input.activateAt,
-      retireWhenUnusedMs: input.retireWhenUnusedMs,
-      extendWhileInUse: input.extendWhileInUse,
-    });
-    const secret = generateSecret(k.key.prefix);
-    const v = newVersion(
-      id,
-      plan.next.version,
-      secret,
-      false,
-      now,
-      plan.next.activatesAt,
-      plan.next.storedState,
-    );
-    await tx.patchVersions(id, plan.patches);
-    await tx.insertVersion(v);
-    const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
-    const sealed =
-      input.sealForPickup !== false &&
-      k.key.allowSuccessorPickup &&
-      recipient !== null &&
-      recipient !== undefined &&
-      recipient.publicKey !== null;
-    if (sealed) {
-      const box = sealSuccessor({
-        publicKey: recipient.publicKey!,
-        keyId: id,
-        from: recipient.version,
-        to: v.version,
-        secret,
-      });
-      await tx.putSealedSuccessor({
-        keyId: id,
-        version: recipient.version,
-        successorVersion: v.version,
-        ...box,
-        createdAt: now,
-      });
-    }
-    keyChanged(w, k.key, "key.rotated");
-    w.audit("key.rotated", id, {
-      version: v.version,
-      previous: plan.previous?.version ?? null,
-      graceMs: input.graceMs,
-      activatesAt: plan.next.activatesAt,
-      reason: input.reason ?? null,
-      retireWhenUnusedMs: input.retireWhenUnusedMs ?? null,
-      extendWhileInUse: input.extendWhileInUse ?? null,
-      sealedForPickup: sealed,
-      ...(input.policy && { policy: input.policy }),
-    });
-    keyEvent(w, "key.rotated", k.key, {
-      version: v.version,
-      activatesAt: iso(plan.next.activatesAt),
-      previousVersion: plan.previous?.version ?? null,
-      previousExpiresAt: iso(plan.previous?.expiresAt),
-      reason: input.reason ?? null,
-    });
-    return { secret, version: v.version, previous: plan.previous };
-  }
-
   return {
-    /** For other services (policy rotations): `rotate`'s writes, on a key locked in their own write. */
-    writeRotation,
-
     /** Creates a key with version 1, generated (or imported from `input.secret`). */
     async create(input: CreateKeyInput, actor: Actor): Promise<IssuedSecret> {
       assertMetadata(input.metadata);
@@ -376,21 +299,38 @@ export function createKeyService(deps: ServiceDeps) {
             };
           }
         }
-        const made = await writeRotation(w, k, input);
+        const plan = planRotation(k.key, k.versions, now, {
+          graceMs: input.graceMs,
+          activateAt: input.activateAt,
+          retireWhenUnusedMs: input.retireWhenUnusedMs,
+          extendWhileInUse: input.extendWhileInUse,
+        });
+        const [made] = await writeRotations(w, [
+          {
+            k,
+            plan,
+            seal: input.sealForPickup !== false,
+            graceMs: input.graceMs,
+            reason: input.reason ?? null,
+            retireWhenUnusedMs: input.retireWhenUnusedMs,
+            extendWhileInUse: input.extendWhileInUse,
+          },
+        ]);
         if (idemHash !== undefined) {
           // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
           await tx.putIdempotency(id, idemHash, {
             requestHash,
-            response: { version: made.version, previous: made.previous },
-            sealedSecret: seal(id, idempotencyKey!, made.secret),
+            response: { version: made!.version, previous: made!.previous },
+            sealedSecret: seal(id, idempotencyKey!, made!.secret),
             createdAt: now,
           });
         }
         return {
-          key: (await tx.getKey(id))!,
-          secret: made.secret,
-          version: made.version,
-          previous: made.previous,
+          // as the write leaves it: no second read of what this transaction just wrote
+          key: made!.key,
+          secret: made!.secret,
+          version: made!.version,
+          previous: made!.previous,
           replayed: false,
         };
       });

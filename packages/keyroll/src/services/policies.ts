@@ -12,12 +12,13 @@ import {
   policyJson,
   type RotationPolicy,
 } from "../core/policy.js";
+import { planRotation } from "../core/rotation.js";
 import { inWindow } from "../core/window.js";
 import type { PolicyRow } from "../store/kysely/policies.js";
 import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 import { systemActor } from "./deps.js";
-import type { KeyService } from "./keys.js";
+import { writeRotations } from "./rotation-write.js";
 
 /** The rule a policy rotation is audited under (actor `{type: "system", rule}`). */
 export const POLICY_RULE = "rotation-policy";
@@ -81,7 +82,7 @@ export interface KeyAgeReport {
  * audited), show a key's effective policy and next rotation, run due rotations (the leader), and
  * the key-age report.
  */
-export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
+export function createPolicyService(deps: ServiceDeps) {
   const { store, clock, logger } = deps;
   const commit = createCommit(deps);
   const parsed = new Map<string, RotationPolicy>();
@@ -318,15 +319,25 @@ export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
         const next = k.versions.reduce((m, v) => Math.max(m, v.version), 0) + 1;
         if (!(await w.tx.policies.claimPolicyRotation(id, d.dueAt, next, w.now))) return undefined;
         const p = eff.policy;
-        const made = await deps.keys.writeRotation(w, k, {
+        const opts = {
           graceMs: p.graceMs,
           activateAt: d.activateAt,
-          reason: `rotation policy (${eff.source})`,
           retireWhenUnusedMs: p.retireWhenUnusedMs ?? undefined,
           extendWhileInUse: p.extendWhileInUse ?? undefined,
-          policy: { source: eff.source, dueAt: d.dueAt },
-        });
-        return { version: made.version, dueAt: d.dueAt, activateAt: d.activateAt ?? w.now };
+        };
+        const [made] = await writeRotations(w, [
+          {
+            k,
+            plan: planRotation(k.key, k.versions, w.now, opts),
+            seal: true,
+            graceMs: p.graceMs,
+            reason: `rotation policy (${eff.source})`,
+            retireWhenUnusedMs: opts.retireWhenUnusedMs,
+            extendWhileInUse: opts.extendWhileInUse,
+            audit: { policy: { source: eff.source, dueAt: d.dueAt } },
+          },
+        ]);
+        return { version: made!.version, dueAt: d.dueAt, activateAt: d.activateAt ?? w.now };
       });
       if (out) logger.info({ keyId: id, version: out.version, dueAt: out.dueAt }, "policy rotation made");
       return out !== undefined;

@@ -1,6 +1,6 @@
 import { KeyrollError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
-import type { KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
+import type { KeyWithVersions, Millis } from "../core/model.js";
 import { MAX_GRACE_MS, planRotation, type RotationPlan } from "../core/rotation.js";
 import {
   assertJobRate,
@@ -14,13 +14,15 @@ import {
   type RotationJobState,
   selectorProblem,
 } from "../core/rotation-jobs.js";
-import { generateSecret } from "../core/secret.js";
-import { sealSuccessor } from "../core/successor.js";
-import { buildVersion } from "../core/version.js";
 import type { RotationJobItem, RotationJobRecord } from "../store/kysely/rotation-jobs.js";
-import { createCommit, type Write } from "./commit.js";
+import { createCommit } from "./commit.js";
 import { type Actor, type ServiceDeps, systemActor } from "./deps.js";
-import { iso, keyEvent } from "./events.js";
+import {
+  type PreparedRotation,
+  prepareRotation,
+  type RotationSpec,
+  writeRotations,
+} from "./rotation-write.js";
 
 export type { RotationJobItem, RotationJobRecord } from "../store/kysely/rotation-jobs.js";
 
@@ -256,115 +258,6 @@ type Outcome = {
   version: number | null;
 };
 
-/**
- * A key's new secret made ready before its transaction: the version record (its digest and public
- * key) and the secret sealed for holders of the current version. The CPU-heavy part of a rotation
- * (X25519, HPKE) is done here, between event-loop turns and outside any transaction, so that a
- * batch holds the store, and the loop, only for its writes.
- */
-interface Prepared {
-  readonly version: VersionRecord;
-  readonly from: number | null;
-  readonly fromPublicKey: string | null;
-  readonly box: { enc: string; ciphertext: string } | null;
-}
-
-/** Makes the new secret of key `k` for the rotation `plan` (at version `plan.next.version`). */
-function prepare(k: KeyWithVersions, plan: RotationPlan, now: Millis): Prepared {
-  const id = k.key.id;
-  const secret = generateSecret(k.key.prefix);
-  const version = buildVersion({
-    keyId: id,
-    version: plan.next.version,
-    secret,
-    imported: false,
-    now,
-    activatesAt: plan.next.activatesAt,
-    storedState: plan.next.storedState,
-  });
-  const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
-  // the new secret reaches the key's clients only this way: nobody else ever sees it
-  const box =
-    k.key.allowSuccessorPickup && recipient != null && recipient.publicKey !== null
-      ? sealSuccessor({
-          publicKey: recipient.publicKey,
-          keyId: id,
-          from: recipient.version,
-          to: version.version,
-          secret,
-        })
-      : null;
-  return { version, from: recipient?.version ?? null, fromPublicKey: recipient?.publicKey ?? null, box };
-}
-
-/** True when what was prepared on an earlier read still fits the key as locked now. */
-function stillFits(p: Prepared, k: KeyWithVersions, plan: RotationPlan): boolean {
-  const recipient = plan.previous && k.versions.find((x) => x.version === plan.previous!.version);
-  const wantsBox = k.key.allowSuccessorPickup && recipient != null && recipient.publicKey !== null;
-  return (
-    p.version.version === plan.next.version &&
-    p.from === (recipient?.version ?? null) &&
-    p.fromPublicKey === (recipient?.publicKey ?? null) &&
-    (p.box !== null) === wantsBox
-  );
-}
-
-/**
- * Writes one key's rotation into `w`, as `KeyService.rotate` does (new version, previous one in
- * grace, successor sealed for pickup, feed row, audit entry and `key.rotated` event), on behalf of
- * job `jobId`. The caller holds the key's lock.
- */
-async function writeJobRotation(
-  w: Write,
-  k: KeyWithVersions,
-  plan: RotationPlan,
-  job: RotationJobRecord,
-  ready: Prepared | undefined,
-): Promise<number> {
-  const { tx, now } = w;
-  const id = k.key.id;
-  const p = ready !== undefined && stillFits(ready, k, plan) ? ready : prepare(k, plan, now);
-  // stamped with this transaction's time, whenever the secret was made
-  const v: VersionRecord = {
-    ...p.version,
-    createdAt: now,
-    activatesAt: plan.next.activatesAt,
-    storedState: plan.next.storedState,
-  };
-  await tx.patchVersions(id, plan.patches);
-  await tx.insertVersion(v);
-  if (p.box !== null) {
-    await tx.putSealedSuccessor({
-      keyId: id,
-      version: p.from!,
-      successorVersion: v.version,
-      ...p.box,
-      createdAt: now,
-    });
-  }
-  const sealed = p.box !== null;
-  w.changed("key.rotated", { keyId: id, consumerId: k.key.consumerId });
-  w.audit("key.rotated", id, {
-    version: v.version,
-    previous: plan.previous?.version ?? null,
-    graceMs: job.graceMs,
-    activatesAt: plan.next.activatesAt,
-    reason: job.reason,
-    retireWhenUnusedMs: null,
-    extendWhileInUse: null,
-    sealedForPickup: sealed,
-    jobId: job.id,
-  });
-  keyEvent(w, "key.rotated", k.key, {
-    version: v.version,
-    activatesAt: iso(plan.next.activatesAt),
-    previousVersion: plan.previous?.version ?? null,
-    previousExpiresAt: iso(plan.previous?.expiresAt),
-    reason: job.reason,
-  });
-  return v.version;
-}
-
 /** Lets the event loop serve other work (verify requests) between two keys' crypto. */
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -411,13 +304,16 @@ export function createRotationJobRunner(
   async function prepareBatch(
     job: RotationJobRecord,
     ids: readonly string[],
-  ): Promise<Map<string, Prepared>> {
-    const out = new Map<string, Prepared>();
+  ): Promise<Map<string, PreparedRotation>> {
+    const out = new Map<string, PreparedRotation>();
     const now = clock.now();
     for (const k of await store.getKeys(ids)) {
       if (bulkSkipReason(k, now, job.requirePickup) !== undefined) continue;
       try {
-        out.set(k.key.id, prepare(k, planRotation(k.key, k.versions, now, { graceMs: job.graceMs }), now));
+        out.set(
+          k.key.id,
+          prepareRotation(k, planRotation(k.key, k.versions, now, { graceMs: job.graceMs }), now),
+        );
       } catch (err) {
         if (!(err instanceof KeyrollError)) throw err;
       }
@@ -429,7 +325,7 @@ export function createRotationJobRunner(
   async function rotateBatch(
     job: RotationJobRecord,
     ids: readonly string[],
-    ready: ReadonlyMap<string, Prepared> = new Map(),
+    ready: ReadonlyMap<string, PreparedRotation> = new Map(),
   ): Promise<Outcome[]> {
     return commit(actor, async (w) => {
       // keys first (in id order: two writers of the same keys cannot deadlock), then which of them
@@ -438,6 +334,8 @@ export function createRotationJobRunner(
       const pending = await w.tx.rotationJobs.pendingAmong(job.id, ids);
       const byId = new Map(locked.map((k) => [k.key.id, k]));
       const out: Outcome[] = [];
+      const specs: RotationSpec[] = [];
+      const at = new Map<string, number>();
       for (const id of ids) {
         if (!pending.has(id)) continue;
         const k = byId.get(id);
@@ -454,9 +352,20 @@ export function createRotationJobRunner(
           out.push({ keyId: id, state: "skipped", reason: err.code.toLowerCase(), version: null });
           continue;
         }
-        const version = await writeJobRotation(w, k, plan, job, ready.get(id));
-        out.push({ keyId: id, state: "rotated", reason: null, version });
+        at.set(id, out.length);
+        out.push({ keyId: id, state: "rotated", reason: null, version: plan.next.version });
+        specs.push({
+          k,
+          plan,
+          seal: true,
+          ready: ready.get(id),
+          graceMs: job.graceMs,
+          reason: job.reason,
+          audit: { jobId: job.id },
+        });
       }
+      // every rotation of the batch in a constant number of statements
+      for (const m of await writeRotations(w, specs)) out[at.get(m.key.key.id)!]!.version = m.version;
       await w.tx.rotationJobs.finishItems(job.id, out, w.now);
       return out;
     });

@@ -151,6 +151,11 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   /** Which of these (hex) digests some version already has. */
   existingDigests(digests: readonly string[]): Promise<string[]>;
   patchVersions(keyId: string, patches: readonly VersionPatch[]): Promise<void>;
+  /**
+   * `patchVersions` for many keys (a batch of rotations): each key's patches applied in their
+   * order, in as many statements as the longest list has patches (one multi-row UPDATE per round).
+   */
+  patchManyVersions(keys: ReadonlyArray<{ keyId: string; patches: readonly VersionPatch[] }>): Promise<void>;
   digestExists(digest: string): Promise<boolean>;
   countAdminKeys(): Promise<number>;
   getIdempotency(keyId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
@@ -174,6 +179,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
    * `pending_audit` and the linker chains it after the commit (decision 0012).
    */
   appendAudit(entry: AuditInput): Promise<void>;
+  /** `appendAudit` for many entries, in order, in a constant number of statements. */
+  appendAudits(entries: readonly AuditInput[]): Promise<void>;
   /** Webhook endpoints and the notification outbox, written in the same transaction. */
   readonly webhooks: WebhookTx;
   /** Rotation policies and the ledger of policy rotations (migration 0009). */

@@ -185,6 +185,8 @@ export function reads(db: Db): StoreReads {
 
 /** What a dialect supplies to `writes`: its locks, and (PostgreSQL) where feed and audit rows go. */
 export interface DialectWrites {
+  /** Which SQL the few dialect-specific statements (multi-row updates over a JSON list) are written in. */
+  sql: "sqlite" | "postgres";
   lockKey: StoreTx["lockKey"];
   lockKeys: StoreTx["lockKeys"];
   lockConsumer: StoreTx["lockConsumer"];
@@ -201,6 +203,76 @@ export interface DialectWrites {
 const BULK_ROWS = 1000;
 /** Values of one `in (…)` list. */
 const BULK_IDS = 5000;
+/** Audit rows per INSERT (13 columns each). */
+const AUDIT_ROWS = 500;
+
+/** The optional columns of a version patch: left as they are when the patch leaves them undefined. */
+const PATCH_COLUMNS = [
+  ["graceStartsAt", "grace_starts_at", "bigint"],
+  ["expiresAt", "expires_at", "bigint"],
+  ["revokedAt", "revoked_at", "bigint"],
+  ["retireWhenUnusedMs", "retire_when_unused_ms", "bigint"],
+  ["extendMaxAt", "extend_max_at", "bigint"],
+  ["extendStepMs", "extend_step_ms", "bigint"],
+  ["retiredReason", "retired_reason", "text"],
+] as const;
+
+/** Patches one key's versions, one statement per patch, in the given order. */
+async function patchVersions(db: Db, keyId: string, patches: readonly VersionPatch[]): Promise<void> {
+  // in the given order: plans put demotions before promotions for the one-active index
+  for (const p of patches) {
+    await db
+      .updateTable("key_versions")
+      .set({
+        state: p.storedState,
+        ...(p.graceStartsAt !== undefined && { grace_starts_at: p.graceStartsAt }),
+        ...(p.expiresAt !== undefined && { expires_at: p.expiresAt }),
+        ...(p.revokedAt !== undefined && { revoked_at: p.revokedAt }),
+        ...(p.retireWhenUnusedMs !== undefined && { retire_when_unused_ms: p.retireWhenUnusedMs }),
+        ...(p.extendMaxAt !== undefined && { extend_max_at: p.extendMaxAt }),
+        ...(p.extendStepMs !== undefined && { extend_step_ms: p.extendStepMs }),
+        ...(p.retiredReason !== undefined && { retired_reason: p.retiredReason }),
+      })
+      .where("key_id", "=", keyId)
+      .where("version", "=", p.version)
+      .execute();
+  }
+}
+
+/**
+ * One UPDATE of many versions (at most one patch per version), from one JSON parameter: a field
+ * a patch leaves undefined is absent from its element and the column keeps its value.
+ */
+async function patchRows(
+  db: Db,
+  dialect: "sqlite" | "postgres",
+  rows: ReadonlyArray<{ keyId: string; p: VersionPatch }>,
+): Promise<void> {
+  const list = JSON.stringify(
+    rows.map(({ keyId, p }) => {
+      const o: Record<string, unknown> = { key_id: keyId, version: p.version, state: p.storedState };
+      for (const [field, column] of PATCH_COLUMNS) if (p[field] !== undefined) o[column] = p[field];
+      return o;
+    }),
+  );
+  if (dialect === "postgres") {
+    const sets = PATCH_COLUMNS.map(
+      ([, c, t]) => `${c} = case when x.p ? '${c}' then (x.p->>'${c}')::${t} else kv.${c} end`,
+    ).join(", ");
+    await sql`update key_versions kv set state = x.p->>'state', ${sql.raw(sets)}
+      from jsonb_array_elements(${list}::jsonb) as x(p)
+      where kv.key_id = x.p->>'key_id' and kv.version = (x.p->>'version')::integer`.execute(db);
+    return;
+  }
+  const sets = PATCH_COLUMNS.map(
+    ([, c]) =>
+      `${c} = case when json_type(x.value, '$.${c}') is null then ${c} else json_extract(x.value, '$.${c}') end`,
+  ).join(", ");
+  await sql`update key_versions set state = json_extract(x.value, '$.state'), ${sql.raw(sets)}
+    from json_each(${list}) as x
+    where key_versions.key_id = json_extract(x.value, '$.key_id')
+      and key_versions.version = json_extract(x.value, '$.version')`.execute(db);
+}
 
 function keyRow(k: KeyRecord, now: number) {
   return {
@@ -302,6 +374,33 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .execute();
         await linkAudit(db);
       }),
+    async appendAudits(entries) {
+      if (dialect.appendAudit) {
+        for (const e of entries) await dialect.appendAudit(e);
+        return;
+      }
+      if (entries.length === 0) return;
+      // one writer at a time (SQLite): written unlinked in one statement, then linked, whatever
+      // their number, in three more (linkAudit)
+      for (let i = 0; i < entries.length; i += AUDIT_ROWS) {
+        await db
+          .insertInto("audit_log")
+          .values(
+            entries.slice(i, i + AUDIT_ROWS).map((entry) => {
+              const row = auditColumns(entry);
+              return {
+                ...row,
+                data: JSON.stringify(row.data),
+                diff: row.diff === null ? null : JSON.stringify(row.diff),
+                prev_hash: null,
+                hash: null,
+              };
+            }),
+          )
+          .execute();
+      }
+      await linkAudit(db);
+    },
     async findConsumerByExternalId(externalId) {
       const r = await db
         .selectFrom("consumers")
@@ -405,24 +504,22 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .execute();
       }
     },
-    async patchVersions(keyId, patches: readonly VersionPatch[]) {
-      // in the given order: plans put demotions before promotions for the one-active index
-      for (const p of patches) {
-        await db
-          .updateTable("key_versions")
-          .set({
-            state: p.storedState,
-            ...(p.graceStartsAt !== undefined && { grace_starts_at: p.graceStartsAt }),
-            ...(p.expiresAt !== undefined && { expires_at: p.expiresAt }),
-            ...(p.revokedAt !== undefined && { revoked_at: p.revokedAt }),
-            ...(p.retireWhenUnusedMs !== undefined && { retire_when_unused_ms: p.retireWhenUnusedMs }),
-            ...(p.extendMaxAt !== undefined && { extend_max_at: p.extendMaxAt }),
-            ...(p.extendStepMs !== undefined && { extend_step_ms: p.extendStepMs }),
-            ...(p.retiredReason !== undefined && { retired_reason: p.retiredReason }),
-          })
-          .where("key_id", "=", keyId)
-          .where("version", "=", p.version)
-          .execute();
+    patchVersions: (keyId, patches: readonly VersionPatch[]) => patchVersions(db, keyId, patches),
+    async patchManyVersions(keys) {
+      // round r applies the r-th patch of every key: each key's patches keep their order
+      // (demotions before promotions, for the one-active index), and a round is one statement
+      const rounds = keys.reduce((m, k) => Math.max(m, k.patches.length), 0);
+      for (let r = 0; r < rounds; r++) {
+        const rows = keys
+          .filter((k) => k.patches.length > r)
+          .map((k) => ({ keyId: k.keyId, p: k.patches[r]! }));
+        if (rows.length === 1) {
+          await patchVersions(db, rows[0]!.keyId, [rows[0]!.p]);
+          continue;
+        }
+        for (let i = 0; i < rows.length; i += BULK_ROWS) {
+          await patchRows(db, dialect.sql, rows.slice(i, i + BULK_ROWS));
+        }
       }
     },
     async digestExists(digest) {
@@ -483,7 +580,8 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
 }
 
 /**
- * Links every audit entry that is not linked yet, in seq order, onto the head of the chain. SQLite
+ * Links every audit entry that is not linked yet, in seq order, onto the head of the chain (at most
+ * four statements, whatever their number; the last one is written in SQLite's SQL). SQLite
  * runs it in the writer's transaction (one writer at a time, so no two linkers read the same head);
  * PostgreSQL chains its queued entries in its linker instead (store/postgres/linker.ts, decision
  * 0012), with the same `entryHash`, so either gives the same chain.
@@ -505,11 +603,24 @@ export async function linkAudit(db: Db): Promise<number> {
     .limit(1)
     .executeTakeFirst();
   let prev = head?.hash ?? GENESIS_HASH;
+  const links: Array<{ s: number; p: string; h: string }> = [];
   for (const r of todo) {
     const h = entryHash(prev, toAuditEntry(r));
-    await db.updateTable("audit_log").set({ prev_hash: prev, hash: h }).where("seq", "=", r.seq).execute();
+    links.push({ s: num(r.seq), p: prev, h });
     prev = h;
   }
+  if (links.length === 1) {
+    await db
+      .updateTable("audit_log")
+      .set({ prev_hash: links[0]!.p, hash: links[0]!.h })
+      .where("seq", "=", links[0]!.s)
+      .execute();
+    return 1;
+  }
+  // every entry linked in one statement (SQLite: only it links here)
+  await sql`update audit_log set prev_hash = json_extract(x.value, '$.p'), hash = json_extract(x.value, '$.h')
+    from json_each(${JSON.stringify(links)}) as x
+    where audit_log.seq = json_extract(x.value, '$.s')`.execute(db);
   return todo.length;
 }
 

@@ -86,6 +86,27 @@ export function successorWrites(db: Db) {
         })
         .execute();
     },
+    /**
+     * `putSealedSuccessor` for many rows in as few multi-row statements as the dialects' limits on
+     * bound parameters allow (one for a batch of up to 1 000): a bulk rotation's successors.
+     */
+    async putSealedSuccessors(rows: readonly SealedSuccessorRow[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += 1000) {
+        await db
+          .insertInto("sealed_successors")
+          .values(
+            rows.slice(i, i + 1000).map((r) => ({
+              key_id: r.keyId,
+              version: r.version,
+              successor_version: r.successorVersion,
+              enc: r.enc,
+              ciphertext: r.ciphertext,
+              created_at: r.createdAt,
+            })),
+          )
+          .execute();
+      }
+    },
     /** Deletes what was sealed for holders of these versions (they can no longer open anything useful). */
     async deleteSealedSuccessors(keyId: string, versions?: readonly number[]): Promise<void> {
       let q = db.deleteFrom("sealed_successors").where("key_id", "=", keyId);

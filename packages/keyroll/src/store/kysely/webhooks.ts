@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import { type Kysely, sql } from "kysely";
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from "./schema.js";
 
@@ -159,6 +159,121 @@ function patchRow(patch: WebhookPatch): Partial<WebhooksTable> {
   return row;
 }
 
+/**
+ * Puts events in the outbox as `appendEvent` does, in order, in a constant number of statements whatever their
+ * number: one read of the endpoints that may want any of them, one of the contacts (only when
+ * an event's type is in `mailTypes`), then one multi-row insert each of events, deliveries and
+ * mails (chunked past 1 000 rows). Returns how many deliveries and mails in all.
+ */
+async function appendEvents(
+  db: Db,
+  events: readonly EventInput[],
+  opts: { mailTypes?: readonly string[] | undefined } = {},
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const consumers = [...new Set(events.map((e) => e.consumerId).filter((c): c is string => c !== null))];
+  const hooks = (
+    await db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("deleted_at", "is", null)
+      .where("enabled", "=", 1)
+      .where((eb) =>
+        consumers.length === 0
+          ? eb("consumer_id", "is", null)
+          : eb.or([eb("consumer_id", "is", null), eb("consumer_id", "in", consumers)]),
+      )
+      .orderBy("id")
+      .execute()
+  ).map(toWebhook);
+  const mailed = opts.mailTypes ?? [];
+  const mailConsumers = [
+    ...new Set(
+      events
+        .filter((e) => e.consumerId !== null && mailed.includes(e.type))
+        .map((e) => e.consumerId as string),
+    ),
+  ];
+  const contactsOf = new Map<string, Contact[]>();
+  if (mailConsumers.length > 0) {
+    const rows = await db
+      .selectFrom("consumer_contacts")
+      .select(["consumer_id", "contacts"])
+      .where("consumer_id", "in", mailConsumers)
+      .execute();
+    for (const r of rows) contactsOf.set(r.consumer_id, json(r.contacts) as Contact[]);
+  }
+  const eventRows: Array<Insertable<Database["webhook_events"]>> = [];
+  const deliveryRows: Array<Insertable<Database["webhook_deliveries"]>> = [];
+  const mailRows: Array<Insertable<Database["mail_deliveries"]>> = [];
+  for (const e of events) {
+    const to = hooks.filter(
+      (w) => w.events.includes(e.type) && (w.consumerId === null || w.consumerId === e.consumerId),
+    );
+    const contacts =
+      e.consumerId !== null && mailed.includes(e.type) ? (contactsOf.get(e.consumerId) ?? []) : [];
+    // an event nobody subscribes to is not kept: there is nothing to deliver or replay
+    if (to.length === 0 && contacts.length === 0) continue;
+    eventRows.push({
+      id: e.id,
+      type: e.type,
+      key_id: e.keyId,
+      consumer_id: e.consumerId,
+      body: e.body,
+      created_at: e.at,
+    });
+    to.forEach((w, i) => {
+      deliveryRows.push({
+        // the event's id is unique and time-sortable; one delivery per endpoint
+        id: `dlv_${e.id.slice(4)}${i.toString(36).padStart(2, "0")}`,
+        event_id: e.id,
+        webhook_id: w.id,
+        order_key: e.keyId ?? e.consumerId ?? "",
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: e.at,
+        last_attempt_at: null,
+        last_status: null,
+        last_error: null,
+        created_at: e.at,
+        delivered_at: null,
+      });
+    });
+    contacts.forEach((c, n) => {
+      mailRows.push({
+        id: `mal_${e.id.slice(4)}${n.toString(36).padStart(2, "0")}`,
+        event_id: e.id,
+        consumer_id: e.consumerId!,
+        recipient: c.email,
+        recipient_name: c.name ?? null,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: e.at,
+        last_attempt_at: null,
+        last_error: null,
+        created_at: e.at,
+        delivered_at: null,
+      });
+    });
+  }
+  for (let i = 0; i < eventRows.length; i += 1000)
+    await db
+      .insertInto("webhook_events")
+      .values(eventRows.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < deliveryRows.length; i += 1000)
+    await db
+      .insertInto("webhook_deliveries")
+      .values(deliveryRows.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < mailRows.length; i += 1000)
+    await db
+      .insertInto("mail_deliveries")
+      .values(mailRows.slice(i, i + 1000))
+      .execute();
+  return deliveryRows.length + mailRows.length;
+}
+
 /** Writes of the webhook part, run inside a store transaction (`tx.webhooks`). */
 export function webhookWrites(db: Db) {
   return {
@@ -210,87 +325,14 @@ export function webhookWrites(db: Db) {
      * when `mail`. Returns how many; an event with none is not stored.
      */
     async appendEvent(e: EventInput, opts: { mail?: boolean } = {}): Promise<number> {
-      const hooks = (
-        await db
-          .selectFrom("webhooks")
-          .selectAll()
-          .where("deleted_at", "is", null)
-          .where("enabled", "=", 1)
-          .where((eb) =>
-            e.consumerId === null
-              ? eb("consumer_id", "is", null)
-              : eb.or([eb("consumer_id", "is", null), eb("consumer_id", "=", e.consumerId)]),
-          )
-          .orderBy("id")
-          .execute()
-      )
-        .map(toWebhook)
-        .filter((w) => w.events.includes(e.type));
-      let contacts: Contact[] = [];
-      if (opts.mail && e.consumerId) {
-        const row = await db
-          .selectFrom("consumer_contacts")
-          .select("contacts")
-          .where("consumer_id", "=", e.consumerId)
-          .executeTakeFirst();
-        contacts = row ? (json(row.contacts) as Contact[]) : [];
-      }
-      // an event nobody subscribes to is not kept: there is nothing to deliver or replay
-      if (hooks.length === 0 && contacts.length === 0) return 0;
-      await db
-        .insertInto("webhook_events")
-        .values({
-          id: e.id,
-          type: e.type,
-          key_id: e.keyId,
-          consumer_id: e.consumerId,
-          body: e.body,
-          created_at: e.at,
-        })
-        .execute();
-      let i = 0;
-      for (const w of hooks) {
-        await db
-          .insertInto("webhook_deliveries")
-          .values({
-            // the event's id is unique and time-sortable; one delivery per endpoint
-            id: `dlv_${e.id.slice(4)}${(i++).toString(36).padStart(2, "0")}`,
-            event_id: e.id,
-            webhook_id: w.id,
-            order_key: e.keyId ?? e.consumerId ?? "",
-            status: "pending",
-            attempts: 0,
-            next_attempt_at: e.at,
-            last_attempt_at: null,
-            last_status: null,
-            last_error: null,
-            created_at: e.at,
-            delivered_at: null,
-          })
-          .execute();
-      }
-      let n = 0;
-      for (const c of contacts) {
-        await db
-          .insertInto("mail_deliveries")
-          .values({
-            id: `mal_${e.id.slice(4)}${(n++).toString(36).padStart(2, "0")}`,
-            event_id: e.id,
-            consumer_id: e.consumerId!,
-            recipient: c.email,
-            recipient_name: c.name ?? null,
-            status: "pending",
-            attempts: 0,
-            next_attempt_at: e.at,
-            last_attempt_at: null,
-            last_error: null,
-            created_at: e.at,
-            delivered_at: null,
-          })
-          .execute();
-      }
-      return hooks.length + contacts.length;
+      return appendEvents(db, [e], { mailTypes: opts.mail ? [e.type] : [] });
     },
+    /**
+     * `appendEvent` for many events, in order, in a constant number of statements whatever their
+     * number (see {@link appendEvents}). Returns how many deliveries and mails in all.
+     */
+    appendEvents: (events: readonly EventInput[], opts: { mailTypes?: readonly string[] | undefined } = {}) =>
+      appendEvents(db, events, opts),
     /** Replaces a consumer's contacts. */
     async setContacts(consumerId: string, contacts: readonly Contact[], now: number): Promise<void> {
       await db

@@ -263,6 +263,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             const pending = pendingWrites(trx);
             const result = await fn(
               writes(trx, {
+                sql: "postgres",
                 lockKey,
                 lockKeys,
                 lockConsumer,

@@ -194,6 +194,7 @@ export function openSqliteStore(
         // one writer at a time: the write lock is the lock
         return fn(
           writes(c, {
+            sql: "sqlite",
             lockKey: (id) => r.getKey(id),
             lockKeys: async (ids) =>
               (await r.getKeys([...new Set(ids)])).sort((a, b) => (a.key.id < b.key.id ? -1 : 1)),
