@@ -665,6 +665,113 @@ for (const d of DIALECTS) {
       });
     });
 
+    describe("batched writes (many keys in one transaction)", () => {
+      it("patch many keys' versions per round, in each key's order; insert versions, sealed successors and audit entries multi-row", async (t) => {
+        const { store } = await fixture(t, d);
+        const a = await seedKey(store, {
+          versions: [{}, { storedState: "scheduled", activatesAt: T0 + HOUR }],
+        });
+        const b = await seedKey(store, { versions: [{ retireWhenUnusedMs: 5_000, expiresAt: T0 + 9 }] });
+        const c = await seedKey(store);
+        const b3 = versionRecord(b.key.id, 2);
+        const c2 = versionRecord(c.key.id, 2, { storedState: "scheduled", activatesAt: T0 + HOUR });
+        await store.transaction(async (tx) => {
+          await tx.patchManyVersions([
+            // a's demotion comes before its promotion (two rounds); the one-active index never sees two
+            {
+              keyId: a.key.id,
+              patches: [
+                { version: 1, storedState: "grace", graceStartsAt: T0 + 1, expiresAt: T0 + HOUR },
+                { version: 2, storedState: "active" },
+              ],
+            },
+            // null clears a stamp, an absent field keeps it, every optional column can be set
+            {
+              keyId: b.key.id,
+              patches: [
+                {
+                  version: 1,
+                  storedState: "grace",
+                  graceStartsAt: T0 + 2,
+                  expiresAt: null,
+                  extendMaxAt: T0 + 7,
+                  extendStepMs: 1_000,
+                  retiredReason: "unused",
+                },
+              ],
+            },
+            { keyId: c.key.id, patches: [] },
+          ]);
+          await tx.insertVersions([b3, c2]);
+          await tx.putSealedSuccessors([
+            { keyId: b.key.id, version: 1, successorVersion: 2, enc: "e1", ciphertext: "c1", createdAt: T0 },
+            { keyId: c.key.id, version: 1, successorVersion: 2, enc: "e2", ciphertext: "c2", createdAt: T0 },
+          ]);
+          await tx.appendAudits([
+            auditEntry({ targetId: a.key.id, data: { n: 1 } }),
+            auditEntry({ targetId: b.key.id, data: { n: 2 } }),
+            auditEntry({ targetId: c.key.id, data: { n: 3 } }),
+          ]);
+        });
+        const [v1, v2] = a.versions as [VersionRecord, VersionRecord];
+        assert.deepEqual((await store.getKey(a.key.id))?.versions, [
+          { ...v1, storedState: "grace", graceStartsAt: T0 + 1, expiresAt: T0 + HOUR },
+          { ...v2, storedState: "active" },
+        ]);
+        assert.deepEqual((await store.getKey(b.key.id))?.versions, [
+          {
+            ...b.versions[0]!,
+            storedState: "grace",
+            graceStartsAt: T0 + 2,
+            expiresAt: null,
+            extendMaxAt: T0 + 7,
+            extendStepMs: 1_000,
+            retiredReason: "unused",
+          },
+          b3,
+        ]);
+        assert.deepEqual((await store.getKey(c.key.id))?.versions, [c.versions[0], c2]);
+        assert.deepEqual(
+          (await store.sealedSuccessors(c.key.id, 1)).map((r) => [r.successorVersion, r.enc, r.ciphertext]),
+          [[2, "e2", "c2"]],
+        );
+        const rows = await assertAuditChain(store);
+        assert.deepEqual(
+          rows.map((r) => [r.targetId, r.data.n]),
+          [
+            [a.key.id, 1],
+            [b.key.id, 2],
+            [c.key.id, 3],
+          ],
+        );
+      });
+
+      it("roll a batch back whole when one key's promotion comes before its demotion", async (t) => {
+        const { store } = await fixture(t, d);
+        const a = await seedKey(store);
+        const b = await seedKey(store, {
+          versions: [{}, { storedState: "scheduled", activatesAt: T0 + HOUR }],
+        });
+        await assert.rejects(
+          store.transaction((tx) =>
+            tx.patchManyVersions([
+              { keyId: a.key.id, patches: [{ version: 1, storedState: "grace", graceStartsAt: T0 }] },
+              {
+                keyId: b.key.id,
+                patches: [
+                  { version: 2, storedState: "active" },
+                  { version: 1, storedState: "grace" },
+                ],
+              },
+            ]),
+          ),
+          isCode("CONCURRENT_MODIFICATION"),
+        );
+        assert.deepEqual(await store.getKey(a.key.id), { key: a.key, versions: a.versions });
+        assert.deepEqual(await store.getKey(b.key.id), { key: b.key, versions: b.versions });
+      });
+    });
+
     describe("one active version per key", () => {
       it("refuses a second active version inserted in the same transaction, keeping nothing of it", async (t) => {
         const { store } = await fixture(t, d);
