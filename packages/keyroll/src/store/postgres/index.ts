@@ -19,6 +19,7 @@ import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
 import { linkOnce, pendingWrites } from "./linker.js";
+import { PreparingClient } from "./prepared.js";
 
 // bigint columns hold epoch milliseconds and seqs: well inside 2^53, so numbers are exact
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -85,6 +86,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
   const max = slots + READ_RESERVE;
   const pool = new pg.Pool({
     connectionString: url,
+    // the store's queries as named prepared statements (prepared.ts)
+    Client: PreparingClient,
     max,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -131,7 +134,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     Object.fromEntries(
       Object.entries(part).map(([k, fn]) => [k, wrap(fn as (...a: unknown[]) => Promise<unknown>)]),
     ) as T;
-  const r = reads(db);
+  const r = reads(db, "postgres");
 
   // Node-local coalescing: a caller arriving while a link runs gets the next one, which starts
   // after it and so sees the caller's commit; across nodes the link lock orders the linkers.
