@@ -318,12 +318,13 @@ export function createKeyService(deps: ServiceDeps) {
         ]);
         if (idemHash !== undefined) {
           // an expired record is replaced; a fresh one cannot exist here (checked above, same lock)
-          await tx.putIdempotency(id, idemHash, {
+          const rec = {
             requestHash,
             response: { version: made!.version, previous: made!.previous },
             sealedSecret: seal(id, idempotencyKey!, made!.secret),
             createdAt: now,
-          });
+          };
+          await tx.atEnd((end) => end.putIdempotency(id, idemHash, rec));
         }
         return {
           // as the write leaves it: no second read of what this transaction just wrote

@@ -145,8 +145,9 @@ function applied(
  * Writes the rotations of keys locked in `w` (each: its previous version patched into grace, a new
  * version, the successor sealed for pickup, a `key.rotated` feed row, audit entry and event), in a
  * constant number of statements whatever their number: one multi-row UPDATE per round of patches
- * (one for a plain rotation), one multi-row INSERT of versions and one of sealed successors; the
- * feed, audit and outbox rows are flushed multi-row by `commit` at the end of the transaction.
+ * (one for a plain rotation), one multi-row INSERT of versions and one of sealed successors (sent
+ * with the transaction's last statement where the store can: `StoreTx.atEnd`); the feed, audit and
+ * outbox rows are flushed multi-row by `commit` at the end of the transaction.
  * The keys must be distinct. Returns what each made, in the order given.
  */
 export async function writeRotations(w: Write, specs: readonly RotationSpec[]): Promise<RotationMade[]> {
@@ -187,10 +188,13 @@ export async function writeRotations(w: Write, specs: readonly RotationSpec[]): 
   }
   // demotions first (the plans order them), before any new active version is inserted
   await tx.patchManyVersions(specs.map((s) => ({ keyId: s.k.key.id, patches: s.plan.patches })));
-  if (versions.length === 1) await tx.insertVersion(versions[0]!);
-  else await tx.insertVersions(versions);
-  if (sealed.length === 1) await tx.putSealedSuccessor(sealed[0]!);
-  else if (sealed.length > 1) await tx.putSealedSuccessors(sealed);
+  // inserts that nothing in this write reads back: sent with the transaction's last statement
+  await tx.atEnd(async (end) => {
+    if (versions.length === 1) await end.insertVersion(versions[0]!);
+    else await end.insertVersions(versions);
+    if (sealed.length === 1) await end.putSealedSuccessor(sealed[0]!);
+    else if (sealed.length > 1) await end.putSealedSuccessors(sealed);
+  });
   specs.forEach((s, i) => {
     const { k, plan } = s;
     const m = made[i]!;

@@ -181,6 +181,14 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   appendAudit(entry: AuditInput): Promise<void>;
   /** `appendAudit` for many entries, in order, in a constant number of statements. */
   appendAudits(entries: readonly AuditInput[]): Promise<void>;
+  /**
+   * Runs `fn`, whose writes are only inserts and upserts that read nothing back (their results are
+   * empty) and that do not depend on each other's order, so that the store may send them with the
+   * transaction's last statement instead of one by one (PostgreSQL: as CTEs of the statement that
+   * queues the feed and audit rows, one round trip for all; SQLite runs them at once). Nothing
+   * read later in the transaction may depend on them.
+   */
+  atEnd(fn: (tx: StoreTx) => Promise<void>): Promise<void>;
   /** Webhook endpoints and the notification outbox, written in the same transaction. */
   readonly webhooks: WebhookTx;
   /** Rotation policies and the ledger of policy rotations (migration 0009). */
@@ -223,6 +231,12 @@ export interface Store extends StoreReads {
    */
   scanIndex(sink: IndexSink): Promise<number>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
+  /**
+   * `changesSince` and the keys those changes name, with their versions, as they are at least as
+   * of those changes (a node's catch-up: PostgreSQL answers it in one statement, one snapshot).
+   * Keys that no longer exist are left out.
+   */
+  changesWithKeys(seq: number, limit: number): Promise<{ changes: Change[]; keys: KeyWithVersions[] }>;
   latestSeq(): Promise<number>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */
   purgeIdempotency(before: Millis): Promise<number>;

@@ -468,12 +468,12 @@ export function createVerifier(opts: VerifierOptions) {
 
   async function applyChanges(): Promise<void> {
     for (;;) {
-      const changes = await store.changesSince(lastSeq, 1000);
+      // one round trip for the changes and all keys they name (PostgreSQL): propagation time
+      // does not grow with the batch's size
+      const { changes, keys: found } = await store.changesWithKeys(lastSeq, 1000);
       if (changes.length === 0) break;
       const keyIds = new Set<string>();
       for (const c of changes) if (c.keyId) keyIds.add(c.keyId);
-      // one round trip for all keys of the batch: propagation time does not grow with its size
-      const found = await store.getKeys([...keyIds]);
       for (const k of found) {
         keyIds.delete(k.key.id);
         // bounded: refresh what is held; a key not held is read through at its next use, and

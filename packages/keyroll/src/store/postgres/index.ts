@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import { type CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
@@ -11,14 +11,23 @@ import {
 } from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
-import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
+import {
+  changesWithKeysPg,
+  feed,
+  reads,
+  toConsumer,
+  toKey,
+  toVersion,
+  withVersions,
+  writes,
+} from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
-import { linkOnce, pendingWrites } from "./linker.js";
+import { linkOnce, pendingWrites, recordingDb } from "./linker.js";
 import { PreparingClient } from "./prepared.js";
 
 // bigint columns hold epoch milliseconds and seqs: well inside 2^53, so numbers are exact
@@ -264,6 +273,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
               return cs.map(toConsumer);
             };
             const pending = pendingWrites(trx);
+            const deferred: CompiledQuery[] = [];
+            let recorder: ReturnType<typeof recordingDb> | undefined;
             const result = await fn(
               writes(trx, {
                 sql: "postgres",
@@ -279,10 +290,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 },
                 appendChange: pending.appendChange,
                 appendAudit: pending.appendAudit,
+                deferredDb: () => (recorder ??= recordingDb(deferred)),
               }),
             );
-            // queued last, after every lock this transaction took (decision 0012)
-            await pending.flush();
+            // queued last, after every lock this transaction took (decision 0012), with the
+            // writes deferred to the end (StoreTx.atEnd): one round trip for all of them
+            await pending.flush(deferred);
             return result;
           }),
         );
@@ -352,6 +365,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       return { keys: await f.allKeys(), seq };
     }),
     changesSince: wrap(f.changesSince),
+    changesWithKeys: wrap((seq: number, limit: number) => changesWithKeysPg(db, seq, limit)),
     latestSeq: wrap(f.latestSeq),
     listAudit: wrap(f.listAudit),
     queuedAudit: wrap(async () => {

@@ -1,4 +1,14 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+  type Selectable,
+} from "kysely";
 import type pg from "pg";
 import { entryHash, GENESIS_HASH } from "../../core/audit.js";
 import { auditColumns, toAuditEntry } from "../kysely/queries.js";
@@ -12,13 +22,35 @@ import type { AuditInput, StoreTx } from "../types.js";
 
 type Db = Kysely<Database>;
 
+/** Bound parameters of one statement at most (PostgreSQL allows 65 535). */
+const MAX_PARAMS = 30_000;
+
+/** The queue's statement (after any deferred writes' CTEs): $1 the changes, $2 the audit entries. */
+const QUEUE_SQL = `t as (select nextval('pending_ticket') as ticket),
+        c as (
+          insert into pending_changes (ticket, ord, op, key_id, consumer_id, created_at)
+          select t.ticket, x.ord, x.op, x.key_id, x.consumer_id, x.created_at
+            from t, jsonb_to_recordset($1::jsonb)
+              as x(ord integer, op text, key_id text, consumer_id text, created_at bigint)
+          returning 1
+        )
+        insert into pending_audit (ticket, ord, audit_id, at, v, actor, actor_type, actor_version, actor_rule,
+                                   action, target_id, request_id, address, data, diff)
+        select t.ticket, x.ord, x.audit_id, x.at, x.v, x.actor, x.actor_type, x.actor_version, x.actor_rule,
+               x.action, x.target_id, x.request_id, x.address, x.data, x.diff
+          from t, jsonb_to_recordset($2::jsonb)
+            as x(ord integer, audit_id text, at bigint, v integer, actor text, actor_type text,
+                 actor_version integer, actor_rule text, action text, target_id text, request_id text,
+                 address text, data jsonb, diff jsonb)`;
+
 /**
  * `appendChange` and `appendAudit` of a PostgreSQL writer: kept in memory, queued by `flush` in
  * one statement at the end of the transaction, under one ticket drawn then (after every lock the
  * transaction took, so a writer that waited for another's lock gets a later ticket).
  */
 export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAudit"> & {
-  flush(): Promise<void>;
+  /** Queues the rows, and sends `deferred` writes (see `recordingDb`) in the same statement. */
+  flush(deferred?: readonly CompiledQuery[]): Promise<void>;
 } {
   const changes: Array<{
     op: string;
@@ -35,25 +67,32 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
       const { id, ...columns } = auditColumns(entry);
       audit.push({ audit_id: id, ...columns });
     },
-    async flush() {
-      if (changes.length === 0 && audit.length === 0) return;
-      await sql`
-        with t as (select nextval('pending_ticket') as ticket),
-        c as (
-          insert into pending_changes (ticket, ord, op, key_id, consumer_id, created_at)
-          select t.ticket, x.ord, x.op, x.key_id, x.consumer_id, x.created_at
-            from t, jsonb_to_recordset(${JSON.stringify(changes.map((r, ord) => ({ ...r, ord })))}::jsonb)
-              as x(ord integer, op text, key_id text, consumer_id text, created_at bigint)
-          returning 1
-        )
-        insert into pending_audit (ticket, ord, audit_id, at, v, actor, actor_type, actor_version, actor_rule,
-                                   action, target_id, request_id, address, data, diff)
-        select t.ticket, x.ord, x.audit_id, x.at, x.v, x.actor, x.actor_type, x.actor_version, x.actor_rule,
-               x.action, x.target_id, x.request_id, x.address, x.data, x.diff
-          from t, jsonb_to_recordset(${JSON.stringify(audit.map((r, ord) => ({ ...r, ord })))}::jsonb)
-            as x(ord integer, audit_id text, at bigint, v integer, actor text, actor_type text,
-                 actor_version integer, actor_rule text, action text, target_id text, request_id text,
-                 address text, data jsonb, diff jsonb)`.execute(db);
+    async flush(deferred = []) {
+      if (changes.length === 0 && audit.length === 0) {
+        for (const q of deferred) await db.executeQuery(q);
+        return;
+      }
+      // the deferred writes as data-modifying CTEs of the queue's statement (their parameters
+      // renumbered after the queue's two): one round trip for all. They run together, so they
+      // must not depend on each other's order (inserts into different tables; foreign keys are
+      // checked at the statement's end).
+      const params: unknown[] = [
+        JSON.stringify(changes.map((r, ord) => ({ ...r, ord }))),
+        JSON.stringify(audit.map((r, ord) => ({ ...r, ord }))),
+      ];
+      const ctes: string[] = [];
+      for (const q of deferred) {
+        if (params.length + q.parameters.length > MAX_PARAMS) {
+          await db.executeQuery(q);
+          continue;
+        }
+        const base = params.length;
+        ctes.push(`d${ctes.length} as (${q.sql.replace(/\$(\d+)/g, (_, n) => `$${base + Number(n)}`)})`);
+        params.push(...q.parameters);
+      }
+      await db.executeQuery(
+        CompiledQuery.raw(`with ${ctes.map((c) => `${c},\n`).join("")}${QUEUE_SQL}`, params),
+      );
       changes.length = 0;
       audit.length = 0;
     },
@@ -72,6 +111,7 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
 export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes: number; audit: number }> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  let unlocked = false;
   try {
     await client.query(`select pg_advisory_lock(${lockId})`);
     try {
@@ -100,16 +140,20 @@ export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes
         const last = results[3]!.rows[0] as { seq: number; hash: string } | undefined;
         await client.query(...auditInsert(pending, last));
       }
-      await client.query("commit");
+      // the commit and the unlock in one round trip, in that order (the unlock runs only once
+      // the commit is done, so the next linker's snapshot holds this link)
+      await client.query(`commit; select pg_advisory_unlock(${lockId})`);
+      unlocked = true;
       return { changes, audit: pending.length };
     } catch (err) {
       broken = err as Error;
       await client.query("rollback").catch(() => undefined);
       throw err;
     } finally {
-      await client.query(`select pg_advisory_unlock(${lockId})`).catch((err: Error) => {
-        broken = err;
-      });
+      if (!unlocked)
+        await client.query(`select pg_advisory_unlock(${lockId})`).catch((err: Error) => {
+          broken = err;
+        });
     }
   } finally {
     // a connection that failed mid-link is dropped (its session lock goes with it)
@@ -182,4 +226,39 @@ function auditInsert(
             request_id text, address text, data jsonb, diff jsonb, prev_hash text, hash text)`,
     [JSON.stringify(rows)],
   ];
+}
+
+/**
+ * A Kysely handle that runs nothing: each query it is given is compiled (PostgreSQL SQL) and kept
+ * in `sink`, and answers no rows. `StoreTx.atEnd` hands it to writes that read nothing back, so
+ * that `pendingWrites.flush` sends them with the queued feed and audit rows in one statement.
+ */
+export function recordingDb(sink: CompiledQuery[]): Db {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+      sink.push(q);
+      return { rows: [] };
+    },
+    // biome-ignore lint/correctness/useYield: never streams
+    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      throw new Error("a deferred write cannot stream");
+    },
+  };
+  const driver: Driver = {
+    init: async () => undefined,
+    acquireConnection: async () => connection,
+    beginTransaction: async () => undefined,
+    commitTransaction: async () => undefined,
+    rollbackTransaction: async () => undefined,
+    releaseConnection: async () => undefined,
+    destroy: async () => undefined,
+  };
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
 }

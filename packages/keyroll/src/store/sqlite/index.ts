@@ -272,6 +272,7 @@ export function openSqliteStore(
       return { keys: await f.allKeys(), seq };
     },
     changesSince: f.changesSince,
+    changesWithKeys: (seq, limit) => f.changesWithKeys(seq, limit),
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
     auditHead: f.auditHead,
