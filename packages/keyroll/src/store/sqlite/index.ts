@@ -56,6 +56,31 @@ function prepareFile(file: string, warn: (data: Record<string, unknown>, msg: st
   }
 }
 
+/** Distinct statement texts kept prepared; longer texts (multi-row inserts) are prepared each time. */
+const MAX_CACHED = 400;
+const MAX_CACHED_TEXT = 4_000;
+
+/**
+ * The connection as Kysely sees it, with its statements prepared once per SQL text instead of at
+ * every execution (Kysely's driver prepares each query it runs; decision 0022). Safe because every
+ * statement runs to its end synchronously (`all`/`run`); a statement being iterated is busy, and
+ * is then prepared afresh.
+ */
+function cachedStatements(conn: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => conn.close(),
+    prepare(text: string): SQLite.Statement {
+      const hit = cache.get(text);
+      if (hit !== undefined && !hit.busy) return hit;
+      const stmt = conn.prepare(text);
+      if (hit === undefined && text.length <= MAX_CACHED_TEXT && cache.size < MAX_CACHED)
+        cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 /**
  * The embedded default store: one SQLite file (WAL, fully synced commits) that other processes
  * on the same machine may share. A new file is created with mode 0600.
@@ -78,7 +103,7 @@ export function openSqliteStore(
   conn.pragma("synchronous = FULL");
   conn.pragma("foreign_keys = ON");
   conn.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(conn) }) });
   const f = feed(db);
 
   // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
