@@ -418,6 +418,11 @@ for (const dialect of DIALECTS) {
                 if (failAudit) throw new Error("audit write failed");
                 return tx.appendAudit(e);
               },
+              // commit flushes a write's entries in one call
+              appendAudits: async (es) => {
+                if (failAudit) throw new Error("audit write failed");
+                return tx.appendAudits(es);
+              },
             } satisfies StoreTx),
           ),
       });
