@@ -5,6 +5,8 @@
 // Sign in, create a consumer and a key, copy its secret once, send traffic, rotate, see both
 // versions and a chart with two series, roll back, revoke; screenshots of the key page and the
 // rotations page on a laptop and a phone; axe-core on every page; the secret gone after its dialog.
+// Then policies (key, consumer, default), a scheduled version cancelled, mark compromised (a key,
+// then a consumer), rotation jobs (dry run, pause, resume, cancel, to the end) and the key-age report.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -483,8 +485,20 @@ test("the dashboard: policies, phased activation, mark compromised, rotation job
   await page.getByRole("heading", { name: "Rotation policies", level: 1 }).waitFor();
   await page.getByText("No rotation policy applies.").waitFor();
   await axe("policies");
-  await page.getByRole("button", { name: "Set the global default" }).click();
+  // by keyboard: Enter opens the dialog, focus is inside it, Escape closes it
+  await page.getByRole("button", { name: "Set the global default" }).focus();
+  await page.keyboard.press("Enter");
   const ddlg = page.getByRole("dialog", { name: "Set the global default" });
+  await ddlg.waitFor();
+  assert.equal(
+    await ddlg.evaluate((d) => d.contains(document.activeElement)),
+    true,
+    "focus moves into the dialog",
+  );
+  await page.keyboard.press("Escape");
+  await ddlg.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Set the global default" }).focus();
+  await page.keyboard.press("Enter");
   await ddlg.getByLabel("Rotate every").fill("30d");
   await ddlg.getByLabel("Grace period").fill("1d");
   await ddlg.getByRole("button", { name: "Save policy" }).click();
@@ -721,6 +735,9 @@ test("the dashboard: policies, phased activation, mark compromised, rotation job
   await shoot("report-laptop");
   await page.setViewportSize(PHONE);
   await shoot("report-phone");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe("key-age report, phone, dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize(LAPTOP);
   // one consumer's keys only
   await page.getByLabel("Consumer", { exact: true }).selectOption({ label: "Hooli" });
