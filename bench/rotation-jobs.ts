@@ -18,6 +18,7 @@ import { type ClusterNode, startCluster } from "../packages/keyroll/test/cluster
 import { seedKeys } from "../packages/keyroll/test/rotation-job-fixtures.js";
 import { startTestPostgres } from "../packages/keyroll/test/support/postgres.js";
 import { percentile } from "../packages/keyroll/test/support/stats.js";
+import { cpuMeter } from "./writes.js";
 
 /** The issue's target, keys per second. */
 export const TARGET = 1_000;
@@ -177,9 +178,17 @@ async function main(): Promise<void> {
           if (t > 200) throw new Error(`${n.name} does not know a new key`);
           await new Promise((r) => setTimeout(r, 25));
         }
+    const pids = nodes.map((n) => n.child.pid!);
+    const pgPort = Number(new URL(url).port);
+    // CPU of the verify load alone (per second), to tell the job's own CPU per key from it
+    const quietCpu = cpuMeter(pids, pgPort);
+    const q0 = performance.now();
     const before = verifyLoad(nodes, secrets, VERIFY_RATE);
     await new Promise((r) => setTimeout(r, 3_000));
     const quiet = await before.stop();
+    const verifyCpuPerS = quietCpu((performance.now() - q0) / 1000)!;
+    const jobCpu = cpuMeter(pids, pgPort);
+    const j0 = performance.now();
 
     const during = verifyLoad(nodes, secrets, VERIFY_RATE);
     const created = await nodes[1]!.call(
@@ -204,6 +213,8 @@ async function main(): Promise<void> {
       }
     }
     const loaded = await during.stop();
+    const wall = (performance.now() - j0) / 1000;
+    const cpu = jobCpu(1)!;
     const seconds = (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000;
     const rate = job.rotated / seconds;
 
@@ -234,6 +245,11 @@ async function main(): Promise<void> {
         ` (before: ${quiet.ok} ok, ${quiet.failed} failed, p50 ${percentile(quiet.ms, 0.5).toFixed(1)} ms, p99 ${percentile(quiet.ms, 0.99).toFixed(1)} ms)`,
     );
     for (const f of loaded.failures) console.log(`  failed verify: ${f}`);
+    const perKey = (total: number, verify: number) => ((total - verify * wall) / job.rotated).toFixed(2);
+    console.log(
+      `CPU ms per key rotated (the verify load's own CPU, measured before the job, taken out): nodes ${perKey(cpu.nodes, verifyCpuPerS.nodes)}, db ${perKey(cpu.db, verifyCpuPerS.db)}` +
+        ` (with it: nodes ${(cpu.nodes / job.rotated).toFixed(2)}, db ${(cpu.db / job.rotated).toFixed(2)})`,
+    );
     console.log(
       `keys not at version 2: ${bad.rows[0].n}; keys with other than one key.rotated entry: ${twice.rows[0].n}`,
     );
