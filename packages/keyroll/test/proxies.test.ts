@@ -114,18 +114,32 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
       assert.equal(r.headers.get("sunset"), null);
     });
 
-    test("no key, a bad key and a revoked key are 401; a missing scope is 403", async () => {
-      assert.equal((await get(`${p.url}/orders/1`)).status, 401);
-      assert.equal(
-        (await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" })).status,
-        401,
-      );
+    test("no key, a bad key and a revoked key are 401; a missing scope is 403; all problem+json", async () => {
+      /** A refusal as Keyroll itself sends it: status, problem+json content type and the body's code. */
+      const refused = (r: Awaited<ReturnType<typeof get>>, status: number, code: string) => {
+        assert.equal(r.status, status, `${r.text}\n${p.log()}`);
+        assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/, r.text);
+        const body = JSON.parse(r.text);
+        assert.equal(body.code, code, r.text);
+        assert.equal(body.status, status);
+        assert.equal(body.type, `urn:keyroll:error:${code}`);
+        assert.equal(r.headers.get("x-keyroll-problem"), null, "the header copy is for the gateway only");
+      };
+      const none = await get(`${p.url}/orders/1`);
+      refused(none, 401, "KEY_MISSING");
+      assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="api"');
+      const bad = await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" });
+      refused(bad, 401, "KEY_INVALID");
+      assert.equal(bad.headers.get("www-authenticate"), 'Bearer realm="api", error="invalid_token"');
       const revoked = await newKey();
       await node.call("POST", `/v1/keys/${revoked.id}/revoke`, {});
-      assert.equal((await get(`${p.url}/orders/1`, { key: revoked.secret })).status, 401);
+      const gone = await get(`${p.url}/orders/1`, { key: revoked.secret });
+      refused(gone, 401, "KEY_INVALID");
+      assert.match(JSON.parse(gone.text).detail, /REVOKED/);
       const reader = await newKey();
       const write = await get(`${p.url}/orders`, { key: reader.secret, method: "POST" });
-      assert.equal(write.status, 403);
+      refused(write, 403, "INSUFFICIENT_SCOPE");
+      assert.equal(write.headers.get("www-authenticate"), null);
     });
 
     test("429 with Retry-After past the key's limit", async () => {
@@ -147,8 +161,9 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
       assert.deepEqual(statuses, [200, 200, 200, 429], p.log());
       assert.equal(last!.headers.get("retry-after"), "1200");
       assert.equal(last!.headers.get("ratelimit"), '"key";r=0;t=3600');
-      assert.match(last!.headers.get("content-type") ?? "", /application\/problem\+json/);
+      assert.match(last!.headers.get("content-type") ?? "", /^application\/problem\+json/);
       assert.equal(JSON.parse(last!.text).code, "RATE_LIMITED");
+      assert.equal(JSON.parse(last!.text).status, 429);
     });
 
     test("a version in grace gets Sunset, Deprecation and Link; its successor does not", async () => {

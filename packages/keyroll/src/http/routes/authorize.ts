@@ -56,6 +56,11 @@ function clientAddress(req: FastifyRequest): string | undefined {
   return fwd !== undefined && isIP(fwd) !== 0 ? fwd : undefined;
 }
 
+/** JSON text with every character outside printable ASCII escaped (`\uXXXX`): fit for a header value. */
+export function asciiJson(json: string): string {
+  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Sets the headers every answer about a key carries: its rate limit. */
 function limitHeaders(reply: FastifyReply, l: LimitOutcome): void {
   if (l.decision === null) return;
@@ -101,6 +106,14 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
   app.get(
     "/v1/authorize",
     {
+      // a gateway cannot always pass the body of a refusal on (nginx auth_request only passes the
+      // status): the same problem+json in a header lets its configuration answer it as is
+      onSend: (_req, reply, payload, done) => {
+        const s = reply.statusCode;
+        if ((s === 401 || s === 403 || s === 429 || s === 503) && typeof payload === "string")
+          reply.header("X-Keyroll-Problem", asciiJson(payload));
+        done(null, payload);
+      },
       schema: {
         tags: ["verify"],
         operationId: "authorizeRequest",
@@ -136,10 +149,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           401: problem(
             401,
             "KEY_MISSING or KEY_INVALID (the client's key), or UNAUTHORIZED (the gateway's key is missing or not valid)",
+            "X-Keyroll-Problem",
           ),
           403: problem(
             403,
             "INSUFFICIENT_SCOPE or ROUTE_NOT_ALLOWED (the client's request), or FORBIDDEN (the gateway's key is no admin key of scope verify)",
+            "X-Keyroll-Problem",
           ),
           429: problem(
             429,
@@ -147,10 +162,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
             "Retry-After",
             "RateLimit-Policy",
             "RateLimit",
+            "X-Keyroll-Problem",
           ),
           503: problem(
             503,
             "RATE_LIMIT_UNAVAILABLE: redis mode failing closed cannot reach Redis; or SHUTTING_DOWN",
+            "X-Keyroll-Problem",
           ),
         },
       },
