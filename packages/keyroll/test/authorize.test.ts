@@ -130,11 +130,15 @@ test("no key, a bad key and a revoked key are 401; a missing scope or an unknown
   for (const r of [none, bad, revoked, write]) {
     assert.deepEqual(JSON.parse(String(r.headers["x-keyroll-problem"])), r.json());
   }
-  assert.equal(noUri.headers["x-keyroll-problem"], undefined, "a 400 is the gateway's fault, not the client's");
+  assert.equal(
+    noUri.headers["x-keyroll-problem"],
+    undefined,
+    "a 400 is the gateway's fault, not the client's",
+  );
 });
 
 test("X-Keyroll-Problem is ASCII: characters outside it are escaped, and it parses to the same body", () => {
-  const body = JSON.stringify({ detail: "caf\u00e9 \u2028 \u{1f600} \u007f \"q\"" });
+  const body = JSON.stringify({ detail: 'caf\u00e9 \u2028 \u{1f600} \u007f "q"' });
   const h = asciiJson(body);
   assert.match(h, /^[\x20-\x7e]+$/);
   assert.deepEqual(JSON.parse(h), JSON.parse(body));
