@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startTestNode, type TestNode } from "./helpers.js";
+import { freePort } from "./support/ports.js";
 import {
   type Child,
   documentedConfig,
@@ -204,3 +205,27 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
     });
   });
 }
+
+describe("nginx with the documented configuration, Keyroll not answering", {
+  skip: needBinary("nginx", "nginx"),
+}, () => {
+  test("502 problem+json, not nginx's page, when the key service cannot be reached", async () => {
+    const dead = await freePort();
+    const p = await startNginx(dir, (listen) =>
+      substitute(documentedConfig("nginx"), {
+        keyroll: `127.0.0.1:${dead}`,
+        upstream: upstream.host,
+        gatewayKey,
+        listen,
+      }),
+    );
+    try {
+      const r = await get(`${p.url}/orders/1`, { key: "kr_live_whatever_whatever_whatever" });
+      assert.equal(r.status, 502, `${r.text}\n${p.log()}`);
+      assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/);
+      assert.equal(JSON.parse(r.text).code, "INTERNAL");
+    } finally {
+      await p.stop();
+    }
+  });
+});
