@@ -180,5 +180,34 @@ for (const d of DIALECTS) {
       assert.equal(second.body.committed, false);
       assert.equal(second.body.results[0].error.code, "EXTERNAL_ID_TAKEN");
     });
+
+    test("an import row takes the fields of POST /v1/keys as that route does (expiresAt as an RFC 3339 time)", async () => {
+      const con = (await call("POST", "/v1/consumers", { name: "times" })).body.id as string;
+      const ndjson = async (rows: unknown[]) => {
+        const res = await fetch(`${url}/v1/keys/import`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/x-ndjson" },
+          body: rows.map((r) => JSON.stringify(r)).join("\n"),
+        });
+        // biome-ignore lint/suspicious/noExplicitAny: read field by field
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      for (const expiresAt of ["2027-01-01", "next tuesday", "2027-01-01T00:00:00"]) {
+        const created = await call("POST", "/v1/keys", { consumerId: con, expiresAt });
+        assert.equal(created.status, 400, `POST /v1/keys took expiresAt ${expiresAt}`);
+        const rows = await ndjson([{ externalId: `${d.name}-t`, consumerId: con, expiresAt }]);
+        assert.equal(rows.status, 200);
+        assert.equal(
+          rows.body.results[0].error?.code,
+          "VALIDATION_FAILED",
+          `import took expiresAt ${expiresAt}`,
+        );
+        assert.match(rows.body.results[0].error.detail, /expiresAt/);
+      }
+      const good = "2027-01-01T00:00:00.000Z";
+      assert.equal((await call("POST", "/v1/keys", { consumerId: con, expiresAt: good })).status, 201);
+      const rows = await ndjson([{ externalId: `${d.name}-t`, consumerId: con, expiresAt: good }]);
+      assert.deepEqual([rows.body.created, rows.body.failed], [1, 0], JSON.stringify(rows.body.results[0]));
+    });
   });
 }
