@@ -157,6 +157,34 @@ test("200 MB up and 200 MB down stream through the gateway with bounded memory",
   assert.ok(grew < 140 * MB, `the gateway grew by ${Math.round(grew / MB)} MB moving 200 MB`);
 });
 
+test("clients that go away in the middle of a download leave the gateway serving", async () => {
+  const k = await admin("POST", "/v1/keys", { consumerId });
+  const secret = k.body.secret as string;
+  for (let i = 0; i < 5; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${gatewayUrl}/bytes/${100 * MB}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      req.on("response", (res) => {
+        let n = 0;
+        res.on("data", (c: Buffer) => {
+          n += c.length;
+          if (n >= MB) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.on("error", (err) => (req.destroyed ? resolve() : reject(err)));
+      req.end();
+    });
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const r = await fetch(`${gatewayUrl}/orders/1`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(r.status, 200, await r.text());
+  assert.equal(gateway.exitCode, null, `the gateway is still running:\n${gatewayLog}`);
+});
+
 test("zero failed requests through the gateway while every key is rotated under steady load", async () => {
   const keys = [];
   for (let i = 0; i < 4; i++) {

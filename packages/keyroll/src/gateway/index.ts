@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
-import { pipeline } from "node:stream";
 import { Pool, errors as undiciErrors } from "undici";
 import type { Clock } from "../core/clock.js";
 import { ERRORS, type ErrorCode } from "../core/errors.js";
@@ -231,9 +230,16 @@ export function createGateway(deps: GatewayDeps) {
           if (back !== null) Object.assign(out, back);
           res.writeHead(up.statusCode, out);
           metrics.answered(up.statusCode, "FORWARDED", (performance.now() - t0) / 1000);
-          pipeline(up.body, res, (err) => {
-            if (err && !res.destroyed) res.destroy(err);
+          // pipe, not stream.pipeline: pipeline makes and aborts an AbortController per call, a
+          // DOMException included (≈ 7 % of the gateway's CPU in a profile). A client that goes
+          // away aborts the upstream request above, which destroys its body
+          const body = up.body;
+          body.on("error", (err) => {
+            if (!res.destroyed) res.destroy(err);
           });
+          // a write to a client gone meanwhile is an error nobody needs: never an uncaught one
+          res.on("error", ignore);
+          body.pipe(res);
         },
         (err: Error) => {
           if (abort.signal.aborted) return; // the client went away: nobody to answer
@@ -469,6 +475,8 @@ export function createGateway(deps: GatewayDeps) {
     },
   };
 }
+
+function ignore(): void {}
 
 function lower(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
