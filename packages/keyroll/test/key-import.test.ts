@@ -6,9 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type CliDeps, runCli } from "../src/cli/run-cli.js";
 import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
-import { ADMIN_KEY } from "./helpers.js";
+import { ADMIN_KEY, cliAgainst } from "./helpers.js";
 import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres | undefined;
@@ -18,18 +17,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(url: string, argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const deps: CliDeps = {
-    env: { KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    fetch,
-  };
-  const code = await runCli(argv, deps);
-  return { code, stdout, stderr };
-}
+const cli = (url: string, argv: string[]) => cliAgainst(url)(argv);
 
 const DIALECTS = [
   { name: "sqlite", database: async () => join(mkdtempSync(join(dir, "db-")), "keyroll.db") },
