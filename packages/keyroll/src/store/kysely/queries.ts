@@ -202,7 +202,7 @@ const BULK_ROWS = 1000;
 /** Values of one `in (…)` list. */
 const BULK_IDS = 5000;
 
-function keyRow(k: KeyRecord, now: number) {
+export function keyRow(k: KeyRecord, now: number) {
   return {
     id: k.id,
     consumer_id: k.consumerId,
@@ -222,7 +222,7 @@ function keyRow(k: KeyRecord, now: number) {
   };
 }
 
-function versionRow(v: VersionRecord) {
+export function versionRow(v: VersionRecord) {
   return {
     key_id: v.keyId,
     version: v.version,

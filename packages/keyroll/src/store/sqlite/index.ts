@@ -14,6 +14,7 @@ import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
+import { bulkWrites } from "./bulk.js";
 
 /** Driver failures a caller can act on become registry errors; the driver's text stays in the log. */
 function translate(err: unknown): unknown {
@@ -79,6 +80,7 @@ export function openSqliteStore(
   conn.pragma("foreign_keys = ON");
   conn.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  const bulk = bulkWrites(conn);
   const f = feed(db);
 
   // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
@@ -192,8 +194,8 @@ export function openSqliteStore(
       return inTx((c) => {
         const r = reads(c);
         // one writer at a time: the write lock is the lock
-        return fn(
-          writes(c, {
+        return fn({
+          ...writes(c, {
             lockKey: (id) => r.getKey(id),
             lockKeys: async (ids) =>
               (await r.getKeys([...new Set(ids)])).sort((a, b) => (a.key.id < b.key.id ? -1 : 1)),
@@ -209,7 +211,8 @@ export function openSqliteStore(
                       .execute()
                   ).map(toConsumer),
           }),
-        );
+          ...bulk,
+        });
       });
     },
     async link() {},
