@@ -2,7 +2,7 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
-import type { IndexSink } from "./kysely/index-scan.js";
+import type { IndexRow, IndexSink } from "./kysely/index-scan.js";
 import type { NodeStore } from "./kysely/nodes.js";
 import type { PolicyReads, PolicyTx } from "./kysely/policies.js";
 import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
@@ -215,6 +215,8 @@ export interface Store extends StoreReads {
    * that snapshot is current to. The verifier's start-up load: nothing is materialised at once.
    */
   scanIndex(sink: IndexSink): Promise<number>;
+  /** The `scanIndex` rows of these keys (a key that is gone has none), for a feed batch. */
+  indexRowsOf(keyIds: readonly string[]): Promise<IndexRow[]>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
   latestSeq(): Promise<number>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */

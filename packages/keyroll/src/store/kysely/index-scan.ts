@@ -31,11 +31,23 @@ export const IX = {
   checksumExemptPrefix: 17,
 } as const;
 
-/** The scan, ordered by the primary key of `key_versions` (an index walk, no sort). */
-export const INDEX_SCAN_SQL = `select k.id, k.consumer_id, k.scopes, k.prefix, k.expires_at, k.revoked_at, k.admin,
+const INDEX_FROM = `select k.id, k.consumer_id, k.scopes, k.prefix, k.expires_at, k.revoked_at, k.admin,
   k.rate_limit, k.rate_limit_period_ms, v.version, v.digest, v.imported, v.activates_at,
   v.grace_starts_at, v.expires_at, v.revoked_at, v.last_used_at, v.checksum_exempt_prefix
-  from key_versions v join keys k on k.id = v.key_id order by v.key_id, v.version`;
+  from key_versions v join keys k on k.id = v.key_id`;
+
+/** The scan, ordered by the primary key of `key_versions` (an index walk, no sort). */
+export const INDEX_SCAN_SQL = `${INDEX_FROM} order by v.key_id, v.version`;
+
+/**
+ * The scan's rows of some keys only (the verifier applying a feed batch): `ids` is the dialect's
+ * condition on `v.key_id`, e.g. `in (?, ?)` or `= any($1)`.
+ */
+export const indexRowsOfSql = (ids: string) =>
+  `${INDEX_FROM} where v.key_id ${ids} order by v.key_id, v.version`;
+
+/** Key ids one `indexRowsOf` statement takes (SQLite pads a shorter list, so one statement serves). */
+export const INDEX_ROWS_OF_IDS = 500;
 
 /** The feed position a scan in the same snapshot is current to. */
 export const INDEX_SEQ_SQL = "select coalesce(max(seq), 0) as seq from changes";

@@ -8,6 +8,7 @@ import {
   INDEX_SEQ_SQL,
   type IndexRow,
   type IndexSink,
+  indexRowsOfSql,
 } from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
@@ -342,6 +343,15 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
       } finally {
         client.release(failed);
       }
+    }),
+    indexRowsOf: wrap(async (keyIds: readonly string[]) => {
+      if (keyIds.length === 0) return [];
+      const r = await pool.query({
+        text: indexRowsOfSql("= any($1)"),
+        values: [keyIds],
+        rowMode: "array",
+      });
+      return r.rows as IndexRow[];
     }),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();

@@ -4,7 +4,14 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
-import { INDEX_BATCH, INDEX_SCAN_SQL, INDEX_SEQ_SQL, type IndexRow } from "../kysely/index-scan.js";
+import {
+  INDEX_BATCH,
+  INDEX_ROWS_OF_IDS,
+  INDEX_SCAN_SQL,
+  INDEX_SEQ_SQL,
+  type IndexRow,
+  indexRowsOfSql,
+} from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, toConsumer, writes } from "../kysely/queries.js";
@@ -81,6 +88,7 @@ export function openSqliteStore(
   conn.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
   const bulk = bulkWrites(conn);
+  let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
   // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
@@ -267,6 +275,23 @@ export function openSqliteStore(
       } finally {
         reader.close();
       }
+    },
+    async indexRowsOf(keyIds) {
+      if (keyIds.length === 0) return [];
+      // holding the connection as every read does (never inside another's open transaction): one
+      // statement prepared once, its id list padded with '' (no key has that id)
+      return db.connection().execute(async () => {
+        rowsOf ??= conn
+          .prepare(indexRowsOfSql(`in (${Array(INDEX_ROWS_OF_IDS).fill("?").join(", ")})`))
+          .raw(true);
+        const out: IndexRow[] = [];
+        for (let i = 0; i < keyIds.length; i += INDEX_ROWS_OF_IDS) {
+          const ids = keyIds.slice(i, i + INDEX_ROWS_OF_IDS);
+          while (ids.length < INDEX_ROWS_OF_IDS) ids.push("");
+          for (const r of rowsOf.all(...ids) as IndexRow[]) out.push(r);
+        }
+        return out;
+      });
     },
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
