@@ -11,7 +11,7 @@ test("the key pair threads derive the same successor public keys as the calling 
     const keys = await pool.publicKeys(secrets);
     assert.equal(keys.length, secrets.length);
     assert.deepEqual(pool.status(), { threads: 2, fallback: false }, "derived on the threads");
-    secrets.forEach((s, i) => assert.equal(keys[i], successorPublicKey(s), `secret ${i}`));
+    for (const [i, s] of secrets.entries()) assert.equal(keys[i], successorPublicKey(s), `secret ${i}`);
     // a successor sealed to a thread-derived key opens with the secret it came from
     const sealed = sealSuccessor({ publicKey: keys[7]!, keyId: "key_x", from: 1, to: 2, secret: "next" });
     assert.equal(openSuccessor({ secret: secrets[7]!, keyId: "key_x", from: 1, to: 2, sealed }), "next");

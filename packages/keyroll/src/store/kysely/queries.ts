@@ -638,6 +638,8 @@ export function feed(db: Db) {
           ]),
         )
         .where("revoked_at", "is", null)
+        // the condition of the partial index key_versions_due (migration 0014), word for word
+        .where(sql<boolean>`(state = 'scheduled' or expires_at is not null or grace_starts_at is not null)`)
         .limit(limit)
         .execute();
       return rows.map((r) => r.key_id);
