@@ -118,6 +118,18 @@ test("a client sending an expired previous version is named in /v1/alerts; repea
   const again = await node.call("POST", `/v1/alerts/${first.id}/ack`);
   assert.equal(again.status, 200);
   assert.equal(again.body.acknowledgedAt, isoAt(S + 14 * MINUTE), "a second ack changes nothing");
+  // audited once: who acknowledged which alert, and when
+  const entries = (await node.call("GET", "/v1/audit?action=alert.acknowledged")).body.data;
+  assert.equal(entries.length, 1, JSON.stringify(entries));
+  assert.equal(entries[0].targetId, first.keyId);
+  assert.equal(entries[0].at, isoAt(S + 14 * MINUTE));
+  assert.equal(entries[0].actor.keyId, ack.body.acknowledgedBy);
+  assert.deepEqual(entries[0].data, {
+    alertId: first.id,
+    kind: "failed_rollover",
+    keyId: first.keyId,
+    consumerId: first.consumerId,
+  });
   assert.deepEqual(await alerts(node, { kind: "failed_rollover" }), [], "no longer open");
   const acked = await alerts(node, { state: "acknowledged", kind: "failed_rollover" });
   assert.deepEqual(

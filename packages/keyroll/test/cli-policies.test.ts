@@ -3,10 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseWindow } from "../src/cli/policies.js";
-import { runCli } from "../src/cli/run-cli.js";
 import { manualClock } from "../src/core/clock.js";
 import { HOUR, T0 } from "./contract-fixtures.js";
-import { ADMIN_KEY, startTestNode } from "./helpers.js";
+import { cliAgainst, startTestNode } from "./helpers.js";
 
 test("--window takes days (and ranges), hours and a zone", () => {
   assert.deepEqual(parseWindow("sat,sun 02:00-05:00 Europe/Berlin"), {
@@ -26,17 +25,7 @@ test("policy set/show/clear, keys cancel, report key-age as a table, CSV and JSO
   const node = await startTestNode({ clock });
   t.after(() => node.close());
   const url = await node.kr.app.listen({ host: "127.0.0.1", port: 0 });
-  const run = async (argv: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(argv, {
-      env: { KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      fetch,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = cliAgainst(url);
   const con = (await node.call("POST", "/v1/consumers", { name: "acme" })).body.id as string;
   const k1 = (await node.call("POST", "/v1/keys", { consumerId: con, name: "prod" })).body.key.id as string;
   const k2 = (await node.call("POST", "/v1/keys", { consumerId: con, name: 'old, "quoted"' })).body.key

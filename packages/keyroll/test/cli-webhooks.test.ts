@@ -2,8 +2,7 @@
 // the secret printed once by create and rotate-secret, deliveries and retry.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runCli } from "../src/cli/run-cli.js";
-import { ADMIN_KEY, startTestNode } from "./helpers.js";
+import { cliAgainst, startTestNode } from "./helpers.js";
 import { startReceiver } from "./webhook-receiver.js";
 
 test("webhooks create, list, show, rotate-secret, deliveries and retry", async (t) => {
@@ -12,18 +11,7 @@ test("webhooks create, list, show, rotate-secret, deliveries and retry", async (
   const node = await startTestNode({ env: { KEYROLL_WEBHOOK_ALLOWED_HOSTS: "127.0.0.1" } });
   t.after(() => node.close());
   const url = await node.kr.app.listen({ host: "127.0.0.1", port: 0 });
-  const run = async (argv: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(argv, {
-      env: { KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      fetch,
-    });
-    assert.ok(!stdout.includes(ADMIN_KEY) && !stderr.includes(ADMIN_KEY), "admin key printed");
-    return { code, stdout, stderr };
-  };
+  const run = cliAgainst(url);
 
   const created = await run(["webhooks", "create", rcv.url, "--events", "key.created,key.rotated"]);
   assert.equal(created.code, 0, created.stderr);

@@ -218,6 +218,28 @@ export async function waitFor<T>(
   }
 }
 
+/** The nodes among `nodes` that say they lead (their /healthz `leader`). */
+export async function leadersOf(nodes: readonly ClusterNode[]): Promise<ClusterNode[]> {
+  const hs = await Promise.all(nodes.map((n) => n.health()));
+  return nodes.filter((_, i) => hs[i]?.leader === true);
+}
+
+/** Waits until exactly one of `nodes` leads; returns it and the others. */
+export async function waitForLeader(
+  nodes: readonly ClusterNode[],
+  timeoutMs = 10_000,
+): Promise<{ leader: ClusterNode; others: ClusterNode[] }> {
+  const { value: leader } = await waitFor(
+    "exactly one leader",
+    async () => {
+      const l = await leadersOf(nodes);
+      return l.length === 1 ? l[0] : undefined;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
+  return { leader, others: nodes.filter((n) => n !== leader) };
+}
+
 /** One query on its own connection. */
 export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
   url: string,

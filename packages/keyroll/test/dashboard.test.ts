@@ -5,6 +5,8 @@
 // Sign in, create a consumer and a key, copy its secret once, send traffic, rotate, see both
 // versions and a chart with two series, roll back, revoke; screenshots of the key page and the
 // rotations page on a laptop and a phone; axe-core on every page; the secret gone after its dialog.
+// Then policies (key, consumer, default), a scheduled version cancelled, mark compromised (a key,
+// then a consumer), rotation jobs (dry run, pause, resume, cancel, to the end) and the key-age report.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -338,6 +340,413 @@ test("the dashboard: sign in, create, copy once, rotate, watch traffic move, rol
   assert.deepEqual(foreign, [], "no request leaves the origin (no CDN, no fonts)");
   assert.deepEqual(problems, [], "no console error (a CSP violation is one)");
   console.log(`dashboard walkthrough took ${Date.now() - started} ms`);
+});
+
+/** Every "shown once" secret of a dialog with several (one per key), each copied, then gone. */
+async function takeSecrets(n: number): Promise<string[]> {
+  const dialog = page.getByRole("dialog", { name: "Store this secret now" });
+  await dialog.waitFor();
+  const inputs = dialog.getByLabel(/^Secret of /);
+  assert.equal(await inputs.count(), n, "one secret per key");
+  const secrets: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await inputs.nth(i).inputValue();
+    assert.match(s, /^kr_live_[0-9A-Za-z]{30,}$/);
+    const of = (await inputs.nth(i).getAttribute("id"))!;
+    await dialog.locator(`#${of} + button`).click();
+    await dialog.getByText(/^Copied the secret of /).waitFor();
+    assert.equal(
+      await page.evaluate(() => navigator.clipboard.readText()),
+      s,
+      "Copy put this secret on the clipboard",
+    );
+    secrets.push(s);
+  }
+  await axe("the shown-once dialog with several secrets");
+  await dialog.getByRole("button", { name: /I have stored them/ }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.evaluate(() => navigator.clipboard.writeText(""));
+  for (const s of secrets) await assertForgotten(s);
+  return secrets;
+}
+
+/** Signed in already when the walkthrough ran first in this tab; otherwise sign in now. */
+async function ensureSignedIn(): Promise<void> {
+  await page.goto(`${server.url}/ui#/keys`);
+  await page.locator("#admin-key, header.top").first().waitFor();
+  if ((await page.locator("#admin-key").count()) > 0) {
+    await page.getByLabel("Admin key").fill(ADMIN_KEY);
+    await page.keyboard.press("Enter");
+  }
+  await page.getByRole("heading", { name: "Consumers & keys" }).waitFor();
+}
+
+async function newConsumer(name: string): Promise<string> {
+  const r = await api("POST", "/v1/consumers", { name });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.id;
+}
+
+async function newKey(consumerId: string, name: string, extra: object = {}) {
+  const r = await api("POST", "/v1/keys", { consumerId, name, ...extra });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { id: r.body.key.id as string, secret: r.body.secret as string };
+}
+
+async function verifyCode(secret: string): Promise<string> {
+  const r = await api("POST", "/v1/verify", { key: secret });
+  return r.body.valid === true ? "VALID" : r.body.code;
+}
+
+/** Opens `#/…` and waits for its level-1 heading and for its first load. */
+async function open(hash: string, heading: string | RegExp): Promise<void> {
+  await page.goto(`${server.url}/ui#/${hash}`);
+  await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+  await page.locator("[aria-busy=true]").waitFor({ state: "detached" });
+}
+
+async function confirmDialog(title: string | RegExp, button: string): Promise<void> {
+  const d = page.getByRole("dialog", { name: title });
+  await d.waitFor();
+  await axe(`confirmation "${String(title)}"`);
+  await d.getByRole("button", { name: button, exact: true }).click();
+  await d.waitFor({ state: "detached" });
+}
+
+test("the dashboard: policies, phased activation, mark compromised, rotation jobs, key-age report", {
+  skip,
+  timeout: 240_000,
+}, async () => {
+  const started = Date.now();
+  await ensureSignedIn();
+  const globex = await newConsumer("Globex");
+  const billing = await newKey(globex, "billing");
+  const reports = await newKey(globex, "reports");
+  const initech = await newConsumer("Initech");
+  const jobKeys = [
+    await newKey(initech, "batch-1"),
+    await newKey(initech, "batch-2"),
+    await newKey(initech, "batch-3"),
+  ];
+  const hooli = await newConsumer("Hooli");
+  const fresh = await newKey(hooli, "fresh");
+  // a key made 100 days ago that no policy can rotate (no successor pickup): the one way to have a
+  // secret past its policy's age without waiting. The spawned server has no clock to move, so the
+  // age is written into its database, as a migration from an older system would have left it.
+  const ancient = await newKey(hooli, "ancient", { allowSuccessorPickup: false });
+  {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(dir, "keyroll.db"));
+    db.pragma("busy_timeout = 5000");
+    const before = Date.now() - 100 * 86_400_000;
+    const n = db
+      .prepare("update key_versions set created_at = ?, activates_at = ? where key_id = ?")
+      .run(before, before, ancient.id).changes;
+    db.prepare("update keys set created_at = ? where id = ?").run(before, ancient.id);
+    db.close();
+    assert.equal(n, 1);
+  }
+
+  // --- a key's own policy: set in a dialog, shown with its source and the next rotation, removed
+  await open(`key/${billing.id}`, /billing/);
+  const policy = page.getByRole("region", { name: "Rotation policy" });
+  await policy.getByText("No rotation policy applies").waitFor();
+  await policy.getByRole("button", { name: "Set this key's policy" }).click();
+  const pdlg = page.getByRole("dialog", { name: "Set this key's policy" });
+  await pdlg.getByLabel("Rotate every").fill("90d");
+  await pdlg.getByLabel("Grace period").fill("7d");
+  await pdlg.getByLabel(/only inside a window/).check();
+  await pdlg.getByLabel("Saturday").waitFor();
+  await pdlg.getByLabel("Phased activation", { exact: false }).fill("1d");
+  await axe("policy dialog");
+  await pdlg.getByRole("button", { name: "Save policy" }).click();
+  await pdlg.waitFor({ state: "detached" });
+  await policy
+    .getByText(
+      /In effect: every 90d, 7d of grace, switching (sat, sun|sun, sat) 02:00–05:00 UTC, new version made 1d ahead \(phased activation\)\. From this key's policy\./,
+    )
+    .waitFor();
+  await policy.getByText(/Next policy rotation: in \d+ days/).waitFor();
+  const own = await api("GET", `/v1/keys/${billing.id}/policy`);
+  assert.equal(own.body.policy.interval, "90d");
+  assert.equal(own.body.policy.activateAfter, "1d");
+  assert.deepEqual([...own.body.policy.window.days].sort(), ["sat", "sun"]);
+  assert.equal(own.body.effective.source, "key");
+  assert.ok(own.body.nextRotationAt, "a next rotation is planned");
+  await axe("key page with a policy");
+  await policy.getByRole("button", { name: "Remove this key's policy" }).click();
+  await confirmDialog("Remove this key's policy?", "Remove policy");
+  await policy.getByText("No rotation policy applies").waitFor();
+  await policy.getByText("Next policy rotation: none planned").waitFor();
+  assert.equal((await api("GET", `/v1/keys/${billing.id}/policy`)).body.policy, null);
+
+  // --- the global default, then the consumer's: the key page names where its policy comes from
+  await page.getByRole("link", { name: "Policies" }).click();
+  await page.getByRole("heading", { name: "Rotation policies", level: 1 }).waitFor();
+  await page.getByText("No rotation policy applies.").waitFor();
+  await axe("policies");
+  // by keyboard: Enter opens the dialog, focus is inside it, Escape closes it
+  await page.getByRole("button", { name: "Set the global default" }).focus();
+  await page.keyboard.press("Enter");
+  const ddlg = page.getByRole("dialog", { name: "Set the global default" });
+  await ddlg.waitFor();
+  assert.equal(
+    await ddlg.evaluate((d) => d.contains(document.activeElement)),
+    true,
+    "focus moves into the dialog",
+  );
+  await page.keyboard.press("Escape");
+  await ddlg.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Set the global default" }).focus();
+  await page.keyboard.press("Enter");
+  await ddlg.getByLabel("Rotate every").fill("30d");
+  await ddlg.getByLabel("Grace period").fill("1d");
+  await ddlg.getByRole("button", { name: "Save policy" }).click();
+  await ddlg.waitFor({ state: "detached" });
+  await page.getByText("In effect: every 30d, 1d of grace. From the global default.").waitFor();
+  assert.equal((await api("GET", "/v1/policies/default")).body.policy.interval, "30d");
+  await shoot("policies-laptop");
+  await open(`key/${billing.id}`, /billing/);
+  await policy.getByText(/every 30d, 1d of grace\. From the global default\./).waitFor();
+  // the consumer's page, from the key's
+  await page.getByRole("link", { name: globex }).click();
+  await page.getByRole("heading", { name: /Globex/, level: 1 }).waitFor();
+  const cpol = page.getByRole("region", { name: "Rotation policy" });
+  await cpol.getByText("This consumer has no policy of its own").waitFor();
+  await page.getByRole("cell", { name: /reports/ }).waitFor();
+  await axe("consumer page");
+  await cpol.getByRole("button", { name: "Set this consumer's policy" }).click();
+  const cdlg = page.getByRole("dialog", { name: "Set this consumer's policy" });
+  await cdlg.getByLabel("Rotate every").fill("60d");
+  await cdlg.getByLabel("Grace period").fill("2d");
+  await cdlg.getByRole("button", { name: "Save policy" }).click();
+  await cdlg.waitFor({ state: "detached" });
+  await cpol.getByText("In effect: every 60d, 2d of grace. From this consumer's policy.").waitFor();
+  assert.equal((await api("GET", `/v1/consumers/${globex}/policy`)).body.policy.interval, "60d");
+  await open(`key/${billing.id}`, /billing/);
+  await policy.getByText(/every 60d, 2d of grace\. From its consumer's policy\./).waitFor();
+  const keyNow = await api("GET", `/v1/keys/${billing.id}`);
+  assert.equal(keyNow.body.rotationPolicy.source, "consumer");
+  // the report below wants keys without a policy: clear both (the dialogs were driven above)
+  assert.equal((await api("DELETE", `/v1/consumers/${globex}/policy`)).status, 200);
+  assert.equal((await api("DELETE", "/v1/policies/default")).status, 200);
+  // Hooli's policy makes "ancient" 70 days past its age; a policy cannot rotate it (no pickup)
+  const hp = await api("PUT", `/v1/consumers/${hooli}/policy`, { interval: "30d", gracePeriod: "1d" });
+  assert.equal(hp.status, 200, JSON.stringify(hp.body));
+
+  // --- phased activation: a rotation scheduled two days ahead, on the timeline, then cancelled
+  await open(`key/${billing.id}`, /billing/);
+  const at = Date.now() + 3 * 86_400_000;
+  // the browser's local time for a datetime-local input (no named helpers: tsx would wrap them)
+  const local = await page.evaluate(
+    (t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+    at,
+  );
+  await page.getByRole("button", { name: "Rotate" }).click();
+  const rdlg = page.getByRole("dialog", { name: "Rotate this key" });
+  await rdlg.getByLabel(/Activate at/).fill(local);
+  await rdlg.getByRole("button", { name: "Rotate" }).click();
+  const billing2 = await takeSecret();
+  await page.getByRole("listitem", { name: "Version 2, scheduled" }).waitFor();
+  await page.getByRole("listitem", { name: "Version 1, active" }).waitFor();
+  await page.getByText(/scheduled: activates .* \(in 3 days\)/).waitFor();
+  await page.getByRole("heading", { name: "Scheduled rotation" }).waitFor();
+  assert.equal(
+    await page.getByRole("button", { name: "Rotate" }).isDisabled(),
+    true,
+    "one rotation at a time",
+  );
+  const sched = (await api("GET", `/v1/keys/${billing.id}`)).body.versions[1];
+  assert.equal(sched.state, "scheduled");
+  assert.ok(Math.abs(Date.parse(sched.activatesAt) - at) < 120_000, sched.activatesAt);
+  assert.equal(await verifyCode(billing2), "NOT_YET_ACTIVE");
+  await axe("key page with a scheduled version");
+  await shoot("key-scheduled-laptop");
+  await page.getByRole("button", { name: "Cancel scheduled version 2" }).click();
+  const xdlg = page.getByRole("dialog", { name: "Cancel version 2?" });
+  await xdlg.getByText(/revoked before it activates/).waitFor();
+  await xdlg.getByLabel(/Reason/).fill("wrong date");
+  await confirmDialog("Cancel version 2?", "Cancel v2");
+  await page.getByRole("listitem", { name: "Version 2, revoked" }).waitFor();
+  await page.getByText("cancelled: wrong date").waitFor();
+  assert.equal(await verifyCode(billing2), "REVOKED");
+  assert.equal(await verifyCode(billing.secret), "VALID");
+
+  // --- mark compromised: v1 revoked now, a replacement shown once, gone after its dialog
+  await page.getByRole("button", { name: "Mark compromised" }).click();
+  const mdlg = page.getByRole("dialog", { name: "Mark this key compromised?" });
+  await mdlg.getByText(/revoked now/).waitFor();
+  assert.equal(
+    await mdlg.getByRole("checkbox", { name: /\bv1 \(active, kr_live_/ }).isChecked(),
+    true,
+    "the working versions are ticked",
+  );
+  await mdlg.getByLabel(/What happened/).fill("pasted in a public gist");
+  await axe("mark-compromised dialog");
+  await mdlg.getByRole("button", { name: "Revoke and replace" }).click();
+  const billing3 = await takeSecret();
+  await page.getByRole("listitem", { name: "Version 3, active" }).waitFor();
+  await page.getByRole("listitem", { name: "Version 1, revoked" }).waitFor();
+  await page.getByText("revoked as compromised: pasted in a public gist").waitFor();
+  await page.getByText("Successor pickup", { exact: true }).locator("..").getByText("off").waitFor();
+  assert.equal(await verifyCode(billing.secret), "REVOKED");
+  assert.equal(await verifyCode(billing3), "VALID");
+
+  // --- the whole consumer compromised: one replacement per live key, all shown once
+  await open(`consumer/${globex}`, /Globex/);
+  await page.getByRole("button", { name: "Mark consumer compromised" }).click();
+  const gdlg = page.getByRole("dialog", { name: "Mark this consumer compromised?" });
+  await gdlg.getByLabel(/What happened/).fill("laptop stolen");
+  await axe("consumer compromise dialog");
+  await gdlg.getByRole("button", { name: "Revoke and replace 2 keys" }).click();
+  const [n1, n2] = await takeSecrets(2);
+  for (const old of [billing3, reports.secret]) assert.equal(await verifyCode(old), "REVOKED");
+  for (const s of [n1!, n2!]) assert.equal(await verifyCode(s), "VALID");
+
+  // --- rotation jobs: a dry run first, then a slow job paused, resumed and cancelled; a fast one to the end
+  await page.getByRole("link", { name: "Jobs" }).click();
+  await page.getByRole("heading", { name: "Rotation jobs", level: 1 }).waitFor();
+  await page.getByText("No rotation job yet.").waitFor();
+  await axe("jobs, none yet");
+  const startJob = async (rate: string): Promise<string> => {
+    await page.getByRole("button", { name: "New rotation job" }).click();
+    const jdlg = page.getByRole("dialog", { name: "New rotation job" });
+    const opt = jdlg.locator("option", { hasText: "Initech" });
+    await opt.waitFor({ state: "attached" });
+    await jdlg.getByLabel("Consumer").selectOption({ value: (await opt.getAttribute("value"))! });
+    await jdlg.getByLabel("Grace period of the old versions").fill("1h");
+    if (rate) await jdlg.getByLabel(/keys per second/).fill(rate);
+    await jdlg.getByLabel(/Reason/).fill("yearly");
+    if (rate) await axe("new job dialog");
+    await jdlg.getByRole("button", { name: "Preview (dry run)" }).click();
+    const sdlg = page.getByRole("dialog", { name: "Start this rotation job?" });
+    await sdlg.getByText("Dry run: 3 keys match. Nothing has changed yet.").waitFor();
+    for (const name of ["batch-1", "batch-2", "batch-3"]) await sdlg.getByRole("cell", { name }).waitFor();
+    const before = (await api("GET", "/v1/rotation-jobs")).body.data.length;
+    if (rate) {
+      await axe("dry-run preview");
+      assert.equal(before, 0, "a dry run makes no job");
+    }
+    await sdlg.getByRole("button", { name: "Start: rotate 3 keys" }).click();
+    await sdlg.waitFor({ state: "detached" });
+    const jobs = (await api("GET", "/v1/rotation-jobs")).body.data;
+    assert.equal(jobs.length, before + 1);
+    const id = jobs.at(-1).id as string;
+    await page.locator(`tr[data-job="${id}"]`).waitFor();
+    return id;
+  };
+  const row = (id: string) => page.locator(`tr[data-job="${id}"]`);
+  const jobState = async (id: string) => (await api("GET", `/v1/rotation-jobs/${id}`)).body.state;
+
+  // one key per 50 s: the job is still going while it is paused, resumed and cancelled
+  const slow = await startJob("0.02");
+  assert.equal((await api("GET", `/v1/rotation-jobs/${slow}`)).body.rate, 0.02);
+  await row(slow)
+    .getByText(/\d \/ 3/)
+    .waitFor();
+  await row(slow)
+    .getByRole("button", { name: `Pause ${slow}` })
+    .click();
+  await confirmDialog("Pause this rotation job?", "Pause job");
+  await row(slow).getByText("paused", { exact: true }).waitFor();
+  assert.equal(await jobState(slow), "paused");
+  await row(slow)
+    .getByRole("button", { name: `Resume ${slow}` })
+    .click();
+  await confirmDialog("Resume this rotation job?", "Resume job");
+  await row(slow)
+    .getByRole("button", { name: `Pause ${slow}` })
+    .waitFor();
+  assert.match(await jobState(slow), /^(queued|running)$/);
+  await axe("jobs, one running");
+  await row(slow)
+    .getByRole("button", { name: `Cancel ${slow}` })
+    .click();
+  await confirmDialog("Cancel this rotation job?", "Cancel job");
+  await row(slow).getByText("cancelled", { exact: true }).waitFor();
+  const cancelled = (await api("GET", `/v1/rotation-jobs/${slow}`)).body;
+  assert.equal(cancelled.state, "cancelled");
+  assert.ok(
+    cancelled.rotated < 3,
+    `the slow job was cancelled before its end (${cancelled.rotated} rotated)`,
+  );
+  assert.equal(
+    await row(slow)
+      .getByRole("button", { name: `Pause ${slow}` })
+      .count(),
+    0,
+  );
+
+  // at the default rate it runs to its end: 3 of 3, each key on a new version
+  const fast = await startJob("");
+  await row(fast).getByText("completed", { exact: true }).waitFor({ timeout: 30_000 });
+  await row(fast).getByText("3 / 3").waitFor();
+  await row(fast).getByText("3 rotated, 0 skipped, 0 failed").waitFor();
+  await row(fast)
+    .getByRole("button", { name: `Show keys of ${fast}` })
+    .click();
+  const items = page.getByRole("table", { name: `Keys of ${fast}` });
+  await items.getByRole("row").nth(3).waitFor();
+  assert.equal(await items.getByText("rotated", { exact: true }).count(), 3);
+  await axe("jobs, with a job's keys");
+  await shoot("jobs-laptop");
+  await page.setViewportSize(PHONE);
+  await shoot("jobs-phone");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe("jobs, phone, dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize(LAPTOP);
+
+  // --- the key-age report: every section, as the API answers it
+  await page.getByRole("link", { name: "Key age" }).click();
+  await page.getByRole("heading", { name: "Key-age report", level: 1 }).waitFor();
+  const report = (await api("GET", "/v1/reports/key-age")).body;
+  const section = (id: string) => page.locator(`section[data-section="${id}"]`);
+  for (const [id, title, rows] of [
+    ["past", "Past their policy's age", report.pastPolicyAge],
+    ["grace", "Versions in grace", report.inGrace],
+    ["nopolicy", "Without a policy", report.withoutPolicy],
+    ["never", "Never rotated", report.neverRotated],
+    ["oldest", "Oldest secret per consumer", report.oldestPerConsumer],
+  ] as const) {
+    await section(id)
+      .getByRole("heading", { name: `${title} (${rows.length})` })
+      .waitFor();
+  }
+  assert.deepEqual(
+    report.pastPolicyAge.map((r: { keyId: string }) => r.keyId),
+    [ancient.id],
+    "only the 100-day-old key is past its policy's age",
+  );
+  await section("past").getByRole("link", { name: "ancient" }).waitFor();
+  await section("past").getByText("100 d").waitFor();
+  await section("past").getByText("every 30d (consumer's)").waitFor();
+  for (const k of jobKeys) await section("grace").getByText(k.id).first().waitFor();
+  await section("never").getByRole("link", { name: "fresh" }).waitFor();
+  assert.ok(report.neverRotated.some((r: { keyId: string }) => r.keyId === fresh.id));
+  await section("nopolicy").getByRole("link", { name: "batch-1" }).waitFor();
+  assert.equal(
+    await section("nopolicy").getByRole("link", { name: "fresh" }).count(),
+    0,
+    "Hooli has a policy",
+  );
+  await section("oldest").getByRole("link", { name: "ancient" }).waitFor();
+  await axe("key-age report");
+  await shoot("report-laptop");
+  await page.setViewportSize(PHONE);
+  await shoot("report-phone");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe("key-age report, phone, dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize(LAPTOP);
+  // one consumer's keys only
+  await page.getByLabel("Consumer", { exact: true }).selectOption({ label: "Hooli" });
+  await page.getByText(/^2 live keys/).waitFor();
+  await section("never").getByRole("heading", { name: "Never rotated (2)" }).waitFor();
+  await section("grace").getByRole("heading", { name: "Versions in grace (0)" }).waitFor();
+
+  assert.deepEqual(problems, [], "no console error (a CSP violation or a failed request is one)");
+  console.log(`dashboard policies/incidents/jobs/report walkthrough took ${Date.now() - started} ms`);
 });
 
 test("the /ui answers: CSP on every file, hashed assets cacheable, unknown files 404", { skip }, async () => {

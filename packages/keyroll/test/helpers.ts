@@ -1,7 +1,9 @@
 // Shared setup for integration tests: a real Keyroll node on a real SQLite file in a temp dir.
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CliDeps, runCli } from "../src/cli/run-cli.js";
 import type { Clock } from "../src/core/clock.js";
 import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
 
@@ -61,5 +63,26 @@ export async function startTestNode(
       await kr.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * `keyroll …` run in this process against the node at `url` with the test admin key, its output
+ * kept; every run asserts that the admin key was never printed.
+ * @example const run = cliAgainst(url); const { code, stdout } = await run(["keys", "list"]);
+ */
+export function cliAgainst(url: string, overrides: Partial<CliDeps> = {}) {
+  return async (argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(argv, {
+      env: { KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      fetch,
+      ...overrides,
+    });
+    assert.ok(!stdout.includes(ADMIN_KEY) && !stderr.includes(ADMIN_KEY), "admin key printed");
+    return { code, stdout, stderr };
   };
 }

@@ -6,9 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type CliDeps, runCli } from "../src/cli/run-cli.js";
 import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
-import { ADMIN_KEY } from "./helpers.js";
+import { ADMIN_KEY, cliAgainst } from "./helpers.js";
 import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres | undefined;
@@ -18,18 +17,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(url: string, argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const deps: CliDeps = {
-    env: { KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    fetch,
-  };
-  const code = await runCli(argv, deps);
-  return { code, stdout, stderr };
-}
+const cli = (url: string, argv: string[]) => cliAgainst(url)(argv);
 
 const DIALECTS = [
   { name: "sqlite", database: async () => join(mkdtempSync(join(dir, "db-")), "keyroll.db") },
@@ -179,6 +167,35 @@ for (const d of DIALECTS) {
       assert.equal(second.status, 200);
       assert.equal(second.body.committed, false);
       assert.equal(second.body.results[0].error.code, "EXTERNAL_ID_TAKEN");
+    });
+
+    test("an import row takes the fields of POST /v1/keys as that route does (expiresAt as an RFC 3339 time)", async () => {
+      const con = (await call("POST", "/v1/consumers", { name: "times" })).body.id as string;
+      const ndjson = async (rows: unknown[]) => {
+        const res = await fetch(`${url}/v1/keys/import`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/x-ndjson" },
+          body: rows.map((r) => JSON.stringify(r)).join("\n"),
+        });
+        // biome-ignore lint/suspicious/noExplicitAny: read field by field
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      for (const expiresAt of ["2027-01-01", "next tuesday", "2027-01-01T00:00:00"]) {
+        const created = await call("POST", "/v1/keys", { consumerId: con, expiresAt });
+        assert.equal(created.status, 400, `POST /v1/keys took expiresAt ${expiresAt}`);
+        const rows = await ndjson([{ externalId: `${d.name}-t`, consumerId: con, expiresAt }]);
+        assert.equal(rows.status, 200);
+        assert.equal(
+          rows.body.results[0].error?.code,
+          "VALIDATION_FAILED",
+          `import took expiresAt ${expiresAt}`,
+        );
+        assert.match(rows.body.results[0].error.detail, /expiresAt/);
+      }
+      const good = "2027-01-01T00:00:00.000Z";
+      assert.equal((await call("POST", "/v1/keys", { consumerId: con, expiresAt: good })).status, 201);
+      const rows = await ndjson([{ externalId: `${d.name}-t`, consumerId: con, expiresAt: good }]);
+      assert.deepEqual([rows.body.created, rows.body.failed], [1, 0], JSON.stringify(rows.body.results[0]));
     });
   });
 }

@@ -5,7 +5,16 @@
 // Needs `npm run build` (the nodes run the built bin).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type Cluster, type ClusterNode, createKey, sleep, sql, startCluster, waitFor } from "./cluster.js";
+import {
+  type Cluster,
+  type ClusterNode,
+  createKey,
+  sleep,
+  sql,
+  startCluster,
+  waitFor,
+  waitForLeader,
+} from "./cluster.js";
 import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
 let pgs: TestPostgres;
@@ -35,16 +44,7 @@ function lastLogTime(node: ClusterNode, msg: string): number | undefined {
 test("the leader stops cleanly: another node leads within a second, jobs due meanwhile run exactly once", {
   timeout: 60_000,
 }, async (t) => {
-  const { value: leader } = await waitFor(
-    "exactly one leader",
-    async () => {
-      const hs = await Promise.all(cluster.nodes.map((n) => n.health()));
-      const leaders = cluster.nodes.filter((_, i) => hs[i]?.leader === true);
-      return leaders.length === 1 ? leaders[0] : undefined;
-    },
-    { timeoutMs: 10_000, intervalMs: 50 },
-  );
-  const survivors = cluster.nodes.filter((n) => n !== leader);
+  const { leader, others: survivors } = await waitForLeader(cluster.nodes);
   const writer = survivors[0]!;
 
   // six keys whose second versions activate 0, 200, … 1000 ms after S; the leader gets SIGTERM

@@ -11,12 +11,14 @@ import {
   type Cluster,
   type ClusterNode,
   createKey,
+  leadersOf,
   sleep,
   sql,
   startCluster,
   terminateListeners,
   waitFor,
   waitForCode,
+  waitForLeader,
 } from "./cluster.js";
 import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
@@ -423,20 +425,7 @@ test("SIGKILL the leader: another node takes over and settles a grace end", {
   const database = await pgs.createDatabase();
   const cluster = await startCluster(database, 3);
   clusters.push(cluster);
-  const leaderOf = async (nodes: readonly ClusterNode[]) => {
-    const hs = await Promise.all(nodes.map((n) => n.health()));
-    return nodes.filter((_, i) => hs[i]?.leader === true);
-  };
-  const { value: leaders } = await waitFor(
-    "exactly one leader",
-    async () => {
-      const l = await leaderOf(cluster.nodes);
-      return l.length === 1 ? l : undefined;
-    },
-    { timeoutMs: 5_000, intervalMs: 50 },
-  );
-  const leader = leaders[0]!;
-  const survivors = cluster.nodes.filter((n) => n !== leader);
+  const { leader, others: survivors } = await waitForLeader(cluster.nodes, 5_000);
   const [x] = survivors as [ClusterNode];
 
   const k = await createKey(x);
@@ -450,7 +439,7 @@ test("SIGKILL the leader: another node takes over and settles a grace end", {
   const takeover = await waitFor(
     "another node to report leader:true",
     async () => {
-      const l = await leaderOf(survivors);
+      const l = await leadersOf(survivors);
       return l.length > 0 ? l : undefined;
     },
     { timeoutMs: 10_000, intervalMs: 20 },
@@ -489,7 +478,7 @@ test("SIGKILL the leader: another node takes over and settles a grace end", {
     [k.keyId],
   );
   assert.equal(audit[0]!.n, 1, "one key.settled audit entry");
-  assert.equal((await leaderOf(survivors)).length, 1, "still exactly one leader");
+  assert.equal((await leadersOf(survivors)).length, 1, "still exactly one leader");
   for (const n of survivors) assert.equal((await n.verify(k.secret)).body.code, "EXPIRED");
 });
 

@@ -18,6 +18,7 @@ import {
   sql,
   startCluster,
   waitFor,
+  waitForLeader,
 } from "./cluster.js";
 import { startTestPostgres, type TestPostgres } from "./support/postgres.js";
 
@@ -113,16 +114,7 @@ test("phased activation: NOT_YET_ACTIVE on every node until activateAt, then VAL
 test("policy rotations across a leader SIGKILL: each due key rotates once, by whichever leader, never early", {
   timeout: 60_000,
 }, async (t) => {
-  const { value: leader } = await waitFor(
-    "exactly one leader",
-    async () => {
-      const hs = await Promise.all(cluster.nodes.map((n) => n.health()));
-      const leaders = cluster.nodes.filter((_, i) => hs[i]?.leader === true);
-      return leaders.length === 1 ? leaders[0] : undefined;
-    },
-    { timeoutMs: 10_000, intervalMs: 50 },
-  );
-  const survivors = cluster.nodes.filter((n) => n !== leader);
+  const { leader, others: survivors } = await waitForLeader(cluster.nodes);
   const writer = survivors[0]!;
   const c = await writer.call("POST", "/v1/consumers", { name: "fleet" });
   assert.equal(c.status, 201);

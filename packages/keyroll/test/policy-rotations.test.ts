@@ -114,6 +114,58 @@ async function verify(node: Node, secret: string) {
 
 for (const dialect of DIALECTS) {
   describe(`rotation policies (${dialect})`, { timeout: 180_000 }, () => {
+    test("one candidate scan serves the next minute's ticks; keys made and policies changed after it are not missed", async () => {
+      const clock = manualClock(T0);
+      const node = await startNode(await databaseFor(dialect), clock);
+      const acme = await consumer(node, "scan");
+      const slow = await consumer(node, "slow");
+      await ok(node.call("PUT", "/v1/policies/default", { interval: "1h", gracePeriod: "0s" }));
+      await ok(node.call("PUT", `/v1/consumers/${slow}/policy`, { interval: "100d", gracePeriod: "0s" }));
+      const first = await key(node, acme);
+      const parked = await key(node, slow);
+      // the scan aggregates every key's versions: count how often the leader makes it
+      const store = node.kr.store.policies;
+      const scan = store.policyCandidates.bind(store);
+      let scans = 0;
+      store.policyCandidates = (q) => {
+        scans++;
+        return scan(q);
+      };
+      const tick = () => node.kr.scheduler.runOnce();
+      const count = async (id: string) => (await versions(node, id)).length;
+
+      await tick();
+      for (let s = 1; s <= 30; s++) {
+        clock.set(T0 + s * 1000);
+        await tick();
+      }
+      assert.equal(scans, 1, "one scan for the ticks of half a minute");
+      // made after that scan: due at T0 + 1h + 30 s
+      const late = await key(node, acme);
+
+      clock.set(T0 + HOUR);
+      await tick();
+      assert.equal(scans, 2, "the horizon passed: scanned again");
+      assert.equal(await count(first.id), 2, "due at T0 + 1h: rotated");
+      assert.equal(await count(late.id), 1);
+      clock.set(T0 + HOUR + 29_999);
+      await tick();
+      assert.equal(await count(late.id), 1, "not before it is due");
+      clock.set(T0 + HOUR + 30_000);
+      await tick();
+      assert.equal(await count(late.id), 2, "made after a scan, rotated when due all the same");
+      assert.equal(scans, 2, "from the list of the last scan");
+      await tick();
+      assert.equal(await count(first.id), 2, "rotated once");
+
+      // a policy change is seen at the next tick: the parked key is overdue under the new one
+      clock.set(T0 + HOUR + 35_000);
+      await ok(node.call("PUT", `/v1/consumers/${slow}/policy`, { interval: "1h", gracePeriod: "0s" }));
+      await tick();
+      assert.equal(scans, 3);
+      assert.equal(await count(parked.id), 2, "rotated at the first tick after the policy changed");
+    });
+
     test("per key, per consumer and default; rotations exactly when due, in the window, and once", async () => {
       const clock = manualClock(T0);
       const node = await startNode(await databaseFor(dialect), clock);

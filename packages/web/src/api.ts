@@ -66,6 +66,19 @@ export async function ok<T>(
   );
 }
 
+/** Every page of a cursor-paged list (a dashboard shows the fleet; the API caps a page at 200). */
+export async function all<T>(page: (cursor?: string) => Promise<{ data: T[]; nextCursor: string | null }>) {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 50; i++) {
+    const p = await page(cursor);
+    out.push(...p.data);
+    if (p.nextCursor === null) break;
+    cursor = p.nextCursor;
+  }
+  return out;
+}
+
 type Json<P extends keyof paths, M extends keyof paths[P], S extends number> = paths[P][M] extends {
   responses: { [K in S]: { content: { "application/json": infer B } } };
 }
@@ -86,3 +99,21 @@ export type Delivery = Json<"/v1/webhooks/{id}/deliveries", "get", 200>["data"][
 export type RotateBody = NonNullable<
   paths["/v1/keys/{id}/rotate"]["post"]["requestBody"]
 >["content"]["application/json"];
+export type CompromisedKey = Json<"/v1/keys/{id}/compromised", "post", 201>;
+export type Policy = NonNullable<Json<"/v1/keys/{id}/policy", "get", 200>["policy"]>;
+export type EffectivePolicy = NonNullable<Key["rotationPolicy"]>;
+export type PolicyInput = NonNullable<
+  paths["/v1/policies/default"]["put"]["requestBody"]
+>["content"]["application/json"];
+export type RotationJob = Json<"/v1/rotation-jobs/{id}", "get", 200>;
+export type JobItem = Json<"/v1/rotation-jobs/{id}/keys", "get", 200>["data"][number];
+export type JobBody = NonNullable<
+  paths["/v1/rotation-jobs"]["post"]["requestBody"]
+>["content"]["application/json"];
+export type JobPreview = Json<"/v1/rotation-jobs", "post", 200>;
+export type KeyAgeReport = Json<"/v1/reports/key-age", "get", 200>;
+
+/** "key_…" or "v3 of key_…" as a secret's owner in the shown-once dialog. */
+export function keyLabel(k: { id: string; name: string | null }): string {
+  return k.name ? `${k.name} (${k.id})` : k.id;
+}

@@ -82,14 +82,10 @@ export function RotationsPage() {
           </table>
         </div>
       )}
-      <section aria-labelledby="jobs-h">
-        <h2 id="jobs-h">Rotation jobs and the key-age report</h2>
-        <p class="muted">
-          Not on this server yet: bulk rotation jobs (<code>/v1/rotation-jobs</code>) and the key-age report (
-          <code>/v1/reports/key-age</code>) will appear here when the API has them. Until then, filter keys by
-          the age of their current secret on the keys page.
-        </p>
-      </section>
+      <p class="muted small">
+        Many keys at once: <a href="#/jobs">rotation jobs</a>. Which keys are due:{" "}
+        <a href="#/report">the key-age report</a>.
+      </p>
     </>
   );
 }

@@ -1,21 +1,8 @@
-import { useState } from "preact/hooks";
-import { api, type Consumer, type KeyListItem, ok } from "./api.js";
-import { Dialog, ErrorNote, Loading, SecretOnce, StateBadge, Time, usePoll } from "./ui.js";
+import { useRef, useState } from "preact/hooks";
+import { all, api, type Consumer, type KeyListItem, ok } from "./api.js";
+import { ErrorNote, FormDialog, field, Loading, SecretForm, StateBadge, Time, usePoll } from "./ui.js";
 
 const DAY = 86_400_000;
-
-/** Every page of a cursor-paged list (a dashboard shows the fleet; the API caps a page at 200). */
-async function all<T>(page: (cursor?: string) => Promise<{ data: T[]; nextCursor: string | null }>) {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 50; i++) {
-    const p = await page(cursor);
-    out.push(...p.data);
-    if (p.nextCursor === null) break;
-    cursor = p.nextCursor;
-  }
-  return out;
-}
 
 function inRotation(k: KeyListItem): boolean {
   return k.versions.some((v) => v.state === "grace" || v.state === "scheduled");
@@ -42,7 +29,6 @@ export function KeysPage() {
   const [state, setState] = useState("all");
   const [age, setAge] = useState("0");
   const [dialog, setDialog] = useState<null | "consumer" | "key">(null);
-  const [secret, setSecret] = useState<{ secret: string; keyId: string } | null>(null);
 
   const consumers = new Map((data?.consumers ?? []).map((c) => [c.id, c]));
   const now = Date.now();
@@ -133,7 +119,11 @@ export function KeysPage() {
                       <a href={`#/key/${k.id}`}>{k.name ?? k.id}</a>
                       {k.name && <div class="muted mono small">{k.id}</div>}
                     </td>
-                    <td data-label="Consumer">{consumers.get(k.consumerId)?.name ?? k.consumerId}</td>
+                    <td data-label="Consumer">
+                      <a href={`#/consumer/${k.consumerId}`}>
+                        {consumers.get(k.consumerId)?.name ?? k.consumerId}
+                      </a>
+                    </td>
                     <td data-label="State">
                       <StateBadge state={k.state} />
                       {inRotation(k) && <span class="badge state-grace">rotating</span>}
@@ -174,7 +164,10 @@ export function KeysPage() {
           <ul>
             {data.consumers.map((c) => (
               <li key={c.id}>
-                <strong>{c.name}</strong> <span class="mono small muted">{c.id}</span>
+                <a href={`#/consumer/${c.id}`}>
+                  <strong>{c.name}</strong>
+                </a>{" "}
+                <span class="mono small muted">{c.id}</span>
                 {c.externalId && <span class="small muted"> · {c.externalId}</span>}
               </li>
             ))}
@@ -193,22 +186,13 @@ export function KeysPage() {
       {dialog === "key" && data && (
         <NewKey
           consumers={data.consumers}
-          onClose={() => setDialog(null)}
-          onDone={(s) => {
+          onClose={() => {
             setDialog(null);
-            setSecret(s);
             void reload();
           }}
-        />
-      )}
-      {secret && (
-        <SecretOnce
-          secret={secret.secret}
-          what={`key ${secret.keyId}`}
-          onClose={() => {
-            const id = secret.keyId;
-            setSecret(null);
-            location.hash = `#/key/${id}`;
+          onDone={(keyId) => {
+            setDialog(null);
+            location.hash = `#/key/${keyId}`;
           }}
         />
       )}
@@ -217,98 +201,68 @@ export function KeysPage() {
 }
 
 function NewConsumer(props: { onClose: () => void; onDone: () => void }) {
-  const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog title="New consumer" onClose={props.onClose} id="new-consumer">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          const externalId = String(f.get("externalId") ?? "").trim();
-          try {
-            await ok(
-              api.POST("/v1/consumers", {
-                body: { name: String(f.get("name")).trim(), ...(externalId && { externalId }) },
-              }),
-            );
-            props.onDone();
-          } catch (err) {
-            setError((err as Error).message);
-          }
-        }}
-      >
-        <p class="muted">A client of your API (an app, a partner, a bot). Its keys are made next.</p>
-        <label for="c-name">Name</label>
-        <input id="c-name" name="name" required maxLength={200} />
-        <label for="c-ext">External id (optional)</label>
-        <input id="c-ext" name="externalId" maxLength={200} />
-        <ErrorNote error={error} />
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Create consumer
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New consumer"
+      id="new-consumer"
+      submit="Create consumer"
+      onClose={props.onClose}
+      onSubmit={async (f) => {
+        const externalId = field(f, "externalId");
+        await ok(
+          api.POST("/v1/consumers", { body: { name: field(f, "name"), ...(externalId && { externalId }) } }),
+        );
+        props.onDone();
+      }}
+    >
+      <p class="muted">A client of your API (an app, a partner, a bot). Its keys are made next.</p>
+      <label for="c-name">Name</label>
+      <input id="c-name" name="name" required maxLength={200} />
+      <label for="c-ext">External id (optional)</label>
+      <input id="c-ext" name="externalId" maxLength={200} />
+    </FormDialog>
   );
 }
 
-function NewKey(props: {
-  consumers: Consumer[];
-  onClose: () => void;
-  onDone: (s: { secret: string; keyId: string }) => void;
-}) {
-  const [error, setError] = useState<string | null>(null);
+/** Creates a key, shows its secret once, then opens its page. */
+function NewKey(props: { consumers: Consumer[]; onClose: () => void; onDone: (keyId: string) => void }) {
+  const made = useRef("");
   return (
-    <Dialog title="New key" onClose={props.onClose} id="new-key">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          const name = String(f.get("name") ?? "").trim();
-          const scopes = String(f.get("scopes") ?? "")
-            .split(/[\s,]+/)
-            .filter(Boolean);
-          try {
-            const r = await ok(
-              api.POST("/v1/keys", {
-                body: { consumerId: String(f.get("consumerId")), ...(name && { name }), scopes },
-              }),
-            );
-            props.onDone({ secret: r.secret, keyId: r.key.id });
-          } catch (err) {
-            setError((err as Error).message);
-          }
-        }}
-      >
-        <p class="muted">
-          Creates version 1 and shows its secret once. The key's id stays the same across rotations.
-        </p>
-        <label for="k-consumer">Consumer</label>
-        <select id="k-consumer" name="consumerId" required>
-          {props.consumers.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name} ({c.id})
-            </option>
-          ))}
-        </select>
-        <label for="k-name">Name (optional)</label>
-        <input id="k-name" name="name" maxLength={200} />
-        <label for="k-scopes">Scopes (space separated, optional)</label>
-        <input id="k-scopes" name="scopes" placeholder="orders:read orders:write" />
-        <ErrorNote error={error} />
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Create key
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <SecretForm
+      title="New key"
+      id="new-key"
+      submit="Create key"
+      onClose={props.onClose}
+      onDone={() => props.onDone(made.current)}
+      make={async (f) => {
+        const name = field(f, "name");
+        const scopes = field(f, "scopes")
+          .split(/[\s,]+/)
+          .filter(Boolean);
+        const r = await ok(
+          api.POST("/v1/keys", {
+            body: { consumerId: field(f, "consumerId"), ...(name && { name }), scopes },
+          }),
+        );
+        made.current = r.key.id;
+        return [{ secret: r.secret, of: `key ${r.key.id}` }];
+      }}
+    >
+      <p class="muted">
+        Creates version 1 and shows its secret once. The key's id stays the same across rotations.
+      </p>
+      <label for="k-consumer">Consumer</label>
+      <select id="k-consumer" name="consumerId" required>
+        {props.consumers.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name} ({c.id})
+          </option>
+        ))}
+      </select>
+      <label for="k-name">Name (optional)</label>
+      <input id="k-name" name="name" maxLength={200} />
+      <label for="k-scopes">Scopes (space separated, optional)</label>
+      <input id="k-scopes" name="scopes" placeholder="orders:read orders:write" />
+    </SecretForm>
   );
 }

@@ -1,9 +1,13 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, currentAdminKey, ok, onSessionChange, signIn, signOut } from "./api.js";
+import { ConsumerPage } from "./consumer.js";
 import { AlertsPage, AuditPage, RotationsPage, WebhooksPage } from "./fleet.js";
+import { JobsPage } from "./jobs.js";
 import { KeyPage } from "./key.js";
 import { KeysPage } from "./keys.js";
+import { PoliciesPage } from "./policy.js";
+import { ReportPage } from "./report.js";
 import "./style.css";
 
 // Hash routes (#/keys/key_…): the server serves one page, and ids in the fragment never reach a log.
@@ -21,6 +25,9 @@ function useRoute(): string[] {
 const NAV = [
   ["keys", "Consumers & keys"],
   ["rotations", "Rotations"],
+  ["jobs", "Jobs"],
+  ["report", "Key age"],
+  ["policies", "Policies"],
   ["alerts", "Alerts"],
   ["audit", "Audit log"],
   ["webhooks", "Webhooks"],
@@ -104,7 +111,7 @@ function App() {
   const route = useRoute();
   if (currentAdminKey() === null) return <SignIn />;
   const [page, id] = route;
-  const current = page === "key" ? "keys" : page;
+  const current = page === "key" || page === "consumer" ? "keys" : page;
   return (
     <>
       <button type="button" class="skip" onClick={() => document.getElementById("main")?.focus()}>
@@ -131,8 +138,16 @@ function App() {
       <main id="main" tabIndex={-1}>
         {page === "key" && id ? (
           <KeyPage id={id} />
+        ) : page === "consumer" && id ? (
+          <ConsumerPage id={id} />
         ) : page === "rotations" ? (
           <RotationsPage />
+        ) : page === "jobs" ? (
+          <JobsPage />
+        ) : page === "report" ? (
+          <ReportPage />
+        ) : page === "policies" ? (
+          <PoliciesPage />
         ) : page === "alerts" ? (
           <AlertsPage />
         ) : page === "audit" ? (

@@ -56,6 +56,70 @@ export function Dialog(props: {
   );
 }
 
+/**
+ * A dialog around one form: the fields, an error line, Cancel and the submit button. `onSubmit`
+ * gets the form's data and may throw: its message is shown and the dialog stays open. Every
+ * dialog that asks for input (new consumer, new key, rotate, policies, mark compromised, jobs) is
+ * one of these, and so is `Confirm`.
+ */
+export function FormDialog(props: {
+  title: string;
+  id: string;
+  submit: string;
+  danger?: boolean;
+  children: ComponentChildren;
+  onSubmit: (f: FormData) => Promise<void>;
+  onClose: () => void;
+  /** Buttons beside Cancel (e.g. "Back" in a two-step dialog). */
+  extra?: ComponentChildren;
+  disabled?: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const live = useRef(true);
+  useEffect(
+    () => () => {
+      live.current = false;
+    },
+    [],
+  );
+  return (
+    <Dialog title={props.title} onClose={props.onClose} id={props.id}>
+      <form
+        method="dialog"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            await props.onSubmit(new FormData(e.currentTarget));
+          } catch (err) {
+            if (live.current) setError((err as Error).message);
+          } finally {
+            if (live.current) setBusy(false);
+          }
+        }}
+      >
+        {props.children}
+        <ErrorNote error={error} />
+        <div class="buttons">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          {props.extra}
+          <button
+            type="submit"
+            class={props.danger ? "danger" : "primary"}
+            disabled={busy || props.disabled === true}
+          >
+            {props.submit}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 /** A confirmation that says what will happen; `onConfirm` may throw, its message is shown. */
 export function Confirm(props: {
   title: string;
@@ -65,84 +129,119 @@ export function Confirm(props: {
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog title={props.title} onClose={props.onClose} id="confirm">
-      <form
-        method="dialog"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            await props.onConfirm();
-            props.onClose();
-          } catch (err) {
-            setError((err as Error).message);
-            setBusy(false);
-          }
-        }}
-      >
-        {props.children}
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class={props.danger ? "danger" : "primary"} disabled={busy}>
-            {props.action}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={props.title}
+      id="confirm"
+      submit={props.action}
+      danger={props.danger}
+      onClose={props.onClose}
+      onSubmit={async () => {
+        await props.onConfirm();
+        props.onClose();
+      }}
+    >
+      {props.children}
+    </FormDialog>
   );
 }
 
-/** The secret of a new key or version, shown once: copy it, then it is gone from the page. */
-export function SecretOnce(props: { secret: string; what: string; onClose: () => void }) {
+/** A secret shown once, and what it is the secret of ("key_…", "v3 of key_…"). */
+export interface NewSecret {
+  secret: string;
+  of: string;
+}
+
+/**
+ * The form that makes secrets (create a key, rotate, mark compromised), then the secrets shown
+ * once: the form's `make` answers them, they live in this component's state only, and when their
+ * dialog closes they are dropped and `onDone` runs (the caller unmounts this component).
+ */
+export function SecretForm(props: {
+  title: string;
+  id: string;
+  submit: string;
+  danger?: boolean;
+  children: ComponentChildren;
+  make: (f: FormData) => Promise<NewSecret[]>;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [secrets, setSecrets] = useState<NewSecret[] | null>(null);
+  if (secrets)
+    return (
+      <SecretOnce
+        secrets={secrets}
+        onClose={() => {
+          setSecrets(null);
+          props.onDone();
+        }}
+      />
+    );
+  return (
+    <FormDialog
+      title={props.title}
+      id={props.id}
+      submit={props.submit}
+      danger={props.danger}
+      onClose={props.onClose}
+      onSubmit={async (f) => setSecrets(await props.make(f))}
+    >
+      {props.children}
+    </FormDialog>
+  );
+}
+
+/** Secrets of new keys or versions, shown once: copy them, then they are gone from the page. */
+export function SecretOnce(props: { secrets: NewSecret[]; onClose: () => void }) {
   const [copied, setCopied] = useState<string>("");
+  const one = props.secrets.length === 1;
   return (
     <Dialog title="Store this secret now" onClose={props.onClose} id="secret">
       <p>
-        This is the only time Keyroll shows the secret of {props.what}. Only its hash is stored: if it is
-        lost, rotate the key.
+        This is the only time Keyroll shows the secret of{" "}
+        {one ? props.secrets[0]!.of : `each of these ${props.secrets.length} keys`}. Only its hash is stored:
+        if it is lost, rotate the key.
       </p>
-      <label for="secret-value">Secret</label>
-      <div class="secret-row">
-        <input
-          id="secret-value"
-          class="mono"
-          readOnly
-          value={props.secret}
-          autocomplete="off"
-          spellcheck={false}
-        />
-        <button
-          type="button"
-          class="primary"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(props.secret);
-              setCopied("Copied to the clipboard.");
-            } catch {
-              setCopied("Copying was refused: select the secret and copy it by hand.");
-            }
-          }}
-        >
-          Copy
-        </button>
-      </div>
+      {props.secrets.map((s, i) => {
+        const label = one ? "Secret" : `Secret of ${s.of}`;
+        return (
+          <div key={s.of}>
+            <label for={`secret-value-${i}`}>{label}</label>
+            <div class="secret-row">
+              <input
+                id={`secret-value-${i}`}
+                class="mono"
+                readOnly
+                value={s.secret}
+                autocomplete="off"
+                spellcheck={false}
+              />
+              <button
+                type="button"
+                class="primary"
+                aria-label={one ? "Copy" : `Copy the secret of ${s.of}`}
+                onClick={async () => {
+                  try {
+                    await navigator.clipboard.writeText(s.secret);
+                    setCopied(one ? "Copied to the clipboard." : `Copied the secret of ${s.of}.`);
+                  } catch {
+                    setCopied("Copying was refused: select the secret and copy it by hand.");
+                  }
+                }}
+              >
+                Copy
+              </button>
+            </div>
+          </div>
+        );
+      })}
       <p aria-live="polite" class="muted">
         {copied}
       </p>
       <div class="buttons">
         <button type="button" onClick={props.onClose}>
-          I have stored it, close
+          I have stored {one ? "it" : "them"}, close
         </button>
       </div>
     </Dialog>
@@ -180,6 +279,19 @@ export function ErrorNote(props: { error: string | null }) {
       {props.error}
     </p>
   ) : null;
+}
+
+/** "3 d", "5 h", "12 min": a length of time for tables. */
+export function age(seconds: number): string {
+  if (seconds >= 86400 * 2) return `${Math.floor(seconds / 86400)} d`;
+  if (seconds >= 7200) return `${Math.floor(seconds / 3600)} h`;
+  if (seconds >= 60) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.max(0, Math.floor(seconds))} s`;
+}
+
+/** "" for an empty field, else the field trimmed: `FormData` reads as strings. */
+export function field(f: FormData, name: string): string {
+  return String(f.get(name) ?? "").trim();
 }
 
 export function Loading() {

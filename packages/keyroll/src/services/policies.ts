@@ -13,7 +13,7 @@ import {
   type RotationPolicy,
 } from "../core/policy.js";
 import { inWindow } from "../core/window.js";
-import type { PolicyRow } from "../store/kysely/policies.js";
+import type { PolicyCandidate, PolicyRow } from "../store/kysely/policies.js";
 import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 import { systemActor } from "./deps.js";
@@ -24,6 +24,10 @@ export const POLICY_RULE = "rotation-policy";
 /** At most this many policy rotations per leader tick (the rest follow at the next ticks). */
 const MAX_ROTATIONS_PER_TICK = 100;
 const CANDIDATE_PAGE = 1_000;
+/** A candidate scan serves the ticks of the next minute (see `candidatesAt`). */
+const CANDIDATE_HORIZON_MS = 60_000;
+/** A scan that finds more candidates than this is not kept: the next tick scans again. */
+const CANDIDATE_CACHE_MAX = 10_000;
 
 /** A key's policy as the API shows it. */
 export interface KeyPolicyState {
@@ -87,6 +91,54 @@ export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
   const parsed = new Map<string, RotationPolicy>();
   /** Keys whose due rotation was found blocked, by planned switch time: not looked at again for it. */
   const blockedAt = new Map<string, Millis>();
+  /**
+   * The last candidate scan: every key that can fall due before `until` (and none other can, see
+   * `candidatesAt`), read at `at` under the policies `signature`; null when none was made.
+   */
+  let candidates: {
+    at: Millis;
+    until: Millis;
+    signature: string;
+    complete: boolean;
+    rows: Map<string, PolicyCandidate>;
+  } | null = null;
+
+  /**
+   * The keys that may be due at `now`. The scan aggregates every key's versions, so it is not made
+   * at every tick: it takes the keys that can fall due within the next `CANDIDATE_HORIZON_MS`
+   * (at most `lead`, the shortest time from a rotation to the next one being due), and later ticks
+   * read that list until the horizon passes, the policies change or the clock goes back. A key
+   * left out had its last rotation so recently that it cannot be due before the horizon; a key
+   * created or rotated after the scan cannot either, as the horizon is at most `lead`. A rotation
+   * made by hand meanwhile leaves a stale entry, which the rotation's own transaction finds not
+   * due. An incomplete scan (more candidates than the cache holds) is made again at every tick.
+   */
+  async function candidatesAt(now: Millis, lead: Millis, rows: readonly PolicyRow[]) {
+    const signature = JSON.stringify(rows);
+    const c = candidates;
+    if (c?.complete && c.signature === signature && now >= c.at && now < c.until) return c.rows.values();
+    const horizon = Math.max(0, Math.min(CANDIDATE_HORIZON_MS, lead));
+    const found = new Map<string, PolicyCandidate>();
+    let after: string | undefined;
+    let complete = true;
+    for (;;) {
+      const page = await store.policies.policyCandidates({
+        before: now + horizon - lead,
+        now,
+        after,
+        limit: CANDIDATE_PAGE,
+      });
+      for (const row of page) found.set(row.keyId, row);
+      if (page.length < CANDIDATE_PAGE) break;
+      if (found.size >= CANDIDATE_CACHE_MAX) {
+        complete = false;
+        break;
+      }
+      after = page.at(-1)!.keyId;
+    }
+    candidates = { at: now, until: now + horizon, signature, complete: complete && horizon > 0, rows: found };
+    return found.values();
+  }
 
   /** A stored policy, parsed once per distinct text. */
   function read(j: PolicyJson): RotationPolicy {
@@ -243,7 +295,10 @@ export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
     async runDue(): Promise<number> {
       const now = clock.now();
       const rows = await store.policies.listPolicies();
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) {
+        candidates = null;
+        return 0;
+      }
       const policies = rows.map((r) => ({ ...r, parsed: read(r.policy) }));
       const lead = Math.min(...policies.map((p) => p.parsed.intervalMs - (p.parsed.activateAfterMs ?? 0)));
       const byKey = new Map(policies.filter((p) => p.scope === "key").map((p) => [p.targetId, p.parsed]));
@@ -252,35 +307,29 @@ export function createPolicyService(deps: ServiceDeps & { keys: KeyService }) {
       );
       const global = policies.find((p) => p.scope === "default")?.parsed;
       const openNow = new Map<RotationPolicy, boolean>();
+      const list = await candidatesAt(now, lead, rows);
       const due: string[] = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await store.policies.policyCandidates({
-          before: now - lead,
-          now,
-          after,
-          limit: CANDIDATE_PAGE,
-        });
-        for (const c of page) {
-          const p = byKey.get(c.keyId) ?? byConsumer.get(c.consumerId) ?? global;
-          if (!p) continue;
-          // necessary conditions only; the rotation's own transaction decides exactly
-          if (c.lastRotationAt + p.intervalMs - (p.activateAfterMs ?? 0) > now) continue;
-          if (p.activateAfterMs === null && p.window) {
-            if (!openNow.has(p)) openNow.set(p, inWindow(now, p.window));
-            if (!openNow.get(p)) continue;
-          }
-          if (blockedAt.get(c.keyId) === c.lastRotationAt) continue;
-          due.push(c.keyId);
-          if (due.length >= MAX_ROTATIONS_PER_TICK) break;
+      for (const c of list) {
+        const p = byKey.get(c.keyId) ?? byConsumer.get(c.consumerId) ?? global;
+        if (!p) continue;
+        // necessary conditions only; the rotation's own transaction decides exactly
+        if (c.lastRotationAt + p.intervalMs - (p.activateAfterMs ?? 0) > now) continue;
+        if (p.activateAfterMs === null && p.window) {
+          if (!openNow.has(p)) openNow.set(p, inWindow(now, p.window));
+          if (!openNow.get(p)) continue;
         }
-        if (page.length < CANDIDATE_PAGE || due.length >= MAX_ROTATIONS_PER_TICK) break;
-        after = page.at(-1)!.keyId;
+        if (blockedAt.get(c.keyId) === c.lastRotationAt) continue;
+        due.push(c.keyId);
+        if (due.length >= MAX_ROTATIONS_PER_TICK) break;
       }
       let rotated = 0;
       for (const id of due) {
         try {
-          if (await this.rotateIfDue(id)) rotated++;
+          if (await this.rotateIfDue(id)) {
+            rotated++;
+            // its next rotation is a whole interval away: beyond what the cached scan holds
+            candidates?.rows.delete(id);
+          }
         } catch (err) {
           // one key failing (a concurrent write, a busy store) does not stop the others: next tick
           logger.warn(

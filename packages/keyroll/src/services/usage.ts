@@ -6,6 +6,7 @@ import type { AlertInput, AlertRecord } from "../store/kysely/usage.js";
 
 export type { AlertRecord } from "../store/kysely/usage.js";
 
+import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
 
 /** Longest range of one usage query, per granularity. */
@@ -61,6 +62,7 @@ export interface RotationView {
  */
 export function createUsageService(deps: ServiceDeps & { lastUsedAt: (digest: string) => Millis | null }) {
   const { store, clock } = deps;
+  const commit = createCommit(deps);
   const freshest = (k: KeyWithVersions, version: number): Millis | null => {
     const v = k.versions.find((x) => x.version === version);
     if (!v) return null;
@@ -189,7 +191,18 @@ export function createUsageService(deps: ServiceDeps & { lastUsedAt: (digest: st
     async ackAlert(id: string, actor: Actor): Promise<AlertRecord> {
       const a = await store.usage.getAlert(id);
       if (!a) throw new KeyrollError("ALERT_NOT_FOUND", `alert ${id} does not exist`);
-      if (a.acknowledgedAt === null) await store.usage.ackAlert(id, actor.keyId, clock.now());
+      if (a.acknowledgedAt === null) {
+        await commit(actor, async (w) => {
+          // a second acknowledgement racing this one changes nothing and writes no entry
+          if (!(await w.tx.ackAlert(id, actor.keyId, w.now))) return;
+          w.audit("alert.acknowledged", a.keyId ?? a.consumerId ?? null, {
+            alertId: id,
+            kind: a.kind,
+            keyId: a.keyId,
+            consumerId: a.consumerId,
+          });
+        });
+      }
       return (await store.usage.getAlert(id))!;
     },
 

@@ -182,6 +182,8 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   readonly rotationJobs: RotationJobTx;
   /** Raises alerts in this transaction (an emergency rotation's alert commits with it). */
   raiseAlerts(alerts: readonly AlertInput[]): Promise<void>;
+  /** Acknowledges an open alert in this transaction; false when it was not open. */
+  ackAlert(id: string, by: string | null, at: number): Promise<boolean>;
 }
 
 /**

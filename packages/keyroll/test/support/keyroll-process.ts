@@ -2,7 +2,7 @@
 // 127.0.0.1: a fresh port, a clean environment, its output kept, ready once an endpoint answers 200,
 // and killed when the test or benchmark ends (SIGKILL after a timeout, or at exit as a last resort).
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./ports.js";
 
@@ -161,7 +161,8 @@ async function spawnOnce(opts: KeyrollProcessOptions): Promise<KeyrollProcess> {
     try {
       const r = await fetch(`${url}${opts.readyPath ?? "/healthz"}`, { signal: AbortSignal.timeout(1000) });
       await r.arrayBuffer();
-      if (r.status === 200) return srv;
+      // another process may have taken the port meanwhile: ready only once our child holds it
+      if (r.status === 200 && listensOn(child.pid, port)) return srv;
     } catch {
       // not listening yet
     }
@@ -171,4 +172,43 @@ async function spawnOnce(opts: KeyrollProcessOptions): Promise<KeyrollProcess> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Whether process `pid` holds the socket listening on `port` (Linux: /proc/net/tcp* names the
+ * listening socket's inode, /proc/PID/fd links to it). Where /proc cannot tell, true.
+ */
+export function listensOn(pid: number | undefined, port: number): boolean {
+  if (pid === undefined) return false;
+  const inodes = new Set<string>();
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address ends with the port; state 0A is LISTEN; field 9 is the inode
+      if (f.length > 9 && f[1]!.endsWith(hexPort) && f[3] === "0A") inodes.add(f[9]!);
+    }
+  }
+  if (inodes.size === 0) return !existsSync("/proc/net/tcp");
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m && inodes.has(m[1]!)) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
 }

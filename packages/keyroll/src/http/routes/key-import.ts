@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { FormatRegistry, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { FastifyInstance } from "fastify";
 import { KeyrollError } from "../../core/errors.js";
@@ -8,14 +8,8 @@ import { MAX_IMPORT_ROWS } from "../../services/key-import.js";
 import type { RouteDeps } from "../deps.js";
 import { problem } from "../errors.js";
 import { duration, time } from "../input.js";
-import {
-  AllowSuccessorPickup,
-  errorResponses,
-  Metadata,
-  Problem,
-  RateLimitInput,
-  Scopes,
-} from "../schemas.js";
+import { errorResponses, Problem } from "../schemas.js";
+import { CreateKeyFields } from "./keys.js";
 
 /** One row of an import: the fields of `POST /v1/keys` and `externalId`. */
 export const ImportKeyRow = Type.Object(
@@ -25,23 +19,7 @@ export const ImportKeyRow = Type.Object(
       maxLength: 200,
       description: "Your own id of this key, unique among keys: a re-run finds the key made the first time",
     }),
-    consumerId: Type.String({ minLength: 1, maxLength: 64 }),
-    name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
-    scopes: Type.Optional(Scopes),
-    prefix: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9_]{0,15}$" })),
-    expiresAt: Type.Optional(
-      Type.Union([Type.String({ maxLength: 40, description: "ISO 8601 time" }), Type.Null()]),
-    ),
-    metadata: Type.Optional(Metadata),
-    secret: Type.Optional(
-      Type.String({
-        minLength: 20,
-        maxLength: 256,
-        description: "An existing secret to import (≥ 20 chars)",
-      }),
-    ),
-    rateLimit: Type.Optional(RateLimitInput),
-    allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
+    ...CreateKeyFields,
   },
   { additionalProperties: false },
 );
@@ -69,6 +47,10 @@ const ImportResponse = Type.Object({
   results: Type.Array(ImportResult),
 });
 
+// NDJSON rows are checked here rather than by Fastify's Ajv, so the compiler needs the one format
+// the row schema uses: an RFC 3339 time, as Ajv's "date-time" takes it
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+FormatRegistry.Set("date-time", (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
 const rowCheck = TypeCompiler.Compile(ImportKeyRow);
 
 interface RawRow {

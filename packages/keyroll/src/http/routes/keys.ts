@@ -38,6 +38,25 @@ export const ReasonBody = Type.Union([
 ]);
 const Name = Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]));
 
+/** The body fields of `POST /v1/keys`; a row of `POST /v1/keys/import` has these and `externalId`. */
+export const CreateKeyFields = {
+  consumerId: Type.String({ minLength: 1, maxLength: 64 }),
+  name: Name,
+  scopes: Type.Optional(Scopes),
+  prefix: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9_]{0,15}$" })),
+  expiresAt: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+  metadata: Type.Optional(Metadata),
+  secret: Type.Optional(
+    Type.String({
+      minLength: 20,
+      maxLength: 256,
+      description: "An existing secret to import (≥ 20 chars)",
+    }),
+  ),
+  rateLimit: Type.Optional(RateLimitInput),
+  allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
+};
+
 /** `/v1/keys`: create or import, list, read, update, revoke. Rotation lives in rotation.ts. */
 export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { keys, keyView: kv } = deps;
@@ -62,26 +81,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
         operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
-        body: Type.Object(
-          {
-            consumerId: Type.String({ minLength: 1, maxLength: 64 }),
-            name: Name,
-            scopes: Type.Optional(Scopes),
-            prefix: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9_]{0,15}$" })),
-            expiresAt: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
-            metadata: Type.Optional(Metadata),
-            secret: Type.Optional(
-              Type.String({
-                minLength: 20,
-                maxLength: 256,
-                description: "An existing secret to import (≥ 20 chars)",
-              }),
-            ),
-            rateLimit: Type.Optional(RateLimitInput),
-            allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
-          },
-          { additionalProperties: false },
-        ),
+        body: Type.Object(CreateKeyFields, { additionalProperties: false }),
         response: {
           201: CreatedKey,
           ...errorResponses(404, 409),

@@ -6,9 +6,8 @@ import type { KeyPolicyState } from "../../services/policies.js";
 import type { RouteDeps } from "../deps.js";
 import { Duration, errorResponses, IdParam } from "../schemas.js";
 import { iso } from "../views.js";
-import { KeyOnly, ReasonBody } from "./keys.js";
 
-// Rotation policies of keys, consumers and the global default, and cancelling a scheduled version.
+// Rotation policies of keys, consumers and the global default.
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Clock = (description: string) =>
@@ -134,11 +133,10 @@ const keyPolicyView = (s: KeyPolicyState) => ({
 
 type Input = Static<typeof PolicyInput>;
 
-/** `/v1/keys/:id/policy`, `/v1/consumers/:id/policy`, `/v1/policies/default`, and cancelling a scheduled version. */
+/** `/v1/keys/:id/policy`, `/v1/consumers/:id/policy` and `/v1/policies/default`. */
 export function registerPolicyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const policies = deps.policies;
   if (!policies) return;
-  const { keys, keyView: kv } = deps;
   const KeyParams = IdParam("key");
   const ConsumerParams = IdParam("con");
 
@@ -287,31 +285,5 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
     async (req) => defaultView(await policies.setDefault(null, req.actor!)),
-  );
-
-  app.post<{ Params: { id: string; version: string }; Body: { reason?: string } | null }>(
-    "/v1/keys/:id/versions/:version/cancel",
-    {
-      config: { scope: "keys:write" },
-      schema: {
-        operationId: "cancelKeyVersion",
-        tags: ["rotation"],
-        summary: "Cancel a scheduled version before it activates: the current version keeps working",
-        params: Type.Object(
-          {
-            id: Type.String({ pattern: "^key_[0-9a-z]{26}$" }),
-            version: Type.String({ pattern: "^[1-9][0-9]{0,8}$" }),
-          },
-          { additionalProperties: false },
-        ),
-        body: ReasonBody,
-        response: { 200: KeyOnly, ...errorResponses(404, 409) },
-      },
-    },
-    async (req) => ({
-      key: kv(
-        await keys.cancelVersion(req.params.id, Number(req.params.version), req.body?.reason, req.actor!),
-      ),
-    }),
   );
 }

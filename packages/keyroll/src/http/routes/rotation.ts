@@ -8,6 +8,15 @@ import { Duration, errorResponses, Key } from "../schemas.js";
 import { iso } from "../views.js";
 import { KeyOnly, KeyParams, ReasonBody } from "./keys.js";
 
+/** `/v1/keys/:id/versions/:version/...`: a key id and a version number (as the path spells it). */
+const KeyVersionParams = Type.Object(
+  {
+    id: Type.String({ pattern: "^key_[0-9a-z]{26}$" }),
+    version: Type.String({ pattern: "^[1-9][0-9]{0,8}$" }),
+  },
+  { additionalProperties: false },
+);
+
 /** Rollback takes no fields: no body, or `{}`. */
 const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]);
 
@@ -155,13 +164,7 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
         operationId: "revokeKeyVersion",
         tags: ["rotation"],
         summary: "Revoke one version",
-        params: Type.Object(
-          {
-            id: Type.String({ pattern: "^key_[0-9a-z]{26}$" }),
-            version: Type.String({ pattern: "^[1-9][0-9]{0,8}$" }),
-          },
-          { additionalProperties: false },
-        ),
+        params: KeyVersionParams,
         body: ReasonBody,
         response: { 200: KeyOnly, ...errorResponses(404, 409) },
       },
@@ -169,6 +172,26 @@ export function registerRotationRoutes(app: FastifyInstance, deps: RouteDeps): v
     async (req) => ({
       key: kv(
         await keys.revokeVersion(req.params.id, Number(req.params.version), req.body?.reason, req.actor!),
+      ),
+    }),
+  );
+
+  app.post<{ Params: { id: string; version: string }; Body: { reason?: string } | null }>(
+    "/v1/keys/:id/versions/:version/cancel",
+    {
+      config: { scope: "keys:write" },
+      schema: {
+        operationId: "cancelKeyVersion",
+        tags: ["rotation"],
+        summary: "Cancel a scheduled version before it activates: the current version keeps working",
+        params: KeyVersionParams,
+        body: ReasonBody,
+        response: { 200: KeyOnly, ...errorResponses(404, 409) },
+      },
+    },
+    async (req) => ({
+      key: kv(
+        await keys.cancelVersion(req.params.id, Number(req.params.version), req.body?.reason, req.actor!),
       ),
     }),
   );

@@ -30,7 +30,7 @@ import { policyReads, policyWrites } from "./policies.js";
 import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
-import { raiseAlerts } from "./usage.js";
+import { ackAlert, raiseAlerts } from "./usage.js";
 import { webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
@@ -252,6 +252,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     policies: { ...policyReads(db), ...policyWrites(db) },
     rotationJobs: rotationJobWrites(db),
     raiseAlerts: (alerts) => raiseAlerts(db, alerts),
+    ackAlert: (id, by, at) => ackAlert(db, id, by, at),
     ...reads(db),
     ...successorWrites(db),
     lockKey: dialect.lockKey,

@@ -150,6 +150,17 @@ export async function writeUsage(
 }
 
 /** Raises alerts; one open alert per `dedupeKey` gathers repeats (count, last seen, latest address). */
+/** Acknowledges an open alert; false when it was acknowledged already (or does not exist). */
+export async function ackAlert(db: Db, id: string, by: string | null, at: number): Promise<boolean> {
+  const r = await db
+    .updateTable("alerts")
+    .set({ acknowledged_at: at, acknowledged_by: by })
+    .where("id", "=", id)
+    .where("acknowledged_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function raiseAlerts(db: Db, alerts: readonly AlertInput[]): Promise<void> {
   for (const a of alerts) {
     await db
@@ -364,14 +375,7 @@ export function usageReads(db: Db) {
       return r ? toAlert(r) : undefined;
     },
 
-    async ackAlert(id: string, by: string | null, at: number): Promise<void> {
-      await db
-        .updateTable("alerts")
-        .set({ acknowledged_at: at, acknowledged_by: by })
-        .where("id", "=", id)
-        .where("acknowledged_at", "is", null)
-        .execute();
-    },
+    ackAlert: (id: string, by: string | null, at: number) => ackAlert(db, id, by, at),
 
     raiseAlerts: (alerts: readonly AlertInput[]) => raiseAlerts(db, alerts),
 
