@@ -6,7 +6,7 @@
 // Run: `npm run bench:gateway [-- --rounds 3 --duration 3 --connections 32]` from the repo root
 // (it builds packages/keyroll first). Needs nginx for the nginx pair (skipped without it).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -66,6 +66,15 @@ export interface VariantResult {
   p50One: number;
   p99One: number;
   failed: number;
+  /** CPU time of the target's own process per request of the throughput runs, µs (gateways only) */
+  cpuUs: number | null;
+}
+
+/** utime + stime of a process (Linux /proc; USER_HZ 100), in ms. Robust to a shared host. */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 interface Proc {
@@ -190,9 +199,19 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
     const gwOff = await launch([servers, "gateway", database, upstreamUrl, policy, "off"]);
     stops.push(gwOff.stop);
 
-    const targets: Array<{ name: string; url: string; auth: boolean }> = [
-      { name: "gateway, auth off", url: `http://127.0.0.1:${gwOff.port}/items/42`, auth: false },
-      { name: "gateway, auth + rate limit", url: `http://127.0.0.1:${gwAuth.port}/items/42`, auth: true },
+    const targets: Array<{ name: string; url: string; auth: boolean; pid?: number }> = [
+      {
+        name: "gateway, auth off",
+        url: `http://127.0.0.1:${gwOff.port}/items/42`,
+        auth: false,
+        pid: gwOff.child.pid,
+      },
+      {
+        name: "gateway, auth + rate limit",
+        url: `http://127.0.0.1:${gwAuth.port}/items/42`,
+        auth: true,
+        pid: gwAuth.child.pid,
+      },
     ];
     if (o.nginx !== false && hasBinary("nginx")) {
       const to = { keyroll: `127.0.0.1:${serve.port}`, upstream: `127.0.0.1:${upstream.port}`, gatewayKey };
@@ -222,6 +241,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
           p99: [] as number[],
           p50One: [] as number[],
           p99One: [] as number[],
+          cpuUs: [] as number[],
           failed: 0,
         },
       ]),
@@ -241,6 +261,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
     for (let round = 0; round < o.rounds; round++) {
       for (const t of round % 2 ? [...targets].reverse() : targets) {
         const row = rows.get(t.name)!;
+        const cpu0 = t.pid === undefined ? 0 : procCpuMs(t.pid);
         const r = await autocannon({
           url: t.url,
           method: "GET",
@@ -248,6 +269,9 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
           connections: o.connections,
           duration: o.duration,
         });
+        const cpuUs =
+          t.pid === undefined ? null : ((procCpuMs(t.pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
+        if (cpuUs !== null) row.cpuUs.push(cpuUs);
         const one = await sequentialLatency(t.url, headers(t), Math.max(500, (o.duration * 1000) / 2));
         row.rps.push(r.requests.average);
         row.p50.push(r.latency.p50);
@@ -256,7 +280,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
         row.p99One.push(one.p99);
         row.failed += r.errors + r.timeouts + r.non2xx + one.failed;
         process.stdout.write(
-          `round ${round + 1} ${t.name.padEnd(28)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (alone: p50 ${one.p50.toFixed(3)} ms, p99 ${one.p99.toFixed(3)} ms)\n`,
+          `round ${round + 1} ${t.name.padEnd(28)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (alone: p50 ${one.p50.toFixed(3)} ms, p99 ${one.p99.toFixed(3)} ms)${cpuUs === null ? "" : `  CPU ${cpuUs.toFixed(1)} µs/req`}\n`,
         );
       }
     }
@@ -270,12 +294,13 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
         p50One: median(r.p50One),
         p99One: median(r.p99One),
         failed: r.failed,
+        cpuUs: r.cpuUs.length > 0 ? median(r.cpuUs) : null,
       };
     });
     process.stdout.write("\nmedians:\n");
     for (const v of out)
       process.stdout.write(
-        `  ${v.name.padEnd(28)} ${v.rps.toFixed(0).padStart(7)} req/s  p50 ${v.p50} ms  p99 ${v.p99} ms  | alone p50 ${v.p50One.toFixed(3)} ms p99 ${v.p99One.toFixed(3)} ms  | failed ${v.failed}\n`,
+        `  ${v.name.padEnd(28)} ${v.rps.toFixed(0).padStart(7)} req/s  p50 ${v.p50} ms  p99 ${v.p99} ms  | alone p50 ${v.p50One.toFixed(3)} ms p99 ${v.p99One.toFixed(3)} ms  | failed ${v.failed}${v.cpuUs === null ? "" : ` | CPU ${v.cpuUs.toFixed(1)} µs/req`}\n`,
       );
     const pair = (base: string, withAuth: string) => {
       const a = out.find((v) => v.name === base);
@@ -284,6 +309,11 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<VariantRe
       process.stdout.write(
         `${withAuth} / ${base}: ${(b.rps / a.rps).toFixed(2)}x throughput; added at ${o.connections} conns p50 ${(b.p50 - a.p50).toFixed(2)} ms, p99 ${(b.p99 - a.p99).toFixed(2)} ms; alone p50 ${(b.p50One - a.p50One).toFixed(3)} ms, p99 ${(b.p99One - a.p99One).toFixed(3)} ms\n`,
       );
+      // CPU per request: what a CPU-bound gateway's throughput ratio would be, from its own process
+      if (a.cpuUs !== null && b.cpuUs !== null)
+        process.stdout.write(
+          `  CPU per request ${a.cpuUs.toFixed(1)} → ${b.cpuUs.toFixed(1)} µs: ${(a.cpuUs / b.cpuUs).toFixed(2)}x\n`,
+        );
     };
     process.stdout.write("\n");
     pair("gateway, auth off", "gateway, auth + rate limit");

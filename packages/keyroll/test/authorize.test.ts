@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ConfigError } from "../src/config/index.js";
+import { asciiJson } from "../src/http/routes/authorize.js";
 import { createKeyroll, resolveConfig } from "../src/main.js";
 import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
 
@@ -125,6 +126,22 @@ test("no key, a bad key and a revoked key are 401; a missing scope or an unknown
     authorization: `Bearer ${secrets.reader}`,
   });
   assert.equal(noUri.statusCode, 400, "with route rules, the original URI is required");
+  // every refusal repeats its body in X-Keyroll-Problem, for nginx (auth_request keeps only the status)
+  for (const r of [none, bad, revoked, write]) {
+    assert.deepEqual(JSON.parse(String(r.headers["x-keyroll-problem"])), r.json());
+  }
+  assert.equal(
+    noUri.headers["x-keyroll-problem"],
+    undefined,
+    "a 400 is the gateway's fault, not the client's",
+  );
+});
+
+test("X-Keyroll-Problem is ASCII: characters outside it are escaped, and it parses to the same body", () => {
+  const body = JSON.stringify({ detail: 'caf\u00e9 \u2028 \u{1f600} \u007f "q"' });
+  const h = asciiJson(body);
+  assert.match(h, /^[\x20-\x7e]+$/);
+  assert.deepEqual(JSON.parse(h), JSON.parse(body));
 });
 
 test("a key's own rate limit and a route rule's limit give 429 with Retry-After and RateLimit headers", async () => {

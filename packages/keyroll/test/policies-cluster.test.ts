@@ -120,12 +120,6 @@ test("policy rotations across a leader SIGKILL: each due key rotates once, by wh
   assert.equal(c.status, 201);
   const keys: Array<{ keyId: string; secret: string; consumerId: string }> = [];
   for (let i = 0; i < 8; i++) keys.push(await createKey(writer, c.body.id));
-  const p = await writer.call("PUT", `/v1/consumers/${c.body.id}/policy`, {
-    interval: "1h",
-    gracePeriod: "1h",
-  });
-  assert.equal(p.status, 200, JSON.stringify(p.body));
-
   // as if the keys were made an hour ago, at staggered times: due from S-2.5 s (the old leader's)
   // to S+1.7 s (after the kill at S-0.3 s: the new leader's, or due while no node led)
   const S = Date.now() + 5_000;
@@ -138,6 +132,13 @@ test("policy rotations across a leader SIGKILL: each due key rotates once, by wh
     [ids, due],
   );
   await sql(database, `update keys k set created_at = d.at ${backdate} where k.id = d.id`, [ids, due]);
+  // the policy after the rows it applies to: the leader scans for candidates when a policy changes
+  // (and once a minute), so rows changed behind its back before that are seen at once
+  const p = await writer.call("PUT", `/v1/consumers/${c.body.id}/policy`, {
+    interval: "1h",
+    gracePeriod: "1h",
+  });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
   const shown = await writer.call("GET", `/v1/keys/${keys[3]!.keyId}`);
   assert.equal(shown.body.nextRotationAt, new Date(due[3]!).toISOString());
   assert.ok(Date.now() < due[0]!, "set up in time for the test to mean something");

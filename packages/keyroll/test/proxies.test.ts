@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startTestNode, type TestNode } from "./helpers.js";
+import { freePort } from "./support/ports.js";
 import {
   type Child,
   documentedConfig,
@@ -17,6 +18,7 @@ import {
   startUpstream,
   substitute,
 } from "./support/proxies.js";
+import { rotateEveryKeyUnderLoad } from "./support/rotation-load.js";
 
 const dir = mkdtempSync(join(tmpdir(), "keyroll-proxies-"));
 const policyFile = join(dir, "gateway.yaml");
@@ -114,18 +116,32 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
       assert.equal(r.headers.get("sunset"), null);
     });
 
-    test("no key, a bad key and a revoked key are 401; a missing scope is 403", async () => {
-      assert.equal((await get(`${p.url}/orders/1`)).status, 401);
-      assert.equal(
-        (await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" })).status,
-        401,
-      );
+    test("no key, a bad key and a revoked key are 401; a missing scope is 403; all problem+json", async () => {
+      /** A refusal as Keyroll itself sends it: status, problem+json content type and the body's code. */
+      const refused = (r: Awaited<ReturnType<typeof get>>, status: number, code: string) => {
+        assert.equal(r.status, status, `${r.text}\n${p.log()}`);
+        assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/, r.text);
+        const body = JSON.parse(r.text);
+        assert.equal(body.code, code, r.text);
+        assert.equal(body.status, status);
+        assert.equal(body.type, `urn:keyroll:error:${code}`);
+        assert.equal(r.headers.get("x-keyroll-problem"), null, "the header copy is for the gateway only");
+      };
+      const none = await get(`${p.url}/orders/1`);
+      refused(none, 401, "KEY_MISSING");
+      assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="api"');
+      const bad = await get(`${p.url}/orders/1`, { key: "kr_live_bogus_bogus_bogus_bogus_bogus" });
+      refused(bad, 401, "KEY_INVALID");
+      assert.equal(bad.headers.get("www-authenticate"), 'Bearer realm="api", error="invalid_token"');
       const revoked = await newKey();
       await node.call("POST", `/v1/keys/${revoked.id}/revoke`, {});
-      assert.equal((await get(`${p.url}/orders/1`, { key: revoked.secret })).status, 401);
+      const gone = await get(`${p.url}/orders/1`, { key: revoked.secret });
+      refused(gone, 401, "KEY_INVALID");
+      assert.match(JSON.parse(gone.text).detail, /REVOKED/);
       const reader = await newKey();
       const write = await get(`${p.url}/orders`, { key: reader.secret, method: "POST" });
-      assert.equal(write.status, 403);
+      refused(write, 403, "INSUFFICIENT_SCOPE");
+      assert.equal(write.headers.get("www-authenticate"), null);
     });
 
     test("429 with Retry-After past the key's limit", async () => {
@@ -147,8 +163,9 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
       assert.deepEqual(statuses, [200, 200, 200, 429], p.log());
       assert.equal(last!.headers.get("retry-after"), "1200");
       assert.equal(last!.headers.get("ratelimit"), '"key";r=0;t=3600');
-      assert.match(last!.headers.get("content-type") ?? "", /application\/problem\+json/);
+      assert.match(last!.headers.get("content-type") ?? "", /^application\/problem\+json/);
       assert.equal(JSON.parse(last!.text).code, "RATE_LIMITED");
+      assert.equal(JSON.parse(last!.text).status, 429);
     });
 
     test("a version in grace gets Sunset, Deprecation and Link; its successor does not", async () => {
@@ -172,39 +189,43 @@ for (const [name, proxy] of Object.entries(PROXIES)) {
 
     test("zero failed requests while every key is rotated under steady load", async () => {
       const keys = await Promise.all([1, 2, 3, 4].map(() => newKey()));
-      const current = keys.map((k) => k.secret);
-      let stop = false;
-      let ok = 0;
-      const failures: string[] = [];
-      const client = async (i: number) => {
-        while (!stop) {
-          const r = await get(`${p.url}/orders/${i}`, { key: current[i]! }).catch((e: Error) => ({
-            status: 0,
-            text: e.message,
-            headers: new Headers(),
-          }));
-          if (r.status === 200) ok++;
-          else failures.push(`${r.status} ${r.text.slice(0, 200)}`);
-        }
-      };
-      const clients = keys.map((_, i) => client(i));
-      await new Promise((r) => setTimeout(r, 300));
-      // rotate every key; each client switches to its new secret a little later, during grace
-      for (const [i, k] of keys.entries()) {
-        const rotated = await node.call("POST", `/v1/keys/${k.id}/rotate`, { gracePeriod: "10m" });
-        assert.equal(rotated.status, 201);
-        setTimeout(() => {
-          current[i] = rotated.body.secret;
-        }, 150);
-      }
-      await new Promise((r) => setTimeout(r, 600));
-      // the grace ends for the old versions: every client is on its new secret by now
-      for (const k of keys) await node.call("POST", `/v1/keys/${k.id}/versions/1/revoke`, {});
-      await new Promise((r) => setTimeout(r, 300));
-      stop = true;
-      await Promise.all(clients);
-      assert.deepEqual(failures, []);
-      assert.ok(ok > 40, `steady load: ${ok} requests`);
+      const { ok } = await rotateEveryKeyUnderLoad({
+        keys,
+        send: (secret, i) => get(`${p.url}/orders/${i}`, { key: secret }),
+        async rotate(keyId) {
+          const rotated = await node.call("POST", `/v1/keys/${keyId}/rotate`, { gracePeriod: "10m" });
+          assert.equal(rotated.status, 201);
+          return rotated.body.secret as string;
+        },
+        async revokeOld(keyId) {
+          assert.equal((await node.call("POST", `/v1/keys/${keyId}/versions/1/revoke`, {})).status, 200);
+        },
+      });
+      process.stdout.write(`# ${name}: ${ok} requests while 4 keys rotated, 0 failed\n`);
     });
   });
 }
+
+describe("nginx with the documented configuration, Keyroll not answering", {
+  skip: needBinary("nginx", "nginx"),
+}, () => {
+  test("502 problem+json, not nginx's page, when the key service cannot be reached", async () => {
+    const dead = await freePort();
+    const p = await startNginx(dir, (listen) =>
+      substitute(documentedConfig("nginx"), {
+        keyroll: `127.0.0.1:${dead}`,
+        upstream: upstream.host,
+        gatewayKey,
+        listen,
+      }),
+    );
+    try {
+      const r = await get(`${p.url}/orders/1`, { key: "kr_live_whatever_whatever_whatever" });
+      assert.equal(r.status, 502, `${r.text}\n${p.log()}`);
+      assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/);
+      assert.equal(JSON.parse(r.text).code, "INTERNAL");
+    } finally {
+      await p.stop();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type KeyrollProcess, spawnKeyroll } from "./support/keyroll-process.js";
-import { type Child, needBinary, startRedis } from "./support/proxies.js";
+import { type Child, needBinary, startRedis, startUpstream } from "./support/proxies.js";
 
 const ADMIN = "redis_test_admin_key_0123456789abcdefghijklmnop";
 const skip = needBinary("redis-server", "redis-server");
@@ -39,6 +39,9 @@ describe("redis mode", { skip }, () => {
   let redis: Child;
   const nodes: KeyrollProcess[] = [];
   let closedNode: KeyrollProcess;
+  // a `keyroll gateway` on the same database and Redis, failing closed
+  let gateway: KeyrollProcess;
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
   let consumerId = "";
 
   before(async () => {
@@ -47,6 +50,7 @@ describe("redis mode", { skip }, () => {
       KEYROLL_BOOTSTRAP_ADMIN_KEY: ADMIN,
       KEYROLL_LOG_LEVEL: "warn",
       KEYROLL_RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      KEYROLL_USAGE_FLUSH_INTERVAL: "200ms",
     };
     // generous: four node processes start on a machine that may be busy
     const readyMs = 60_000;
@@ -59,9 +63,18 @@ describe("redis mode", { skip }, () => {
     ]);
     nodes.push(b, c);
     closedNode = d;
+    upstream = await startUpstream();
+    gateway = await spawnKeyroll({
+      command: "gateway",
+      args: ["--upstream", upstream.url],
+      database,
+      env: { ...env, KEYROLL_RATE_LIMIT_FAILURE: "closed", KEYROLL_POLL_INTERVAL: "50ms" },
+      readyMs,
+    });
   });
   after(async () => {
-    await Promise.all([...nodes, closedNode].filter(Boolean).map((n) => n.stop("SIGKILL")));
+    await Promise.all([...nodes, closedNode, gateway].filter(Boolean).map((n) => n.stop("SIGKILL")));
+    await upstream?.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -103,6 +116,48 @@ describe("redis mode", { skip }, () => {
     // the key may have been read by a node before its first poll caught it: still counted per bucket
     assert.ok(Math.abs(valid - limit) <= limit * 0.05, `accepted ${valid} of ${3 * perNode}, limit ${limit}`);
     process.stdout.write(`# redis mode: 3 nodes x ${perNode} requests, limit ${limit}: ${valid} accepted\n`);
+    // usage, summed over the three nodes' flushes, counts each refused request as RATE_LIMITED
+    // (the limit is decided on Redis, after the verifier's answer: the async path)
+    let totals: Record<string, number> = {};
+    for (let i = 0; i < 150; i++) {
+      const u = await call(nodes[0]!.url, "GET", `/v1/keys/${k.body.key.id}/usage`);
+      totals = u.body.versions.find((v: { version: number }) => v.version === 1)?.totals ?? {};
+      if ((totals.VALID ?? 0) + (totals.RATE_LIMITED ?? 0) >= 3 * perNode) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(totals, { VALID: valid, RATE_LIMITED: 3 * perNode - valid });
+  });
+
+  test("a gateway and a node share one limit; usage counts the refused requests as RATE_LIMITED", async () => {
+    const limit = 20;
+    const k = await call(nodes[0]!.url, "POST", "/v1/keys", {
+      consumerId,
+      rateLimit: { limit, period: "1h" },
+    });
+    assert.equal(k.status, 201);
+    const secret = k.body.secret as string;
+    const statuses: number[] = [];
+    const codes: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await fetch(`${gateway.url}/items/${i}`, { headers: { authorization: `Bearer ${secret}` } });
+      await r.arrayBuffer();
+      statuses.push(r.status);
+      codes.push((await call(nodes[1]!.url, "POST", "/v1/verify", { key: secret })).body.code);
+    }
+    const passed = statuses.filter((s) => s === 200).length + codes.filter((c) => c === "VALID").length;
+    assert.equal(passed, limit, `gateway ${statuses.join(",")}; node ${codes.join(",")}`);
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 429),
+      statuses.join(","),
+    );
+    let totals: Record<string, number> = {};
+    for (let i = 0; i < 150; i++) {
+      const u = await call(nodes[0]!.url, "GET", `/v1/keys/${k.body.key.id}/usage`);
+      totals = u.body.versions.find((v: { version: number }) => v.version === 1)?.totals ?? {};
+      if ((totals.VALID ?? 0) + (totals.RATE_LIMITED ?? 0) >= 60) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(totals, { VALID: limit, RATE_LIMITED: 60 - limit });
   });
 
   test("a Redis outage: open lets limited keys through, closed answers 503; both visible", async () => {
@@ -137,6 +192,19 @@ describe("redis mode", { skip }, () => {
     const refused = await call(closed, "POST", "/v1/verify", { key: secret });
     assert.equal(refused.status, 503);
     assert.equal(refused.body.code, "RATE_LIMIT_UNAVAILABLE");
+    // the gateway, failing closed too: 503 problem+json for a limited key, and not ready
+    const viaGateway = await fetch(`${gateway.url}/items/1`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(viaGateway.status, 503);
+    assert.equal(viaGateway.headers.get("content-type"), "application/problem+json");
+    assert.equal(((await viaGateway.json()) as { code: string }).code, "RATE_LIMIT_UNAVAILABLE");
+    for (let i = 0; i < 100; i++) {
+      if ((await fetch(`${gateway.url}/readyz`).then((r) => r.arrayBuffer().then(() => r.status))) === 503)
+        break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await fetch(`${gateway.url}/readyz`)).status, 503, "a gateway failing closed drains too");
     const unlimited = (await call(closed, "POST", "/v1/keys", { consumerId })).body.secret as string;
     for (let i = 0; i < 50; i++) {
       // the closed node reads the new key from the feed by polling

@@ -955,6 +955,8 @@ export interface components {
         "X-Keyroll-Key-Id": string;
         /** @description /v1/authorize: the version of the key the client presented */
         "X-Keyroll-Key-Version": string;
+        /** @description /v1/authorize refusals (401, 403, 429, 503): the problem+json body again, as ASCII JSON, for a gateway that passes only the status on (nginx `auth_request`: docs/gateways.md) */
+        "X-Keyroll-Problem": string;
         /** @description The request's id, also the `instance` of a problem; quote it when reporting one */
         "X-Request-Id": string;
     };
@@ -1970,6 +1972,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Keyroll-Problem": components["headers"]["X-Keyroll-Problem"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1981,6 +1984,7 @@ export interface operations {
             403: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Keyroll-Problem": components["headers"]["X-Keyroll-Problem"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1995,6 +1999,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Keyroll-Problem": components["headers"]["X-Keyroll-Problem"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2027,6 +2032,7 @@ export interface operations {
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Keyroll-Problem": components["headers"]["X-Keyroll-Problem"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };

@@ -51,10 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
   const limiter = deps.limiter ?? createLocalLimiter(clock);
   const limitVerify = createVerifyLimiter(limiter);
-  const decideVerify = (b: VerifyBody): VerifyResult | Promise<VerifyResult> => {
-    const checked = verifier.verify(b.key, b.scopes, b.clientIp);
-    return checked instanceof Promise ? checked.then(limitVerify) : limitVerify(checked);
-  };
+  // the rate limit runs inside verify, before the request is counted: a limited one counts as RATE_LIMITED
+  const decideVerify = (b: VerifyBody): VerifyResult | Promise<VerifyResult> =>
+    verifier.verify(b.key, b.scopes, b.clientIp, limitVerify);
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
     ...(deps.fastifyLogger ? { loggerInstance: deps.fastifyLogger as never } : { logger: false }),

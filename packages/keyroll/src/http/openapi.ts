@@ -112,6 +112,11 @@ export const HEADERS = {
     description: 'IETF httpapi ratelimit-headers: what is left of it, e.g. `"key";r=99;t=1`',
     schema: { type: "string" },
   },
+  "X-Keyroll-Problem": {
+    description:
+      "/v1/authorize refusals (401, 403, 429, 503): the problem+json body again, as ASCII JSON, for a gateway that passes only the status on (nginx `auth_request`: docs/gateways.md)",
+    schema: { type: "string", pattern: "^\\{.*\\}$" },
+  },
   "Idempotent-Replayed": {
     description: "`true` when this answer replays an earlier request with the same Idempotency-Key",
     schema: { type: "string", enum: ["true"] },

@@ -205,6 +205,32 @@ export function enforceLimits(
 }
 
 /**
+ * `enforceLimits` as the verifier's step after a valid answer (`verify(…, step.after)`): the
+ * verifier then counts the request by the limits' answer, `RATE_LIMITED` when one refuses it, not
+ * `VALID`. `outcome` keeps what the limits said, for the RateLimit headers.
+ */
+export interface LimitStep {
+  outcome: LimitOutcome;
+  readonly after: (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
+}
+
+/** A `LimitStep` for one request (route rule `rule`, or none). */
+export function limitStep(limiter: RateLimiter, rule: RouteRule | undefined): LimitStep {
+  const step: LimitStep = {
+    outcome: NO_LIMIT,
+    after: (v) => {
+      const l = enforceLimits(limiter, v, rule);
+      const out = (o: LimitOutcome) => {
+        step.outcome = o;
+        return o.allowed ? v : rateLimited(v);
+      };
+      return l instanceof Promise ? l.then(out) : out(l);
+    },
+  };
+  return step;
+}
+
+/**
  * `POST /v1/verify`'s rate limit: a valid answer for a key with a limit becomes `RATE_LIMITED`
  * once its bucket is empty. The same object for the same decision (the fast path serializes an
  * answer once per object), so the route and the fast path answer alike.

@@ -101,6 +101,14 @@ export interface VerifierOptions {
   readonly maxEntries?: number;
 }
 
+/**
+ * What the caller decides after a valid answer, before the request is counted (the rate limit):
+ * its answer is the one counted in usage, so a rate-limited request counts as `RATE_LIMITED`, not
+ * `VALID`. A rejected promise (a rate-limit store failing closed) counts nothing: the request got
+ * no verification answer.
+ */
+export type AfterValid = (v: VerifyResult) => VerifyResult | Promise<VerifyResult>;
+
 const MAX_NEGATIVE = 100_000;
 // a reused decision is also re-made at least this often, so a clock stepped backwards cannot pin one
 const MAX_REUSE_MS = 60_000;
@@ -394,9 +402,37 @@ export function createVerifier(opts: VerifierOptions) {
     now: number,
   ): VerifyResult {
     stats.hits++;
+    return counted(e, decision(e, scopes, now), now, address);
+  }
+
+  /** `hit` with the caller's step after a valid answer, counted by that step's answer. */
+  function hitThen(
+    e: Entry,
+    scopes: readonly string[] | undefined,
+    address: string | undefined,
+    now: number,
+    after: AfterValid,
+  ): VerifyResult | Promise<VerifyResult> {
+    stats.hits++;
     const r = decision(e, scopes, now);
+    return r.valid ? settle(e, after(r), now, address) : counted(e, r, now, address);
+  }
+
+  function counted(e: Entry, r: VerifyResult, now: number, address: string | undefined): VerifyResult {
     recorder.record(e, r.code, now, address);
     return r;
+  }
+
+  /** Counts the caller's final answer (see `AfterValid`), sync when it is. */
+  function settle(
+    e: Entry,
+    r: VerifyResult | Promise<VerifyResult>,
+    now: number,
+    address: string | undefined,
+  ): VerifyResult | Promise<VerifyResult> {
+    return r instanceof Promise
+      ? r.then((x) => counted(e, x, clock.now(), address))
+      : counted(e, r, now, address);
   }
 
   /** An indexed version's decision: its last one while no transition by time has passed. */
@@ -422,7 +458,8 @@ export function createVerifier(opts: VerifierOptions) {
     secret: string,
     scopes: readonly string[] | undefined,
     address: string | undefined,
-  ): VerifyResult | string {
+    after?: AfterValid,
+  ): VerifyResult | Promise<VerifyResult> | string {
     if (secret.length < MIN_IMPORTED_LENGTH || secret.length > MAX_SECRET_LENGTH) {
       recorder.recordUnattributed("MALFORMED");
       return unknownSecret("MALFORMED");
@@ -430,7 +467,8 @@ export function createVerifier(opts: VerifierOptions) {
     const d = rawDigest(secret);
     const e = index.get(d);
     const now = clock.now();
-    if (e !== undefined) return hit(e, scopes, address, now);
+    if (e !== undefined)
+      return after === undefined ? hit(e, scopes, address, now) : hitThen(e, scopes, address, now, after);
     const shape = precheck(secret, d);
     if (typeof shape !== "string") {
       recorder.recordUnattributed(shape.code);
@@ -475,6 +513,7 @@ export function createVerifier(opts: VerifierOptions) {
     digest: string,
     scopes: readonly string[] | undefined,
     address: string | undefined,
+    after?: AfterValid,
   ): Promise<VerifyResult> {
     let p = inflight.get(digest);
     if (!p) {
@@ -490,12 +529,14 @@ export function createVerifier(opts: VerifierOptions) {
     const now = clock.now();
     if (found instanceof Entry) {
       const r = decide(found.key, found, now, scopes);
-      recorder.record(found, r.code, now, address);
-      return r;
+      return after === undefined || !r.valid
+        ? counted(found, r, now, address)
+        : settle(found, after(r), now, address);
     }
     // not indexed (the feed kept moving): decided from this read, counted without a usage record
     const v = found.versions.find((x) => x.digest === hexFromRaw(digest))!;
-    const r = decide(found.key, v, now, scopes);
+    const decided = decide(found.key, v, now, scopes);
+    const r = after === undefined || !decided.valid ? decided : await after(decided);
     recorder.recordUnattributed(r.code);
     return r;
   }
@@ -678,7 +719,8 @@ export function createVerifier(opts: VerifierOptions) {
      * never seen), so the caller can take the async path.
      */
     verifyCached(secret: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
-      const r = fromMemory(secret, scopes, address);
+      // without a step after a valid answer, never a promise
+      const r = fromMemory(secret, scopes, address) as VerifyResult | string;
       return typeof r === "string" ? undefined : r;
     },
 
@@ -714,16 +756,18 @@ export function createVerifier(opts: VerifierOptions) {
     /**
      * Verifies a secret: from memory on a hit, reading through to the store on a miss. `address`
      * is the client's address, counted with the version for rotation progress and leak alerts.
+     * `after` (the rate limit) runs on a valid answer before it is counted: see `AfterValid`.
      */
     verify(
       secret: string,
       scopes?: readonly string[],
       address?: string,
+      after?: AfterValid,
     ): VerifyResult | Promise<VerifyResult> {
-      const r = fromMemory(secret, scopes, address);
+      const r = fromMemory(secret, scopes, address, after);
       if (typeof r !== "string") return r;
       stats.misses++;
-      return readThrough(r, scopes, address);
+      return readThrough(r, scopes, address, after);
     },
 
     /**

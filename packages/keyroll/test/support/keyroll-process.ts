@@ -16,8 +16,10 @@ const MAX_LOG_CHARS = 2_000_000;
 export interface KeyrollProcessOptions {
   /** `--database`: a SQLite file or a postgres:// URL (or pass KEYROLL_DATABASE in `env`). */
   database?: string;
-  /** Extra `serve` arguments, e.g. ["--strict"]. */
+  /** Extra arguments, e.g. ["--strict"]. */
   args?: string[];
+  /** The bin's command: `serve` (default) or `gateway` (pass `--upstream` in `args`). */
+  command?: "serve" | "gateway";
   /** Node options before the bin, e.g. ["--import", preload]. */
   nodeArgs?: string[];
   /** The environment on top of a clean one (PATH, HOME, TMPDIR, LANG only): KEYROLL_* settings. */
@@ -93,7 +95,7 @@ async function spawnOnce(opts: KeyrollProcessOptions): Promise<KeyrollProcess> {
   const args = [
     ...(opts.nodeArgs ?? []),
     CLI,
-    "serve",
+    opts.command ?? "serve",
     "--host",
     "127.0.0.1",
     "--port",

@@ -5,7 +5,7 @@ import { KeyrollError } from "../../core/errors.js";
 import { rateLimitHeaders } from "../../core/rate-limit.js";
 import { type AccessPolicy, matchRoute } from "../../core/route-rules.js";
 import type { VerifyResult } from "../../core/verify.js";
-import { enforceLimits, type LimitOutcome, type RateLimiter } from "../../services/rate-limit.js";
+import { type LimitOutcome, limitStep, type RateLimiter } from "../../services/rate-limit.js";
 import type { Verifier } from "../../verifier/index.js";
 import { type HeaderName, problemResponse, withHeaders } from "../openapi.js";
 import { VerifyResponse } from "../schemas.js";
@@ -56,6 +56,11 @@ function clientAddress(req: FastifyRequest): string | undefined {
   return fwd !== undefined && isIP(fwd) !== 0 ? fwd : undefined;
 }
 
+/** JSON text with every character outside printable ASCII escaped (`\uXXXX`): fit for a header value. */
+export function asciiJson(json: string): string {
+  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Sets the headers every answer about a key carries: its rate limit. */
 function limitHeaders(reply: FastifyReply, l: LimitOutcome): void {
   if (l.decision === null) return;
@@ -101,6 +106,14 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
   app.get(
     "/v1/authorize",
     {
+      // a gateway cannot always pass the body of a refusal on (nginx auth_request only passes the
+      // status): the same problem+json in a header lets its configuration answer it as is
+      onSend: (_req, reply, payload, done) => {
+        const s = reply.statusCode;
+        if ((s === 401 || s === 403 || s === 429 || s === 503) && typeof payload === "string")
+          reply.header("X-Keyroll-Problem", asciiJson(payload));
+        done(null, payload);
+      },
       schema: {
         tags: ["verify"],
         operationId: "authorizeRequest",
@@ -136,10 +149,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           401: problem(
             401,
             "KEY_MISSING or KEY_INVALID (the client's key), or UNAUTHORIZED (the gateway's key is missing or not valid)",
+            "X-Keyroll-Problem",
           ),
           403: problem(
             403,
             "INSUFFICIENT_SCOPE or ROUTE_NOT_ALLOWED (the client's request), or FORBIDDEN (the gateway's key is no admin key of scope verify)",
+            "X-Keyroll-Problem",
           ),
           429: problem(
             429,
@@ -147,10 +162,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
             "Retry-After",
             "RateLimit-Policy",
             "RateLimit",
+            "X-Keyroll-Problem",
           ),
           503: problem(
             503,
             "RATE_LIMIT_UNAVAILABLE: redis mode failing closed cannot reach Redis; or SHUTTING_DOWN",
+            "X-Keyroll-Problem",
           ),
         },
       },
@@ -175,7 +192,16 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           "route rules apply: send the original URI in X-Original-URI or X-Forwarded-Uri",
         );
       const rule = uri === undefined ? undefined : matchRoute(policy.routes, method, uri);
-      const v = await verifier.verify(key, rule?.scopes, clientAddress(req));
+      const denied = rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny";
+      // the rate limits run inside verify, so a refused request is counted as RATE_LIMITED
+      const step = denied ? undefined : limitStep(limiter, rule);
+      const v = await verifier.verify(key, rule?.scopes, clientAddress(req), step?.after);
+      if (step !== undefined) limitHeaders(reply, step.outcome);
+      if (v.code === "RATE_LIMITED")
+        throw new KeyrollError(
+          "RATE_LIMITED",
+          `the rate limit "${step?.outcome.policy}" of this key is used up`,
+        );
       if (!v.valid) {
         if (v.code === "INSUFFICIENT_SCOPE")
           throw new KeyrollError(
@@ -186,12 +212,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           reply.header("WWW-Authenticate", 'Bearer realm="api", error="invalid_token"');
         throw new KeyrollError("KEY_INVALID", `the API key is not valid (${v.code})`);
       }
-      if (rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny")
-        throw new KeyrollError("ROUTE_NOT_ALLOWED", `no route rule allows ${method} ${uri}`);
-      const limits = await enforceLimits(limiter, v, rule);
-      limitHeaders(reply, limits);
-      if (!limits.allowed)
-        throw new KeyrollError("RATE_LIMITED", `the rate limit "${limits.policy}" of this key is used up`);
+      if (denied) throw new KeyrollError("ROUTE_NOT_ALLOWED", `no route rule allows ${method} ${uri}`);
       for (const [k, h] of Object.entries(identityHeaders(v, policy.rotationDocs))) reply.header(k, h);
       return verifyView(v);
     },
