@@ -23,6 +23,7 @@ import { openPostgresStore } from "../packages/keyroll/src/store/postgres/index.
 import { openSqliteStore } from "../packages/keyroll/src/store/sqlite/index.js";
 import type { Store } from "../packages/keyroll/src/store/types.js";
 import { createVerifier } from "../packages/keyroll/src/verifier/index.js";
+import { cpuMeter } from "./writes.js";
 
 // autocannon is CommonJS and untyped: the few fields used here are typed locally
 type Autocannon = (opts: {
@@ -47,6 +48,8 @@ interface Built {
   database: string;
   secrets: string[];
   importMs: number;
+  /** CPU per imported key (µs): this process (the node, its key pair threads, the client), the database's processes. */
+  cpuPerKey: { node: number; db: number };
 }
 
 /** Imports `n` keys of fresh consumers (1 000 keys each) through the bulk path of an in-process node. */
@@ -73,19 +76,35 @@ async function build(database: string, n: number): Promise<Built> {
   const consumers: string[] = [];
   for (let i = 0; i < Math.ceil(n / 1000); i++)
     consumers.push((await call("/v1/consumers", JSON.stringify({ name: `c${i}` }))).id!);
-  const secrets: string[] = [];
+  const secrets: string[] = new Array(n);
   const t0 = performance.now();
-  for (let i = 0; i < n; i += 10_000) {
+  const pgPort = database.startsWith("postgres") ? Number(new URL(database).port) : undefined;
+  const meter = cpuMeter([], pgPort);
+  // two requests in flight, as `keyroll keys import` sends them: one batch's key pairs are derived
+  // on the server's threads while the other is written
+  const batch = async (i: number) => {
     const lines: string[] = [];
     for (let j = i; j < Math.min(n, i + 10_000); j++)
       lines.push(JSON.stringify({ externalId: `bench-${j}`, consumerId: consumers[Math.floor(j / 1000)] }));
     const out = await call("/v1/keys/import", `${lines.join("\n")}\n`, "application/x-ndjson");
     if (!out.committed) throw new Error(`import batch ${i} not committed`);
-    for (const r of out.results!) secrets.push(r.secret!);
-  }
+    out.results!.forEach((r, k) => {
+      secrets[i + k] = r.secret!;
+    });
+  };
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      const i = next;
+      next += 10_000;
+      await batch(i);
+    }
+  };
+  await Promise.all([lane(), lane()]);
   const importMs = performance.now() - t0;
+  const cpu = meter(n);
   await kr.close();
-  return { database, secrets, importMs };
+  return { database, secrets, importMs, cpuPerKey: { node: cpu.client * 1000, db: cpu.db * 1000 } };
 }
 
 /** Spawns `keyroll serve` on `database`; resolves with the time from spawn to `/readyz` 200. */
@@ -224,11 +243,12 @@ export async function runScale(o: ScaleOptions) {
       const b = await build(join(dir, `k${size}.db`), size);
       built.set(size, b);
       log(
-        `import ${size} keys (SQLite): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(size / (b.importMs / 1000))} keys/s`,
+        `import ${size} keys (SQLite): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(size / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key`,
       );
     }
     const big = built.get(o.keys)!;
     figures.importSqliteMs = big.importMs;
+    figures.importSqliteCpuPerKeyUs = big.cpuPerKey.node;
 
     const rates: Record<number, { inproc: number; http: number | null; heapPerVersion: number }> = {};
     for (const size of sizes) {
@@ -307,8 +327,9 @@ export async function runScale(o: ScaleOptions) {
       try {
         const b = await build(await pgs.createDatabase(), o.keys);
         figures.importPostgresMs = b.importMs;
+        figures.importPostgresCpuPerKeyUs = b.cpuPerKey;
         log(
-          `import ${o.keys} keys (PostgreSQL): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(o.keys / (b.importMs / 1000))} keys/s`,
+          `import ${o.keys} keys (PostgreSQL): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(o.keys / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key in the node, ${Math.round(b.cpuPerKey.db)} µs/key in PostgreSQL`,
         );
         const s = await startup(b.database);
         figures.startupPostgresMs = s.readyMs;

@@ -420,6 +420,7 @@ export async function createKeyroll(
       closed = true;
       await heartbeat.stop();
       await app.close();
+      await keyImports.close();
       // no new deliveries; those in flight are cut and stay pending for the next leader
       await notifier!.stop();
       // the batch in progress commits (or not) whole; the next leader goes on from there

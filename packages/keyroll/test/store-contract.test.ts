@@ -15,6 +15,7 @@ import { newId } from "../src/core/ids.js";
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, VersionRecord } from "../src/core/model.js";
 import { generateSecret } from "../src/core/secret.js";
 import { buildVersion } from "../src/core/version.js";
+import { IX } from "../src/store/kysely/index-scan.js";
 import type { WebhookRecord } from "../src/store/kysely/webhooks.js";
 import { openPostgresStore } from "../src/store/postgres/index.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
@@ -767,13 +768,21 @@ for (const d of DIALECTS) {
         });
         assert.deepEqual((await store.getKey(k.key.id))?.versions, [k.versions[0], v2]);
         assert.equal((await store.sealedSuccessors(k.key.id, 1)).length, 1);
-        const { changes, keys } = await store.changesWithKeys(0, 10);
+        const { changes, rows } = await store.changesWithIndexRows(0, 10);
         assert.deepEqual(
-          changes.map((c) => [c.op, c.keyId]),
-          [["key.rotated", k.key.id]],
+          changes.map((c) => [c.op, c.keyId, c.consumerId]),
+          [["key.rotated", k.key.id, k.consumerId]],
         );
-        assert.deepEqual(keys, [{ key: k.key, versions: [k.versions[0], v2] }]);
-        assert.deepEqual(await store.changesWithKeys(changes[0]!.seq, 10), { changes: [], keys: [] });
+        assert.deepEqual(changes, await store.changesSince(0, 10), "the changes as changesSince reads them");
+        assert.deepEqual(rows, await store.indexRowsOf([k.key.id]), "the rows as indexRowsOf reads them");
+        assert.deepEqual(
+          rows.map((r) => [r[IX.keyId], Number(r[IX.version]), r[IX.digest]]),
+          [
+            [k.key.id, 1, k.versions[0]!.digest],
+            [k.key.id, 2, v2.digest],
+          ],
+        );
+        assert.deepEqual(await store.changesWithIndexRows(changes[0]!.seq, 10), { changes: [], rows: [] });
         // a deferred insert that fails (a digest already used) fails the transaction, whole
         await assert.rejects(
           store.transaction(async (tx) => {

@@ -32,6 +32,8 @@ interface BatchAnswer {
 
 /** The most rows one request carries (the server's limit). */
 const MAX_BATCH = 10_000;
+/** Batches sent before the first answer is awaited. */
+const IN_FLIGHT = 2;
 /** Row errors printed before the rest are only counted. */
 const MAX_ERRORS_SHOWN = 50;
 
@@ -160,6 +162,15 @@ export function registerKeyImport(keys: Command, ctx: CommandContext): void {
       progress();
     };
 
+    // two batches in flight: the server derives one batch's key pairs on its threads while it
+    // writes the other (decision 0023); each batch is still its own transaction
+    const inFlight: Array<Promise<void>> = [];
+    const submit = async (b: Array<{ line: number; row: unknown; text: string }>) => {
+      const p = send(b);
+      p.catch(() => undefined); // awaited below, in order; this only keeps a rejection from going unseen meanwhile
+      inFlight.push(p);
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+    };
     let batch: Array<{ line: number; row: unknown; text: string }> = [];
     try {
       for await (const { line, text } of lines(file)) {
@@ -172,16 +183,19 @@ export function registerKeyImport(keys: Command, ctx: CommandContext): void {
         }
         batch.push({ line, row, text });
         if (batch.length === batchSize) {
-          await send(batch);
+          await submit(batch);
           batch = [];
         }
       }
-      if (batch.length > 0) await send(batch);
+      if (batch.length > 0) await submit(batch);
+      while (inFlight.length > 0) await inFlight.shift();
     } finally {
+      await Promise.allSettled(inFlight);
       if (secretsFd !== undefined) closeSync(secretsFd);
       if (tty && total > 0) ctx.deps.stderr.write("\n");
     }
 
+    errors.sort((a, b) => a.line - b.line);
     for (const e of errors.slice(0, MAX_ERRORS_SHOWN)) {
       ctx.deps.stderr.write(
         `line ${e.line}${e.externalId === null ? "" : ` (externalId ${clean(e.externalId)})`}: ${e.code}: ${clean(e.detail)}\n`,

@@ -15,6 +15,9 @@ export function buildVersion(input: {
   now: Millis;
   activatesAt: Millis;
   storedState: VersionRecord["storedState"];
+  /** `successorPublicKey(secret)` when the caller derived it already (bulk import, on threads);
+   * `null` for a record that is never written (a dry run). */
+  publicKey?: string | null | undefined;
 }): VersionRecord {
   const parsed = parseSecret(input.secret);
   return {
@@ -34,7 +37,7 @@ export function buildVersion(input: {
     extendMaxAt: null,
     extendStepMs: null,
     retiredReason: null,
-    publicKey: successorPublicKey(input.secret),
+    publicKey: input.publicKey !== undefined ? input.publicKey : successorPublicKey(input.secret),
     checksumExemptPrefix:
       input.imported && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
   };

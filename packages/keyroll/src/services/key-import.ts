@@ -3,10 +3,17 @@ import { newId } from "../core/ids.js";
 import { assertMetadata } from "../core/metadata.js";
 import type { KeyRecord, Millis, VersionRecord } from "../core/model.js";
 import { rateLimitProblem } from "../core/rate-limit.js";
-import { DEFAULT_PREFIX, generateSecret, importProblem, isValidPrefix } from "../core/secret.js";
+import {
+  DEFAULT_PREFIX,
+  digestSecret,
+  generateSecret,
+  importProblem,
+  isValidPrefix,
+} from "../core/secret.js";
 import { buildVersion } from "../core/version.js";
 import { createCommit } from "./commit.js";
 import type { Actor, ServiceDeps } from "./deps.js";
+import { createKeyPairPool } from "./keypair-pool.js";
 import type { CreateKeyInput } from "./keys.js";
 
 /** Keys one import request may carry. */
@@ -80,9 +87,10 @@ function checkRow(row: ImportRow, now: Millis): void {
  * per created key's node reload, in a few multi-row statements.
  * @example const out = await imports.importKeys([{ row: { consumerId, externalId: "acme-1" } }], actor);
  */
-export function createKeyImportService(deps: ServiceDeps) {
+export function createKeyImportService(deps: ServiceDeps, opts: { threads?: number } = {}) {
   const { store, clock } = deps;
   const commit = createCommit(deps);
+  const keyPairs = createKeyPairPool({ size: opts.threads });
 
   return {
     async importKeys(
@@ -129,32 +137,40 @@ export function createKeyImportService(deps: ServiceDeps) {
         (await store.keysByExternalId([...seenExternal])).map((k) => [k.externalId, k] as const),
       );
       const seenSecret = new Set<string>();
+      const fresh: Array<{ p: Prepared; secret: string }> = [];
       for (const p of prepared) {
         if (p.error || known.has(p.row.externalId)) continue;
         const secret = p.row.secret ?? generateSecret(p.row.prefix ?? DEFAULT_PREFIX);
-        const keyId = newId("key", now);
-        const version = buildVersion({
-          keyId,
-          version: 1,
-          secret,
-          imported: p.row.secret !== undefined,
-          now,
-          activatesAt: now,
-          storedState: "active",
-        });
-        if (seenSecret.has(version.digest)) {
+        const digest = digestSecret(secret);
+        if (seenSecret.has(digest)) {
           p.error = new KeyrollError(
             "SECRET_ALREADY_EXISTS",
             "this secret appears on an earlier row of this import",
           );
           continue;
         }
-        seenSecret.add(version.digest);
+        seenSecret.add(digest);
+        fresh.push({ p, secret });
+      }
+      // the successor key pairs, on threads (the bulk of the work); a dry run writes none
+      const publicKeys = dryRun ? null : await keyPairs.publicKeys(fresh.map((f) => f.secret));
+      for (let i = 0; i < fresh.length; i++) {
+        const { p, secret } = fresh[i]!;
         const r = p.row;
+        const keyId = newId("key", now);
         p.made = {
           secret,
           generated: r.secret === undefined,
-          version,
+          version: buildVersion({
+            keyId,
+            version: 1,
+            secret,
+            imported: r.secret !== undefined,
+            now,
+            activatesAt: now,
+            storedState: "active",
+            publicKey: publicKeys === null ? null : publicKeys[i]!,
+          }),
           key: {
             id: keyId,
             consumerId: r.consumerId,
@@ -276,6 +292,8 @@ export function createKeyImportService(deps: ServiceDeps) {
       );
       return { committed: committed && !dryRun, dryRun, created, existing: existingCount, failed, results };
     },
+    /** Stops the key pair threads. */
+    close: () => keyPairs.close(),
   };
 }
 

@@ -2,7 +2,7 @@ import type { AuditActor, AuditCheckpoint, AuditDiff, AuditEntry } from "../core
 import type { ConsumerRecord, KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { VersionPatch } from "../core/rotation.js";
 import type { StoreStats } from "./gate.js";
-import type { IndexSink } from "./kysely/index-scan.js";
+import type { IndexRow, IndexSink } from "./kysely/index-scan.js";
 import type { NodeStore } from "./kysely/nodes.js";
 import type { PolicyReads, PolicyTx } from "./kysely/policies.js";
 import type { RotationJobReads, RotationJobTx } from "./kysely/rotation-jobs.js";
@@ -232,13 +232,15 @@ export interface Store extends StoreReads {
    * that snapshot is current to. The verifier's start-up load: nothing is materialised at once.
    */
   scanIndex(sink: IndexSink): Promise<number>;
+  /** The `scanIndex` rows of these keys (a key that is gone has none), for a feed batch. */
+  indexRowsOf(keyIds: readonly string[]): Promise<IndexRow[]>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
   /**
-   * `changesSince` and the keys those changes name, with their versions, as they are at least as
-   * of those changes (a node's catch-up: PostgreSQL answers it in one statement, one snapshot).
-   * Keys that no longer exist are left out.
+   * `changesSince` and the `indexRowsOf` the keys those changes name, as they are at least as of
+   * those changes: a node's catch-up (PostgreSQL answers it in one statement, one snapshot). Keys
+   * that no longer exist have no rows.
    */
-  changesWithKeys(seq: number, limit: number): Promise<{ changes: Change[]; keys: KeyWithVersions[] }>;
+  changesWithIndexRows(seq: number, limit: number): Promise<{ changes: Change[]; rows: IndexRow[] }>;
   latestSeq(): Promise<number>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */
   purgeIdempotency(before: Millis): Promise<number>;

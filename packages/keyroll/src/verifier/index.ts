@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import type { KeyRecord, KeyWithVersions } from "../core/model.js";
+import type { KeyRecord, KeyWithVersions, VersionRecord } from "../core/model.js";
 import type { RateLimit } from "../core/rate-limit.js";
 import {
   DEFAULT_PREFIX,
@@ -257,13 +257,61 @@ export function createVerifier(opts: VerifierOptions) {
 
   /** Indexes a key read from the store (the feed, a read-through), replacing what was held of it. */
   function put(k: KeyWithVersions): void {
-    const held = keys.get(k.key.id);
+    putKey(indexedKey(k.key), k.versions);
+  }
+
+  /** What `putKey` reads of a version: a stored record, or one made from an index row. */
+  type IndexedVersion = Pick<
+    VersionRecord,
+    | "version"
+    | "digest"
+    | "imported"
+    | "activatesAt"
+    | "graceStartsAt"
+    | "expiresAt"
+    | "revokedAt"
+    | "checksumExemptPrefix"
+  >;
+
+  /** The key of an index row, with its pooled scopes, prefix and rate limit (no entries yet). */
+  function keyOfRow(r: IndexRow): IndexedKey {
+    const scopes = r[IX.scopes];
+    return {
+      id: r[IX.keyId] as string,
+      consumerId: r[IX.consumerId] as string,
+      scopes:
+        typeof scopes === "string" ? scopesOf(scopes) : scopesOf(JSON.stringify(scopes), scopes as string[]),
+      prefix: prefixOf(r[IX.prefix] as string),
+      expiresAt: num(r[IX.keyExpiresAt]),
+      revokedAt: num(r[IX.keyRevokedAt]),
+      admin: Number(r[IX.admin]) === 1,
+      rateLimit: rateOf(num(r[IX.rateLimit]), num(r[IX.rateLimitPeriodMs])),
+      entries: null,
+    };
+  }
+
+  /** The version of an index row. */
+  function versionOfRow(r: IndexRow): IndexedVersion {
+    return {
+      version: Number(r[IX.version]),
+      digest: r[IX.digest] as string,
+      imported: Number(r[IX.imported]) === 1,
+      activatesAt: Number(r[IX.activatesAt]),
+      graceStartsAt: num(r[IX.graceStartsAt]),
+      expiresAt: num(r[IX.expiresAt]),
+      revokedAt: num(r[IX.revokedAt]),
+      checksumExemptPrefix: r[IX.checksumExemptPrefix] as string | null,
+    };
+  }
+
+  /** Indexes `ik` with these versions, replacing what was held of the key. */
+  function putKey(ik: IndexedKey, versions: readonly IndexedVersion[]): void {
+    const held = keys.get(ik.id);
     const previous = held === undefined ? [] : listOf(held);
-    unindex(k.key.id);
-    const ik = indexedKey(k.key);
+    unindex(ik.id);
     const entries: Entry[] = [];
-    for (const v of k.versions) {
-      noteRevocation(k.key.id, v.version, v.revokedAt ?? k.key.revokedAt);
+    for (const v of versions) {
+      noteRevocation(ik.id, v.version, v.revokedAt ?? ik.revokedAt);
       const d = rawFromHex(v.digest);
       const e = new Entry(
         ik,
@@ -298,21 +346,7 @@ export function createVerifier(opts: VerifierOptions) {
       if (scanKey === null || scanKey.id !== keyId) {
         // a read-through during the load indexed this key already, from a fresher read
         scanSkip = keys.has(keyId);
-        const scopes = r[IX.scopes];
-        scanKey = {
-          id: keyId,
-          consumerId: r[IX.consumerId] as string,
-          scopes:
-            typeof scopes === "string"
-              ? scopesOf(scopes)
-              : scopesOf(JSON.stringify(scopes), scopes as string[]),
-          prefix: prefixOf(r[IX.prefix] as string),
-          expiresAt: num(r[IX.keyExpiresAt]),
-          revokedAt: num(r[IX.keyRevokedAt]),
-          admin: Number(r[IX.admin]) === 1,
-          rateLimit: rateOf(num(r[IX.rateLimit]), num(r[IX.rateLimitPeriodMs])),
-          entries: null,
-        };
+        scanKey = keyOfRow(r);
       }
       const imported = Number(r[IX.imported]) === 1;
       noteVersion(scanKey.prefix, imported, r[IX.checksumExemptPrefix] as string | null);
@@ -509,18 +543,26 @@ export function createVerifier(opts: VerifierOptions) {
 
   async function applyChanges(): Promise<void> {
     for (;;) {
-      // one round trip for the changes and all keys they name (PostgreSQL): propagation time
-      // does not grow with the batch's size
-      const { changes, keys: found } = await store.changesWithKeys(lastSeq, 1000);
+      // one round trip for the changes and the index's own narrow rows of all keys they name
+      // (PostgreSQL; no record objects, no metadata), ordered by key and version: propagation
+      // time does not grow with the batch's size
+      const { changes, rows } = await store.changesWithIndexRows(lastSeq, 1000);
       if (changes.length === 0) break;
       const keyIds = new Set<string>();
       for (const c of changes) if (c.keyId) keyIds.add(c.keyId);
-      for (const k of found) {
-        keyIds.delete(k.key.id);
+      for (let i = 0; i < rows.length; ) {
+        const id = rows[i]![IX.keyId] as string;
+        let j = i + 1;
+        while (j < rows.length && rows[j]![IX.keyId] === id) j++;
+        keyIds.delete(id);
         // bounded: refresh what is held; a key not held is read through at its next use, and
         // none of its digests may stay NOT_FOUND
-        if (!bounded || keys.has(k.key.id)) put(k);
-        else for (const v of k.versions) negative.delete(rawFromHex(v.digest));
+        if (!bounded || keys.has(id)) {
+          const versions: IndexedVersion[] = [];
+          for (let k = i; k < j; k++) versions.push(versionOfRow(rows[k]!));
+          putKey(keyOfRow(rows[i]!), versions);
+        } else for (let k = i; k < j; k++) negative.delete(rawFromHex(rows[k]![IX.digest] as string));
+        i = j;
       }
       for (const id of keyIds) unindex(id);
       applied++;

@@ -142,51 +142,6 @@ async function keysWithVersionsPg(db: Db, ids: readonly string[]): Promise<KeyWi
   return rows.map(({ versions, ...k }) => ({ key: toKey(k), versions: versions.map(toVersion) }));
 }
 
-/**
- * `Store.changesWithKeys` on PostgreSQL in one statement: the changes after `seq`, then each key
- * they name with its versions, as JSON rows of one result (one snapshot for both).
- */
-export async function changesWithKeysPg(
-  db: Db,
-  seq: number,
-  limit: number,
-): Promise<{ changes: Change[]; keys: KeyWithVersions[] }> {
-  const r = await sql<{ c: ChangeRow | null; k: (KeysTable & { versions: KeyVersionsTable[] }) | null }>`
-    with c as (select * from changes where seq > ${seq} order by seq limit ${limit})
-    select row_to_json(c) as c, null::json as k from c
-    union all
-    select null, (select row_to_json(x) from (select keys.*, (select coalesce(json_agg(v order by v.version), '[]'::json)
-                   from key_versions v where v.key_id = keys.id) as versions) x)
-      from keys where keys.id in (select key_id from c where key_id is not null)`.execute(db);
-  const changes: Change[] = [];
-  const keys: KeyWithVersions[] = [];
-  for (const row of r.rows) {
-    if (row.c !== null) changes.push(toChange(row.c));
-    else if (row.k !== null) {
-      const { versions, ...k } = row.k;
-      keys.push({ key: toKey(k), versions: versions.map(toVersion) });
-    }
-  }
-  changes.sort((a, b) => a.seq - b.seq);
-  return { changes, keys };
-}
-
-interface ChangeRow {
-  seq: number | string;
-  op: string;
-  key_id: string | null;
-  consumer_id: string | null;
-  created_at: number | string;
-}
-
-const toChange = (r: ChangeRow): Change => ({
-  seq: num(r.seq),
-  op: r.op,
-  keyId: r.key_id,
-  consumerId: r.consumer_id,
-  at: num(r.created_at),
-});
-
 /** Reads over any Kysely handle (the store or a transaction). */
 export function reads(db: Db, flavour: "sqlite" | "postgres" = "sqlite"): StoreReads {
   return {
@@ -343,7 +298,7 @@ async function patchRows(
       and key_versions.version = json_extract(x.value, '$.version')`.execute(db);
 }
 
-function keyRow(k: KeyRecord, now: number) {
+export function keyRow(k: KeyRecord, now: number) {
   return {
     id: k.id,
     consumer_id: k.consumerId,
@@ -363,7 +318,7 @@ function keyRow(k: KeyRecord, now: number) {
   };
 }
 
-function versionRow(v: VersionRecord) {
+export function versionRow(v: VersionRecord) {
   return {
     key_id: v.keyId,
     version: v.version,
@@ -791,12 +746,6 @@ export function feed(db: Db) {
         at: num(r.created_at),
       }));
     },
-    /** `Store.changesWithKeys` in two statements (SQLite: no round trip to save). */
-    async changesWithKeys(seq: number, limit: number) {
-      const changes = await this.changesSince(seq, limit);
-      const ids = [...new Set(changes.map((c) => c.keyId).filter((k): k is string => k !== null))];
-      return { changes, keys: await reads(db).getKeys(ids) };
-    },
     async allKeys(): Promise<KeyWithVersions[]> {
       const keys = await db.selectFrom("keys").selectAll().orderBy("id").execute();
       const versions = await db
@@ -832,6 +781,8 @@ export function feed(db: Db) {
           ]),
         )
         .where("revoked_at", "is", null)
+        // the condition of the partial index key_versions_due (migration 0014), word for word
+        .where(sql<boolean>`(state = 'scheduled' or expires_at is not null or grace_starts_at is not null)`)
         .limit(limit)
         .execute();
       return rows.map((r) => r.key_id);

@@ -398,10 +398,9 @@ export function usageReads(db: Db) {
         .selectFrom("key_versions")
         .select("key_id")
         .distinct()
-        .where((eb) =>
-          eb.or([eb("retire_when_unused_ms", "is not", null), eb("extend_max_at", "is not", null)]),
-        )
         .where("revoked_at", "is", null)
+        // the condition of the partial index key_versions_traffic (migration 0014), word for word
+        .where(sql<boolean>`(retire_when_unused_ms is not null or extend_max_at is not null)`)
         .where("expires_at", ">", now)
         .limit(limit)
         .execute();

@@ -3,24 +3,18 @@ import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
 import {
+  CHANGES_WITH_INDEX_ROWS_SQL,
   INDEX_BATCH,
   INDEX_SCAN_SQL,
   INDEX_SEQ_SQL,
   type IndexRow,
   type IndexSink,
+  indexRowsOfSql,
+  splitFeedBatch,
 } from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
-import {
-  changesWithKeysPg,
-  feed,
-  reads,
-  toConsumer,
-  toKey,
-  toVersion,
-  withVersions,
-  writes,
-} from "../kysely/queries.js";
+import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
@@ -360,12 +354,29 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
         client.release(failed);
       }
     }),
+    indexRowsOf: wrap(async (keyIds: readonly string[]) => {
+      if (keyIds.length === 0) return [];
+      const r = await pool.query({
+        text: indexRowsOfSql("= any($1)"),
+        values: [keyIds],
+        rowMode: "array",
+      });
+      return r.rows as IndexRow[];
+    }),
     loadAll: wrap(async () => {
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };
     }),
     changesSince: wrap(f.changesSince),
-    changesWithKeys: wrap((seq: number, limit: number) => changesWithKeysPg(db, seq, limit)),
+    changesWithIndexRows: wrap(async (seq: number, limit: number) => {
+      const r = await pool.query({
+        name: "kr_feed_batch",
+        text: CHANGES_WITH_INDEX_ROWS_SQL,
+        values: [seq, limit],
+        rowMode: "array",
+      });
+      return splitFeedBatch(r.rows as IndexRow[]);
+    }),
     latestSeq: wrap(f.latestSeq),
     listAudit: wrap(f.listAudit),
     queuedAudit: wrap(async () => {

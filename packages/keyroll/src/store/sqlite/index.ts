@@ -4,7 +4,14 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { KeyrollError } from "../../core/errors.js";
 import { storeBusy, waitRecorder } from "../gate.js";
-import { INDEX_BATCH, INDEX_SCAN_SQL, INDEX_SEQ_SQL, type IndexRow } from "../kysely/index-scan.js";
+import {
+  INDEX_BATCH,
+  INDEX_ROWS_OF_IDS,
+  INDEX_SCAN_SQL,
+  INDEX_SEQ_SQL,
+  type IndexRow,
+  indexRowsOfSql,
+} from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
 import { feed, reads, toConsumer, writes } from "../kysely/queries.js";
@@ -14,6 +21,10 @@ import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
+import { bulkWrites } from "./bulk.js";
+
+/** Longest stretch the start-up scan holds the event loop (ms). */
+const YIELD_MS = 20;
 
 /** Driver failures a caller can act on become registry errors; the driver's text stays in the log. */
 function translate(err: unknown): unknown {
@@ -104,6 +115,8 @@ export function openSqliteStore(
   conn.pragma("foreign_keys = ON");
   conn.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(conn) }) });
+  const bulk = bulkWrites(conn);
+  let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
   // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
@@ -217,8 +230,8 @@ export function openSqliteStore(
       return inTx((c) => {
         const r = reads(c);
         // one writer at a time: the write lock is the lock
-        return fn(
-          writes(c, {
+        return fn({
+          ...writes(c, {
             sql: "sqlite",
             lockKey: (id) => r.getKey(id),
             lockKeys: async (ids) =>
@@ -235,7 +248,8 @@ export function openSqliteStore(
                       .execute()
                   ).map(toConsumer),
           }),
-        );
+          ...bulk,
+        });
       });
     },
     async link() {},
@@ -275,13 +289,22 @@ export function openSqliteStore(
         reader.pragma("busy_timeout = 5000");
         reader.exec("begin");
         const seq = Number((reader.prepare(INDEX_SEQ_SQL).get() as { seq: number }).seq);
-        let n = 0;
+        // the iterator is synchronous: the event loop gets a turn at least every YIELD_MS (a probe
+        // of /readyz, the listen itself), whatever the machine's speed. Yielding every 50 000 rows
+        // held it for over 5 s at a million keys on a loaded host.
+        let since = performance.now();
         for (const row of reader.prepare(INDEX_SCAN_SQL).raw(true).iterate() as Iterable<IndexRow>) {
           rows.push(row);
-          if (rows.length === INDEX_BATCH) {
+          if (
+            rows.length === INDEX_BATCH ||
+            (rows.length % 500 === 0 && performance.now() - since > YIELD_MS)
+          ) {
             sink(rows);
             rows.length = 0;
-            if (++n % 5 === 0) await yieldTurn();
+            if (performance.now() - since > YIELD_MS) {
+              await yieldTurn();
+              since = performance.now();
+            }
           }
         }
         if (rows.length > 0) sink(rows);
@@ -291,13 +314,35 @@ export function openSqliteStore(
         reader.close();
       }
     },
+    async indexRowsOf(keyIds) {
+      if (keyIds.length === 0) return [];
+      // holding the connection as every read does (never inside another's open transaction): one
+      // statement prepared once, its id list padded with '' (no key has that id)
+      return db.connection().execute(async () => {
+        rowsOf ??= conn
+          .prepare(indexRowsOfSql(`in (${Array(INDEX_ROWS_OF_IDS).fill("?").join(", ")})`))
+          .raw(true);
+        const out: IndexRow[] = [];
+        for (let i = 0; i < keyIds.length; i += INDEX_ROWS_OF_IDS) {
+          const ids = keyIds.slice(i, i + INDEX_ROWS_OF_IDS);
+          while (ids.length < INDEX_ROWS_OF_IDS) ids.push("");
+          for (const r of rowsOf.all(...ids) as IndexRow[]) out.push(r);
+        }
+        return out;
+      });
+    },
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
       return { keys: await f.allKeys(), seq };
     },
     changesSince: f.changesSince,
-    changesWithKeys: (seq, limit) => f.changesWithKeys(seq, limit),
+    async changesWithIndexRows(seq, limit) {
+      // two statements: SQLite has no round trip to save
+      const changes = await f.changesSince(seq, limit);
+      const ids = [...new Set(changes.map((c) => c.keyId).filter((k): k is string => k !== null))];
+      return { changes, rows: await this.indexRowsOf(ids) };
+    },
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
     auditHead: f.auditHead,
