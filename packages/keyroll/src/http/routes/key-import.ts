@@ -1,4 +1,4 @@
-import { FormatRegistry, Type } from "@sinclair/typebox";
+import { FormatRegistry, type Static, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { FastifyInstance } from "fastify";
 import { KeyrollError } from "../../core/errors.js";
@@ -53,19 +53,6 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\
 FormatRegistry.Set("date-time", (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
 const rowCheck = TypeCompiler.Compile(ImportKeyRow);
 
-interface RawRow {
-  externalId: string;
-  consumerId: string;
-  name?: string | null;
-  scopes?: string[];
-  prefix?: string;
-  expiresAt?: string | null;
-  metadata?: Record<string, unknown>;
-  secret?: string;
-  rateLimit?: { limit: number; period: string | number } | null;
-  allowSuccessorPickup?: boolean;
-}
-
 /** A row of the body as the service takes it, or the first reason it is not one. */
 function readRow(value: unknown): ImportInput {
   const v = value as Partial<Record<string, unknown>> | null;
@@ -81,7 +68,7 @@ function readRow(value: unknown): ImportInput {
       externalId,
     };
   }
-  const r = value as RawRow;
+  const r = value as Static<typeof ImportKeyRow>;
   try {
     const row: ImportRow = {
       ...r,

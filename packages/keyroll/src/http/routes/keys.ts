@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteDeps } from "../deps.js";
 import { duration, time } from "../input.js";
@@ -57,23 +57,13 @@ export const CreateKeyFields = {
   allowSuccessorPickup: Type.Optional(AllowSuccessorPickup),
 };
 
+const CreateKeyBody = Type.Object(CreateKeyFields, { additionalProperties: false });
+
 /** `/v1/keys`: create or import, list, read, update, revoke. Rotation lives in rotation.ts. */
 export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { keys, keyView: kv } = deps;
 
-  app.post<{
-    Body: {
-      consumerId: string;
-      name?: string | null;
-      scopes?: string[];
-      prefix?: string;
-      expiresAt?: string | null;
-      metadata?: Record<string, unknown>;
-      secret?: string;
-      rateLimit?: RateLimitBody | null;
-      allowSuccessorPickup?: boolean;
-    };
-  }>(
+  app.post<{ Body: Static<typeof CreateKeyBody> }>(
     "/v1/keys",
     {
       config: { scope: "keys:write" },
@@ -81,7 +71,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
         operationId: "createKey",
         tags: ["keys"],
         summary: "Create a key (version 1), or import an existing secret",
-        body: Type.Object(CreateKeyFields, { additionalProperties: false }),
+        body: CreateKeyBody,
         response: {
           201: CreatedKey,
           ...errorResponses(404, 409),
