@@ -119,6 +119,25 @@ export function openSqliteStore(
   let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
+  /** `Store.indexRowsOf`; `changesWithIndexRows` calls it too. */
+  async function indexRowsOf(keyIds: readonly string[]): Promise<IndexRow[]> {
+    if (keyIds.length === 0) return [];
+    // holding the connection as every read does (never inside another's open transaction): one
+    // statement prepared once, its id list padded with '' (no key has that id)
+    return db.connection().execute(async () => {
+      rowsOf ??= conn
+        .prepare(indexRowsOfSql(`in (${Array(INDEX_ROWS_OF_IDS).fill("?").join(", ")})`))
+        .raw(true);
+      const out: IndexRow[] = [];
+      for (let i = 0; i < keyIds.length; i += INDEX_ROWS_OF_IDS) {
+        const ids = keyIds.slice(i, i + INDEX_ROWS_OF_IDS);
+        while (ids.length < INDEX_ROWS_OF_IDS) ids.push("");
+        for (const r of rowsOf.all(...ids) as IndexRow[]) out.push(r);
+      }
+      return out;
+    });
+  }
+
   // Group commit. One connection; BEGIN IMMEDIATE takes the write lock up front, so a second
   // process on the same file waits (busy_timeout) instead of failing half-way with SQLITE_BUSY on
   // lock upgrade. Transactions that queue while one commits run next, together: one BEGIN, each in
@@ -314,23 +333,7 @@ export function openSqliteStore(
         reader.close();
       }
     },
-    async indexRowsOf(keyIds) {
-      if (keyIds.length === 0) return [];
-      // holding the connection as every read does (never inside another's open transaction): one
-      // statement prepared once, its id list padded with '' (no key has that id)
-      return db.connection().execute(async () => {
-        rowsOf ??= conn
-          .prepare(indexRowsOfSql(`in (${Array(INDEX_ROWS_OF_IDS).fill("?").join(", ")})`))
-          .raw(true);
-        const out: IndexRow[] = [];
-        for (let i = 0; i < keyIds.length; i += INDEX_ROWS_OF_IDS) {
-          const ids = keyIds.slice(i, i + INDEX_ROWS_OF_IDS);
-          while (ids.length < INDEX_ROWS_OF_IDS) ids.push("");
-          for (const r of rowsOf.all(...ids) as IndexRow[]) out.push(r);
-        }
-        return out;
-      });
-    },
+    indexRowsOf,
     async loadAll() {
       // seq first: a change landing between the two reads is re-applied later, which is harmless
       const seq = await f.latestSeq();
@@ -341,7 +344,7 @@ export function openSqliteStore(
       // two statements: SQLite has no round trip to save
       const changes = await f.changesSince(seq, limit);
       const ids = [...new Set(changes.map((c) => c.keyId).filter((k): k is string => k !== null))];
-      return { changes, rows: await this.indexRowsOf(ids) };
+      return { changes, rows: await indexRowsOf(ids) };
     },
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
