@@ -6,7 +6,7 @@
 // Run: `npm run bench:gateway [-- --rounds 3 --duration 3 --connections 32]` from the repo root
 // (it builds packages/keyroll first). Needs nginx for the nginx pair (skipped without it).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import {
   substitute,
 } from "../packages/keyroll/test/support/proxies.js";
 import { median, percentile } from "../packages/keyroll/test/support/stats.js";
+import { procCpuMs } from "./writes.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -68,13 +69,6 @@ export interface VariantResult {
   failed: number;
   /** CPU time of the target's own process per request of the throughput runs, µs (gateways only) */
   cpuUs: number | null;
-}
-
-/** utime + stime of a process (Linux /proc; USER_HZ 100), in ms. Robust to a shared host. */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 interface Proc {

@@ -140,8 +140,8 @@ export interface Cell {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of a process, and with `children` also of its reaped children (ms). */
-function procCpuMs(pid: number, children = false): number {
+/** utime + stime of a process, and with `children` also of its reaped children (ms); 0 once it is gone. */
+export function procCpuMs(pid: number, children = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
