@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type BucketState, fullAt, rateLimitHeaders, rateLimitProblem, takeToken } from "./rate-limit.js";
+import {
+  type BucketState,
+  fullAt,
+  rateLimitHeaders,
+  rateLimitHeadersLower,
+  rateLimitProblem,
+  takeToken,
+} from "./rate-limit.js";
 
 const R = { limit: 3, periodMs: 3_000 };
 
@@ -44,6 +51,26 @@ test("headers follow the IETF ratelimit-headers draft", () => {
   const ok = takeToken(undefined, { limit: 10, periodMs: 1_000 }, 0).decision;
   assert.equal(rateLimitHeaders(ok, "GET /a b")["RateLimit-Policy"], '"GET__a_b";q=10;w=1');
   assert.equal(rateLimitHeaders(ok, "k")["Retry-After"], undefined);
+});
+
+test("the lower-case headers are the same headers, whatever limits share a policy name", () => {
+  const lower = (h: Record<string, string>) =>
+    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const limits = [
+    { limit: 10, periodMs: 1_000 },
+    { limit: 60, periodMs: 60_000 },
+    { limit: 10, periodMs: 1_000 },
+  ];
+  for (const policy of ["key", "GET /a b", "key"])
+    for (const r of limits)
+      for (const state of [undefined, { tokens: 0.2, at: 0 }]) {
+        const d = takeToken(state, r, 0).decision;
+        assert.deepEqual(rateLimitHeadersLower(d, policy), lower(rateLimitHeaders(d, policy)));
+        assert.equal(
+          rateLimitHeaders(d, policy)["RateLimit-Policy"],
+          `"${policy.replace(/[ /]/g, "_")}";q=${r.limit};w=${r.periodMs / 1000}`,
+        );
+      }
 });
 
 test("limits out of range are refused", () => {

@@ -76,17 +76,55 @@ export function fullAt(s: BucketState, r: RateLimit): Millis {
   return s.at + Math.ceil(((r.limit - s.tokens) * r.periodMs) / r.limit);
 }
 
+// per policy: its name as the headers write it, and its last `RateLimit-Policy` value: the
+// gateway sends both on every response for a limited key, so neither is rebuilt per answer
+interface PolicyText {
+  readonly name: string;
+  limit: number;
+  periodMs: number;
+  value: string;
+}
+const policyTexts = new Map<string, PolicyText>();
+const MAX_POLICY_TEXTS = 1_000;
+
+function policyText(d: RateDecision, policy: string): PolicyText {
+  let p = policyTexts.get(policy);
+  if (p === undefined) {
+    const name = policy.replace(/[^A-Za-z0-9_.:-]/g, "_");
+    p = { name, limit: -1, periodMs: -1, value: "" };
+    if (policyTexts.size >= MAX_POLICY_TEXTS) policyTexts.clear();
+    policyTexts.set(policy, p);
+  }
+  if (p.limit !== d.limit || p.periodMs !== d.periodMs) {
+    p.limit = d.limit;
+    p.periodMs = d.periodMs;
+    p.value = `"${p.name}";q=${d.limit};w=${Math.ceil(d.periodMs / 1000)}`;
+  }
+  return p;
+}
+
 /**
  * The response headers of a decision: `RateLimit-Policy` and `RateLimit` as the IETF httpapi
  * draft (draft-ietf-httpapi-ratelimit-headers) writes them, and `Retry-After` (seconds) when refused.
  * @example rateLimitHeaders(d, "key") // { "RateLimit-Policy": '"key";q=10;w=1', RateLimit: '"key";r=9;t=1' }
  */
 export function rateLimitHeaders(d: RateDecision, policy: string): Record<string, string> {
-  const name = policy.replace(/[^A-Za-z0-9_.:-]/g, "_");
+  const p = policyText(d, policy);
   const h: Record<string, string> = {
-    "RateLimit-Policy": `"${name}";q=${d.limit};w=${Math.ceil(d.periodMs / 1000)}`,
-    RateLimit: `"${name}";r=${d.remaining};t=${Math.ceil(d.resetMs / 1000)}`,
+    "RateLimit-Policy": p.value,
+    RateLimit: `"${p.name}";r=${d.remaining};t=${Math.ceil(d.resetMs / 1000)}`,
   };
   if (!d.allowed) h["Retry-After"] = String(Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
+  return h;
+}
+
+/** `rateLimitHeaders` with lower-case names, as node:http and undici hold headers (the gateway's hot path). */
+export function rateLimitHeadersLower(d: RateDecision, policy: string): Record<string, string> {
+  const p = policyText(d, policy);
+  const h: Record<string, string> = {
+    "ratelimit-policy": p.value,
+    ratelimit: `"${p.name}";r=${d.remaining};t=${Math.ceil(d.resetMs / 1000)}`,
+  };
+  if (!d.allowed) h["retry-after"] = String(Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
   return h;
 }

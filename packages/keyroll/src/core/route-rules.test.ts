@@ -38,6 +38,44 @@ test("dot segments and encoded unreserved characters cannot dodge a rule", () =>
   assert.ok(matchRoute(p.routes, "GET", "/%61dmin/users"));
 });
 
+test("a path needing no normalizing is matched as the normalized path would be", () => {
+  const { p } = policy({
+    routes: [
+      { match: "GET /orders/:id", scopes: ["a"] },
+      { match: "POST|PUT /orders/*", scopes: ["b"] },
+      { match: "/files/**", scopes: ["c"] },
+      { match: "* /orders", scopes: ["d"] },
+      { match: "GET /", scopes: ["e"] },
+      { match: "GET /a/:x/b/*/c", scopes: ["f"] },
+      { match: "GET /:", scopes: ["g"] },
+    ],
+  });
+  const paths = ["/", "//", "/orders", "/orders/", "/orders/42", "/orders/42/", "/orders/42/x", "/orders//x"];
+  paths.push("/ordersx", "/order", "/files", "/files/", "/files/a/b", "/filesx/a", "/a/1/b/2/c", "/a/1/b//c");
+  paths.push(
+    "/a/1/b/2/c/",
+    "/:",
+    "/:x",
+    "*",
+    "",
+    "orders/42",
+    "/orders/42?x=/files/1",
+    "/orders/42#/x",
+    "/x?a#b",
+  );
+  for (const uri of paths) {
+    for (const m of ["GET", "post", "PUT", "DELETE"]) {
+      // "/." + uri takes the normalizing path and names the same segments
+      const slow = uri.startsWith("/") ? matchRoute(p.routes, m, `/.${uri}`) : undefined;
+      const fast = matchRoute(p.routes, m, uri);
+      if (uri.startsWith("/")) assert.equal(fast?.name, slow?.name, `${m} ${uri}`);
+    }
+  }
+  assert.equal(matchRoute(p.routes, "GET", "/orders/42?x=/files/1")?.name, "GET /orders/:id");
+  assert.equal(matchRoute(p.routes, "GET", "/")?.name, "GET /");
+  assert.equal(matchRoute(p.routes, "GET", "/a/1/b//c")?.name, undefined);
+});
+
 test("every problem of a policy is reported at once", () => {
   const { problems } = policy({
     keyHeader: "X API",

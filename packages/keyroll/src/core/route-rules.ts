@@ -194,11 +194,43 @@ export function normalizedSegments(uri: string): string[] {
   return out;
 }
 
+/**
+ * `matches` over a raw path that needs no normalizing (no `%`, no dot segment), segment by segment
+ * without splitting it: the gateway's per-request case allocates nothing here.
+ */
+function matchesPath(rule: RouteRule, method: string, path: string): boolean {
+  if (rule.methods.length > 0 && !rule.methods.includes(method)) return false;
+  const p = rule.segments;
+  // the "/" before the path's next segment, -1 when no segment is left (segments follow each "/")
+  let at = path.indexOf("/");
+  for (let i = 0; i < p.length; i++) {
+    const s = p[i]!;
+    if (s === "**") return true;
+    if (at < 0) return false;
+    const from = at + 1;
+    const next = path.indexOf("/", from);
+    const end = next < 0 ? path.length : next;
+    if (s === "*" || (s.length > 1 && s.charCodeAt(0) === 0x3a)) {
+      if (end === from) return false;
+    } else if (s.length !== end - from || !path.startsWith(s, from)) return false;
+    at = next;
+  }
+  return at < 0;
+}
+
 /** The first rule matching a request's method and URI (see `normalizedSegments`), or undefined. */
 export function matchRoute(routes: readonly RouteRule[], method: string, uri: string): RouteRule | undefined {
   if (routes.length === 0) return undefined;
-  const segs = normalizedSegments(uri);
   const m = method.toUpperCase();
+  let q = uri.indexOf("?");
+  const hash = uri.indexOf("#");
+  if (hash >= 0 && (q < 0 || hash < q)) q = hash;
+  const path = q < 0 ? uri : uri.slice(0, q);
+  if (path.indexOf("%") < 0 && path.indexOf("/.") < 0) {
+    for (const r of routes) if (matchesPath(r, m, path)) return r;
+    return undefined;
+  }
+  const segs = normalizedSegments(uri);
   for (const r of routes) if (matches(r, m, segs)) return r;
   return undefined;
 }

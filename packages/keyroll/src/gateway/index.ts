@@ -4,7 +4,7 @@ import { Pool, errors as undiciErrors } from "undici";
 import type { Clock } from "../core/clock.js";
 import { ERRORS, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { type RateDecision, rateLimitHeaders } from "../core/rate-limit.js";
+import { type RateDecision, rateLimitHeadersLower } from "../core/rate-limit.js";
 import { type AccessPolicy, matchRoute, type RouteRule } from "../core/route-rules.js";
 import type { VerifyResult } from "../core/verify.js";
 import { type LimitStep, limitStep, type RateLimiter } from "../services/rate-limit.js";
@@ -73,22 +73,40 @@ function problemBody(code: ErrorCode, detail: string, instance: string): string 
   });
 }
 
+// per decision: the verifier hands out the same answer object until the version's next
+// transition (decision 0008), so these headers are built once per decision, not per request
+const identities = new WeakMap<VerifyResult, Readonly<Record<string, string>>>();
+const deprecations = new WeakMap<VerifyResult, Readonly<Record<string, string>>>();
+
 /** The identity headers for the upstream, as `GET /v1/authorize` sends them. */
-function identity(v: VerifyResult): Record<string, string> {
-  return {
-    "x-keyroll-key-id": v.keyId ?? "",
-    "x-keyroll-consumer-id": v.consumerId ?? "",
-    "x-keyroll-key-version": String(v.version ?? ""),
-  };
+function identity(v: VerifyResult): Readonly<Record<string, string>> {
+  let h = identities.get(v);
+  if (h === undefined) {
+    h = Object.freeze({
+      "x-keyroll-key-id": v.keyId ?? "",
+      "x-keyroll-consumer-id": v.consumerId ?? "",
+      "x-keyroll-key-version": String(v.version ?? ""),
+    });
+    identities.set(v, h);
+  }
+  return h;
 }
 
 /** The RFC 9745 / RFC 8594 headers for the client of a version in grace, or null. */
-function deprecationHeaders(v: VerifyResult, rotationDocs: string | null): Record<string, string> | null {
+function deprecationHeaders(
+  v: VerifyResult,
+  rotationDocs: string | null,
+): Readonly<Record<string, string>> | null {
   if (!v.deprecated) return null;
-  const h: Record<string, string> = {};
-  if (v.deprecatedAt !== null) h.deprecation = `@${Math.floor(v.deprecatedAt / 1000)}`;
-  if (v.expiresAt !== null) h.sunset = new Date(v.expiresAt).toUTCString();
-  if (rotationDocs !== null) h.link = `<${rotationDocs}>; rel="deprecation"; type="text/html"`;
+  let h = deprecations.get(v);
+  if (h === undefined) {
+    const d: Record<string, string> = {};
+    if (v.deprecatedAt !== null) d.deprecation = `@${Math.floor(v.deprecatedAt / 1000)}`;
+    if (v.expiresAt !== null) d.sunset = new Date(v.expiresAt).toUTCString();
+    if (rotationDocs !== null) d.link = `<${rotationDocs}>; rel="deprecation"; type="text/html"`;
+    h = Object.freeze(d);
+    deprecations.set(v, h);
+  }
   return h;
 }
 
@@ -181,8 +199,9 @@ export function createGateway(deps: GatewayDeps) {
   function forward(
     req: IncomingMessage,
     res: ServerResponse,
-    extra: Record<string, string> | null,
-    back: Record<string, string> | null,
+    extra: Readonly<Record<string, string>> | null,
+    back: Readonly<Record<string, string>> | null,
+    address: string | undefined,
     t0: number,
   ): void {
     const headers: Record<string, string | string[]> = {};
@@ -195,7 +214,6 @@ export function createGateway(deps: GatewayDeps) {
     // a Connection header names more hop-by-hop headers
     const conn = req.headers.connection;
     if (conn) for (const name of conn.toLowerCase().split(",")) delete headers[name.trim()];
-    const address = clientAddress(req);
     const prior = req.headers["x-forwarded-for"];
     if (address !== undefined) headers["x-forwarded-for"] = prior ? `${prior}, ${address}` : address;
     headers["x-forwarded-proto"] = (req.headers["x-forwarded-proto"] as string | undefined) ?? "http";
@@ -271,6 +289,7 @@ export function createGateway(deps: GatewayDeps) {
     v: VerifyResult,
     rule: RouteRule | undefined,
     step: LimitStep | undefined,
+    address: string | undefined,
     t0: number,
     reqId: () => string,
   ): void {
@@ -278,7 +297,7 @@ export function createGateway(deps: GatewayDeps) {
     const rl: Record<string, string> | null =
       l === undefined || l.decision === null
         ? null
-        : lower(rateLimitHeaders(l.decision as RateDecision, l.policy));
+        : rateLimitHeadersLower(l.decision as RateDecision, l.policy);
     if (v.code === "RATE_LIMITED") {
       req.resume();
       refuse(
@@ -327,7 +346,7 @@ export function createGateway(deps: GatewayDeps) {
       return;
     }
     const dep = deprecationHeaders(v, policy.rotationDocs);
-    forward(req, res, identity(v), dep && rl ? { ...dep, ...rl } : (dep ?? rl), t0);
+    forward(req, res, identity(v), dep && rl ? { ...dep, ...rl } : (dep ?? rl), address, t0);
   }
 
   /**
@@ -418,8 +437,9 @@ export function createGateway(deps: GatewayDeps) {
       revocations(req, res, url, reqId());
       return;
     }
+    const address = clientAddress(req);
     if (!auth) {
-      forward(req, res, null, null, t0);
+      forward(req, res, null, null, address, t0);
       return;
     }
     const key = keyOf(req.headers);
@@ -448,10 +468,10 @@ export function createGateway(deps: GatewayDeps) {
       rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny"
         ? undefined
         : limitStep(limiter, rule);
-    const r = verifier.verify(key, rule?.scopes, clientAddress(req), step?.after);
+    const r = verifier.verify(key, rule?.scopes, address, step?.after);
     if (r instanceof Promise) {
       r.then(
-        (v) => authorized(req, res, v, rule, step, t0, reqId),
+        (v) => authorized(req, res, v, rule, step, address, t0, reqId),
         (err: Error & { code?: string }) => {
           req.resume();
           refuse(
@@ -463,7 +483,7 @@ export function createGateway(deps: GatewayDeps) {
           );
         },
       );
-    } else authorized(req, res, r, rule, step, t0, reqId);
+    } else authorized(req, res, r, rule, step, address, t0, reqId);
   }
 
   return {
@@ -477,12 +497,6 @@ export function createGateway(deps: GatewayDeps) {
 }
 
 function ignore(): void {}
-
-function lower(h: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
-  return out;
-}
 
 /** The gateway's interface. */
 export type Gateway = ReturnType<typeof createGateway>;

@@ -43,12 +43,11 @@ export function createLocalLimiter(clock: Clock, opts: { sweepMs?: number } = {}
     mode: "local",
     take(bucket, r) {
       const b = buckets.get(bucket);
-      const { decision, state } = takeToken(
-        b && b.r.limit === r.limit && b.r.periodMs === r.periodMs ? b.s : undefined,
-        r,
-        clock.now(),
-      );
-      buckets.set(bucket, { s: state, r });
+      const same = b !== undefined && b.r.limit === r.limit && b.r.periodMs === r.periodMs;
+      const { decision, state } = takeToken(same ? b.s : undefined, r, clock.now());
+      // a bucket kept is updated in place: no new entry per request
+      if (same) b.s = state;
+      else buckets.set(bucket, { s: state, r });
       return decision;
     },
     status: () => ({ mode: "local", up: true, failOpen: true, errors: 0, limited }),
