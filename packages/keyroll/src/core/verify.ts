@@ -17,10 +17,21 @@ export const VERIFY_CODES = [
 /** One outcome of a verification. */
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
+/**
+ * What usage counts a request as: every verification outcome, and `ROUTE_NOT_ALLOWED`, the
+ * refusal of a request that no route rule allows (`keyroll gateway` and `GET /v1/authorize` with
+ * `unmatched: deny`; the key itself was valid). `POST /v1/verify` never answers it.
+ */
+export const USAGE_OUTCOMES = [...VERIFY_CODES, "ROUTE_NOT_ALLOWED"] as const;
+
+/** One outcome counted in usage. */
+export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
+
 /** The answer to "may this secret be used now?": an expected outcome is a value, never an exception. */
 export interface VerifyResult {
   readonly valid: boolean;
-  readonly code: VerifyCode;
+  /** A verification outcome; `ROUTE_NOT_ALLOWED` only from a gateway's step after a valid answer. */
+  readonly code: UsageOutcome;
   readonly keyId: string | null;
   readonly consumerId: string | null;
   readonly version: number | null;
@@ -134,6 +145,14 @@ export function nextTransition(key: DecisionKey, version: DecisionVersion, now: 
  */
 export function rateLimited(v: VerifyResult): VerifyResult {
   return { ...v, valid: false, code: "RATE_LIMITED" };
+}
+
+/**
+ * The answer for a valid `v` whose request no route rule allows (403 `ROUTE_NOT_ALLOWED`): still
+ * attributed to its key and version, and counted in usage as such, not as `VALID`.
+ */
+export function routeNotAllowed(v: VerifyResult): VerifyResult {
+  return { ...v, valid: false, code: "ROUTE_NOT_ALLOWED" };
 }
 
 /** True when `granted` contains every scope of `required`. */

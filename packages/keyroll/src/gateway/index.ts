@@ -7,7 +7,7 @@ import type { Logger } from "../core/logger.js";
 import { type RateDecision, rateLimitHeadersLower } from "../core/rate-limit.js";
 import { type AccessPolicy, matchRoute, type RouteRule } from "../core/route-rules.js";
 import type { VerifyResult } from "../core/verify.js";
-import { type LimitStep, limitStep, type RateLimiter } from "../services/rate-limit.js";
+import { type LimitStep, type RateLimiter, routeStep } from "../services/rate-limit.js";
 import type { Verifier } from "../verifier/index.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 
@@ -288,25 +288,33 @@ export function createGateway(deps: GatewayDeps) {
     res: ServerResponse,
     v: VerifyResult,
     rule: RouteRule | undefined,
-    step: LimitStep | undefined,
+    step: LimitStep,
     address: string | undefined,
     t0: number,
     reqId: () => string,
   ): void {
-    const l = step?.outcome;
+    const l = step.outcome;
     const rl: Record<string, string> | null =
-      l === undefined || l.decision === null
-        ? null
-        : rateLimitHeadersLower(l.decision as RateDecision, l.policy);
+      l.decision === null ? null : rateLimitHeadersLower(l.decision as RateDecision, l.policy);
     if (v.code === "RATE_LIMITED") {
       req.resume();
       refuse(
         res,
         {
           code: "RATE_LIMITED",
-          detail: `the rate limit "${l?.policy}" of this key is used up`,
+          detail: `the rate limit "${l.policy}" of this key is used up`,
           headers: rl ?? {},
         },
+        reqId(),
+      );
+      return;
+    }
+    if (v.code === "ROUTE_NOT_ALLOWED") {
+      // no rule matched and unmatched routes are denied (no limit was taken; counted as such)
+      req.resume();
+      refuse(
+        res,
+        { code: "ROUTE_NOT_ALLOWED", detail: `no route rule allows ${req.method} ${req.url}` },
         reqId(),
       );
       return;
@@ -334,15 +342,6 @@ export function createGateway(deps: GatewayDeps) {
           reqId(),
         );
       }
-      return;
-    }
-    if (step === undefined) {
-      // no rule matched and unmatched routes are denied (no limit was taken)
-      refuse(
-        res,
-        { code: "ROUTE_NOT_ALLOWED", detail: `no route rule allows ${req.method} ${req.url}` },
-        reqId(),
-      );
       return;
     }
     const dep = deprecationHeaders(v, policy.rotationDocs);
@@ -462,13 +461,10 @@ export function createGateway(deps: GatewayDeps) {
       return;
     }
     const rule = matchRoute(policy.routes, req.method ?? "GET", url);
-    // the rate limits run inside verify, so a refused request is counted as RATE_LIMITED; none
-    // for a request no rule allows
-    const step =
-      rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny"
-        ? undefined
-        : limitStep(limiter, rule);
-    const r = verifier.verify(key, rule?.scopes, address, step?.after);
+    // the rate limits (or the refusal of a request no rule allows) run inside verify, so such a
+    // request is counted as RATE_LIMITED (ROUTE_NOT_ALLOWED), not VALID
+    const step = routeStep(limiter, policy, rule);
+    const r = verifier.verify(key, rule?.scopes, address, step.after);
     if (r instanceof Promise) {
       r.then(
         (v) => authorized(req, res, v, rule, step, address, t0, reqId),

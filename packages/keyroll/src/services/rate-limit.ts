@@ -10,8 +10,8 @@ import {
   type RateLimit,
   takeToken,
 } from "../core/rate-limit.js";
-import type { RouteRule } from "../core/route-rules.js";
-import { rateLimited, type VerifyResult } from "../core/verify.js";
+import type { AccessPolicy, RouteRule } from "../core/route-rules.js";
+import { rateLimited, routeNotAllowed, type VerifyResult } from "../core/verify.js";
 import type { Logger } from "./deps.js";
 
 /** Takes tokens from named buckets: per node (`local`) or shared by every node (`redis`). */
@@ -227,6 +227,23 @@ export function limitStep(limiter: RateLimiter, rule: RouteRule | undefined): Li
     },
   };
   return step;
+}
+
+/**
+ * The step for a request that no route rule allows (`unmatched: deny`): a valid key is refused,
+ * and counted, as `ROUTE_NOT_ALLOWED`; no limit is taken.
+ */
+export const DENIED_ROUTE: LimitStep = Object.freeze({ outcome: NO_LIMIT, after: routeNotAllowed });
+
+/** The step for a request: the limits of its rule, or `DENIED_ROUTE` when no rule allows it. */
+export function routeStep(
+  limiter: RateLimiter,
+  policy: AccessPolicy,
+  rule: RouteRule | undefined,
+): LimitStep {
+  return rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny"
+    ? DENIED_ROUTE
+    : limitStep(limiter, rule);
 }
 
 /**

@@ -2,12 +2,12 @@ import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import { type KeyRecord, versionState } from "../core/model.js";
-import { type DecisionVersion, VERIFY_CODES, type VerifyCode } from "../core/verify.js";
+import { type DecisionVersion, USAGE_OUTCOMES, type UsageOutcome } from "../core/verify.js";
 import type { AddressRow, AlertInput, UsageRow } from "../store/kysely/usage.js";
 import type { Store } from "../store/types.js";
 
 /** Outcomes counted per version (MALFORMED and NOT_FOUND belong to no version). */
-const OUTCOMES = VERIFY_CODES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND");
+const OUTCOMES = USAGE_OUTCOMES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND");
 const OUTCOME_INDEX: Record<string, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i]));
 /** Client addresses remembered per version between two flushes. */
 const MAX_ADDRESSES_PER_FLUSH = 50;
@@ -62,7 +62,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
   const dirty = new Set<Recorded>();
   // by outcome index (OUTCOMES): an array slot, not a keyed property, on the hot path
   const attributed = zeros();
-  const unattributed = Object.fromEntries(VERIFY_CODES.map((c) => [c, 0])) as Record<VerifyCode, number>;
+  const unattributed = Object.fromEntries(USAGE_OUTCOMES.map((c) => [c, 0])) as Record<UsageOutcome, number>;
   let retryRows: UsageRow[] = [];
   let retryAddresses: AddressRow[] = [];
   let lastFlushAt = clock.now();
@@ -87,7 +87,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
 
   return {
     /** Counts one answer for an indexed version. Cheap: no allocation on the common path. */
-    record(e: Recorded, code: VerifyCode, now: number, address: string | undefined): void {
+    record(e: Recorded, code: UsageOutcome, now: number, address: string | undefined): void {
       const i = code === "VALID" ? 0 : OUTCOME_INDEX[code]!;
       attributed[i]!++;
       const u = e.usage ?? usageOf(e, now);
@@ -120,7 +120,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
     },
 
     /** Counts an answer that belongs to no version (MALFORMED, NOT_FOUND). */
-    recordUnattributed(code: VerifyCode): void {
+    recordUnattributed(code: UsageOutcome): void {
       unattributed[code]++;
     },
 
@@ -135,7 +135,7 @@ export function createUsageRecorder(opts: { store: Store; clock: Clock; logger: 
     flush,
 
     /** Verifications answered by this node since it started, by outcome. */
-    totals(): Readonly<Record<VerifyCode, number>> {
+    totals(): Readonly<Record<UsageOutcome, number>> {
       const out = { ...unattributed };
       OUTCOMES.forEach((o, i) => {
         out[o] += attributed[i]!;

@@ -5,7 +5,7 @@ import { KeyrollError } from "../../core/errors.js";
 import { rateLimitHeaders } from "../../core/rate-limit.js";
 import { type AccessPolicy, matchRoute } from "../../core/route-rules.js";
 import type { VerifyResult } from "../../core/verify.js";
-import { type LimitOutcome, limitStep, type RateLimiter } from "../../services/rate-limit.js";
+import { type LimitOutcome, type RateLimiter, routeStep } from "../../services/rate-limit.js";
 import type { Verifier } from "../../verifier/index.js";
 import { type HeaderName, problemResponse, withHeaders } from "../openapi.js";
 import { VerifyResponse } from "../schemas.js";
@@ -192,16 +192,15 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           "route rules apply: send the original URI in X-Original-URI or X-Forwarded-Uri",
         );
       const rule = uri === undefined ? undefined : matchRoute(policy.routes, method, uri);
-      const denied = rule === undefined && policy.routes.length > 0 && policy.unmatched === "deny";
-      // the rate limits run inside verify, so a refused request is counted as RATE_LIMITED
-      const step = denied ? undefined : limitStep(limiter, rule);
-      const v = await verifier.verify(key, rule?.scopes, clientAddress(req), step?.after);
-      if (step !== undefined) limitHeaders(reply, step.outcome);
+      // the rate limits (or the refusal of a request no rule allows) run inside verify, so such a
+      // request is counted as RATE_LIMITED (ROUTE_NOT_ALLOWED), not VALID
+      const step = routeStep(limiter, policy, rule);
+      const v = await verifier.verify(key, rule?.scopes, clientAddress(req), step.after);
+      limitHeaders(reply, step.outcome);
       if (v.code === "RATE_LIMITED")
-        throw new KeyrollError(
-          "RATE_LIMITED",
-          `the rate limit "${step?.outcome.policy}" of this key is used up`,
-        );
+        throw new KeyrollError("RATE_LIMITED", `the rate limit "${step.outcome.policy}" of this key is used up`);
+      if (v.code === "ROUTE_NOT_ALLOWED")
+        throw new KeyrollError("ROUTE_NOT_ALLOWED", `no route rule allows ${method} ${uri}`);
       if (!v.valid) {
         if (v.code === "INSUFFICIENT_SCOPE")
           throw new KeyrollError(
@@ -212,7 +211,6 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
           reply.header("WWW-Authenticate", 'Bearer realm="api", error="invalid_token"');
         throw new KeyrollError("KEY_INVALID", `the API key is not valid (${v.code})`);
       }
-      if (denied) throw new KeyrollError("ROUTE_NOT_ALLOWED", `no route rule allows ${method} ${uri}`);
       for (const [k, h] of Object.entries(identityHeaders(v, policy.rotationDocs))) reply.header(k, h);
       return verifyView(v);
     },
