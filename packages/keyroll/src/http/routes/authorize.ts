@@ -198,7 +198,10 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDep
       const v = await verifier.verify(key, rule?.scopes, clientAddress(req), step.after);
       limitHeaders(reply, step.outcome);
       if (v.code === "RATE_LIMITED")
-        throw new KeyrollError("RATE_LIMITED", `the rate limit "${step.outcome.policy}" of this key is used up`);
+        throw new KeyrollError(
+          "RATE_LIMITED",
+          `the rate limit "${step.outcome.policy}" of this key is used up`,
+        );
       if (v.code === "ROUTE_NOT_ALLOWED")
         throw new KeyrollError("ROUTE_NOT_ALLOWED", `no route rule allows ${method} ${uri}`);
       if (!v.valid) {
