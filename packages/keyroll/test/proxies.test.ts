@@ -15,6 +15,7 @@ import {
   type Seen,
   startCaddy,
   startNginx,
+  startRedis,
   startUpstream,
   substitute,
 } from "./support/proxies.js";
@@ -226,6 +227,97 @@ describe("nginx with the documented configuration, Keyroll not answering", {
       assert.equal(JSON.parse(r.text).code, "INTERNAL");
     } finally {
       await p.stop();
+    }
+  });
+});
+
+describe("nginx with the documented configuration, Redis failing closed", {
+  skip: needBinary("nginx", "nginx") ?? needBinary("redis-server", "redis-server"),
+}, () => {
+  test("503 RATE_LIMIT_UNAVAILABLE problem+json through nginx while Redis is down", async () => {
+    const redis = await startRedis(dir);
+    let closed: TestNode | undefined;
+    let p: Child | undefined;
+    try {
+      closed = await startTestNode({
+        env: {
+          KEYROLL_GATEWAY_CONFIG: policyFile,
+          KEYROLL_RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+          KEYROLL_RATE_LIMIT_FAILURE: "closed",
+        },
+      });
+      const base = await closed.kr.app.listen({ host: "127.0.0.1", port: 0 });
+      // the Redis client connects in the background: until it is up, failing closed answers 503
+      const ready = Date.now() + 30_000;
+      while ((await closed.call("GET", "/readyz")).body.rateLimit?.up !== true) {
+        assert.ok(Date.now() < ready, "the node never reached Redis");
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+      const cid = (await closed.call("POST", "/v1/consumers", { name: "acme" })).body.id;
+      const admins = await closed.call("GET", "/v1/consumers");
+      const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
+      const gwKey = (await closed.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] }))
+        .body.secret as string;
+      const mk = async (body: Record<string, unknown>) => {
+        const k = await closed!.call("POST", "/v1/keys", {
+          consumerId: cid,
+          scopes: ["orders:read"],
+          ...body,
+        });
+        assert.equal(k.status, 201, JSON.stringify(k.body));
+        return k.body.secret as string;
+      };
+      const limited = await mk({ rateLimit: { limit: 100, period: "1h" } });
+      const unlimited = await mk({});
+      const nginx = await startNginx(dir, (listen) =>
+        substitute(documentedConfig("nginx"), {
+          keyroll: base.replace("http://", ""),
+          upstream: upstream.host,
+          gatewayKey: gwKey,
+          listen,
+        }),
+      );
+      p = nginx;
+      const up = await get(`${nginx.url}/orders/1`, { key: limited });
+      assert.equal(up.status, 200, `${up.text}\n${nginx.log()}`);
+      assert.equal(up.headers.get("ratelimit-policy"), '"key";q=100;w=3600', "the limit is taken on Redis");
+
+      await redis.stop();
+      // the Redis client notices the closed connection; from then on every take fails at once
+      let r = await get(`${nginx.url}/orders/1`, { key: limited });
+      const deadline = Date.now() + 15_000;
+      while (r.status === 200 && Date.now() < deadline) {
+        await new Promise((ok) => setTimeout(ok, 50));
+        r = await get(`${nginx.url}/orders/1`, { key: limited });
+      }
+      assert.equal(r.status, 503, `${r.text}\n${nginx.log()}`);
+      assert.match(r.headers.get("content-type") ?? "", /^application\/problem\+json/, r.text);
+      const body = JSON.parse(r.text);
+      assert.equal(body.code, "RATE_LIMIT_UNAVAILABLE", r.text);
+      assert.equal(body.status, 503);
+      assert.equal(body.type, "urn:keyroll:error:RATE_LIMIT_UNAVAILABLE");
+      assert.equal(r.headers.get("x-keyroll-problem"), null, "the header copy is for the gateway only");
+      assert.equal(r.headers.get("ratelimit"), null, "no limit was decided");
+      // Keyroll's own answer, as nginx passed it on: the same body
+      const direct = await closed.kr.app.inject({
+        method: "GET",
+        url: "/v1/authorize",
+        headers: {
+          "x-keyroll-gateway-key": gwKey,
+          "x-original-method": "GET",
+          "x-original-uri": "/orders/1",
+          authorization: `Bearer ${limited}`,
+        },
+      });
+      assert.equal(direct.statusCode, 503);
+      assert.equal(direct.json().detail, body.detail);
+      // a key without a limit never needs Redis: it still passes
+      const free = await get(`${nginx.url}/orders/1`, { key: unlimited });
+      assert.equal(free.status, 200, free.text);
+    } finally {
+      await p?.stop();
+      await closed?.close();
+      await redis.stop();
     }
   });
 });
