@@ -73,21 +73,19 @@ function problemBody(code: ErrorCode, detail: string, instance: string): string 
   });
 }
 
-// per decision: the verifier hands out the same answer object until the version's next
-// transition (decision 0008), so these headers are built once per decision, not per request
-const identities = new WeakMap<VerifyResult, Readonly<Record<string, string>>>();
-const deprecations = new WeakMap<VerifyResult, Readonly<Record<string, string>>>();
+/** Headers built once per decision object (see `createGateway`). */
+type HeaderCache = WeakMap<VerifyResult, Readonly<Record<string, string>>>;
 
 /** The identity headers for the upstream, as `GET /v1/authorize` sends them. */
-function identity(v: VerifyResult): Readonly<Record<string, string>> {
-  let h = identities.get(v);
+function identity(v: VerifyResult, cache: HeaderCache): Readonly<Record<string, string>> {
+  let h = cache.get(v);
   if (h === undefined) {
     h = Object.freeze({
       "x-keyroll-key-id": v.keyId ?? "",
       "x-keyroll-consumer-id": v.consumerId ?? "",
       "x-keyroll-key-version": String(v.version ?? ""),
     });
-    identities.set(v, h);
+    cache.set(v, h);
   }
   return h;
 }
@@ -96,16 +94,17 @@ function identity(v: VerifyResult): Readonly<Record<string, string>> {
 function deprecationHeaders(
   v: VerifyResult,
   rotationDocs: string | null,
+  cache: HeaderCache,
 ): Readonly<Record<string, string>> | null {
   if (!v.deprecated) return null;
-  let h = deprecations.get(v);
+  let h = cache.get(v);
   if (h === undefined) {
     const d: Record<string, string> = {};
     if (v.deprecatedAt !== null) d.deprecation = `@${Math.floor(v.deprecatedAt / 1000)}`;
     if (v.expiresAt !== null) d.sunset = new Date(v.expiresAt).toUTCString();
     if (rotationDocs !== null) d.link = `<${rotationDocs}>; rel="deprecation"; type="text/html"`;
     h = Object.freeze(d);
-    deprecations.set(v, h);
+    cache.set(v, h);
   }
   return h;
 }
@@ -133,6 +132,10 @@ export function createGateway(deps: GatewayDeps) {
   const metrics: GatewayMetrics = createGatewayMetrics({ verifier, limiter, clock: deps.clock });
   const maxStalenessMs = deps.maxStalenessMs ?? 5_000;
   let seq = 0;
+  // per decision object: the verifier hands out the same answer until the version's next
+  // transition (decision 0008), so these headers are built once per decision, not per request
+  const identities: HeaderCache = new WeakMap();
+  const deprecations: HeaderCache = new WeakMap();
 
   function refuse(res: ServerResponse, r: Refusal, reqId: string): void {
     const status = ERRORS[r.code].status;
@@ -344,8 +347,8 @@ export function createGateway(deps: GatewayDeps) {
       }
       return;
     }
-    const dep = deprecationHeaders(v, policy.rotationDocs);
-    forward(req, res, identity(v), dep && rl ? { ...dep, ...rl } : (dep ?? rl), address, t0);
+    const dep = deprecationHeaders(v, policy.rotationDocs, deprecations);
+    forward(req, res, identity(v, identities), dep && rl ? { ...dep, ...rl } : (dep ?? rl), address, t0);
   }
 
   /**
