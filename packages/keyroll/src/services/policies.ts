@@ -24,7 +24,11 @@ import { writeRotations } from "./rotation-write.js";
 export const POLICY_RULE = "rotation-policy";
 /** At most this many policy rotations per leader tick (the rest follow at the next ticks). */
 const MAX_ROTATIONS_PER_TICK = 100;
-const CANDIDATE_PAGE = 1_000;
+/**
+ * Keys one step of a candidate scan looks at (~10 ms at a million keys on SQLite); the scan yields
+ * to the event loop between steps, so the leader keeps answering while it runs.
+ */
+const CANDIDATE_SPAN = 5_000;
 /** A candidate scan serves the ticks of the next minute (see `candidatesAt`). */
 const CANDIDATE_HORIZON_MS = 60_000;
 /** A scan that finds more candidates than this is not kept: the next tick scans again. */
@@ -33,6 +37,8 @@ const CANDIDATE_CACHE_MAX = 10_000;
 export const KEY_AGE_LIMIT = 1_000;
 /** Keys the key-age report reads per store query. */
 const KEY_AGE_PAGE = 1_000;
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Oldest active secret first; ties by key id, so the order is total. */
 const byAge = (a: AgeRow, b: AgeRow) => b.ageMs - a.ageMs || (a.keyId < b.keyId ? -1 : 1);
@@ -163,19 +169,20 @@ export function createPolicyService(deps: ServiceDeps) {
     let after: string | undefined;
     let complete = true;
     for (;;) {
-      const page = await store.policies.policyCandidates({
+      const step = await store.policies.policyCandidates({
         before: now + horizon - lead,
         now,
         after,
-        limit: CANDIDATE_PAGE,
+        span: CANDIDATE_SPAN,
       });
-      for (const row of page) found.set(row.keyId, row);
-      if (page.length < CANDIDATE_PAGE) break;
+      for (const row of step.rows) found.set(row.keyId, row);
+      if (step.next === null) break;
       if (found.size >= CANDIDATE_CACHE_MAX) {
         complete = false;
         break;
       }
-      after = page.at(-1)!.keyId;
+      after = step.next;
+      await yieldToLoop();
     }
     candidates = { at: now, until: now + horizon, signature, complete: complete && horizon > 0, rows: found };
     return found.values();
