@@ -14,6 +14,7 @@ import { entryHash, GENESIS_HASH } from "../../core/audit.js";
 import { auditColumns, toAuditEntry } from "../kysely/queries.js";
 import type { AuditLogTable, Database } from "../kysely/schema.js";
 import type { AuditInput, StoreTx } from "../types.js";
+import { held } from "./prepared.js";
 
 // Decision 0012: on PostgreSQL a writer queues its feed and audit rows just before its commit;
 // after the commit, one linker at a time (a short advisory lock around one small transaction)
@@ -69,7 +70,7 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
     },
     async flush(deferred = []) {
       if (changes.length === 0 && audit.length === 0) {
-        for (const q of deferred) await db.executeQuery(q);
+        for (const q of deferred) await db.executeQuery(held(q));
         return;
       }
       // the deferred writes as data-modifying CTEs of the queue's statement (their parameters
@@ -83,15 +84,16 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
       const ctes: string[] = [];
       for (const q of deferred) {
         if (params.length + q.parameters.length > MAX_PARAMS) {
-          await db.executeQuery(q);
+          await db.executeQuery(held(q));
           continue;
         }
         const base = params.length;
         ctes.push(`d${ctes.length} as (${q.sql.replace(/\$(\d+)/g, (_, n) => `$${base + Number(n)}`)})`);
         params.push(...q.parameters);
       }
+      // held: sent with the COMMIT that follows (prepared.ts), one round trip for both
       await db.executeQuery(
-        CompiledQuery.raw(`with ${ctes.map((c) => `${c},\n`).join("")}${QUEUE_SQL}`, params),
+        held(CompiledQuery.raw(`with ${ctes.map((c) => `${c},\n`).join("")}${QUEUE_SQL}`, params)),
       );
       changes.length = 0;
       audit.length = 0;
@@ -234,9 +236,19 @@ function auditInsert(
  * that `pendingWrites.flush` sends them with the queued feed and audit rows in one statement.
  */
 export function recordingDb(sink: CompiledQuery[]): Db {
+  return compilingDb(async (q) => {
+    sink.push(q);
+  });
+}
+
+/**
+ * A Kysely handle that compiles each query (PostgreSQL SQL), hands it to `run` and answers no
+ * rows: `recordingDb`, and the held writes of a transaction (`held` in prepared.ts).
+ */
+export function compilingDb(run: (q: CompiledQuery) => Promise<void>): Db {
   const connection: DatabaseConnection = {
     async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-      sink.push(q);
+      await run(q);
       return { rows: [] };
     },
     // biome-ignore lint/correctness/useYield: never streams
