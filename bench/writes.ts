@@ -590,7 +590,12 @@ async function main(): Promise<void> {
     if (!only || only === "postgres" || only === "burst") {
       pgs = await startTestPostgres();
       const url = await pgs.createDatabase();
-      const cluster: Cluster = await startCluster(url, nNodes, { env: { KEYROLL_LOG_LEVEL: "warn" } });
+      // BENCH_CPU_PROF=DIR: each node writes a V8 CPU profile there when it stops
+      const prof = process.env.BENCH_CPU_PROF;
+      const cluster: Cluster = await startCluster(url, nNodes, {
+        env: { KEYROLL_LOG_LEVEL: "warn" },
+        ...(prof !== undefined && { nodeArgs: ["--cpu-prof", "--cpu-prof-dir", prof] }),
+      });
       try {
         if (!only || only === "postgres") {
           const per = Math.ceil(Math.max(...concurrencies) / nNodes);

@@ -114,6 +114,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
   // the linker has a connection of its own: linking never waits behind the writers it links for
   const linkPool = new pg.Pool({
     connectionString: url,
+    Client: PreparingClient,
     max: 1,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 0,

@@ -234,6 +234,18 @@ export class PreparingClient extends pg.Client {
     return this.generation === 0 ? name : `${name}g${this.generation}`;
   }
 
+  /**
+   * Sends `statements` as one pipeline (one round trip, one Sync), after anything held; answers
+   * one node-postgres result per statement, or the first failure.
+   */
+  sendTogether(statements: readonly Statement[]): Promise<PgResultLike[]> {
+    const before = this.pending;
+    this.pending = [];
+    this.beginHeld = false;
+    if (statements.some((s) => isTxEnd(s.text))) this.inTransaction = false;
+    return this.sendPipeline([...before, ...statements]).then((r) => r.slice(before.length));
+  }
+
   private sendPipeline(statements: readonly Statement[]): Promise<PgResultLike[]> {
     return new Promise((resolve, reject) => {
       const p = new Pipeline(
