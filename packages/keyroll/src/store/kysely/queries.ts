@@ -31,7 +31,7 @@ import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
 import { ackAlert, raiseAlerts } from "./usage.js";
-import { webhookWrites } from "./webhooks.js";
+import { type HeldWrite, webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -227,6 +227,8 @@ export interface DialectWrites {
    * result nobody reads (their error is that next statement's). Default: `db`.
    */
   heldDb?: () => Db;
+  /** Held writes whose rows are wanted once they ran (`webhooks.queueEvents`); default: none. */
+  heldWrite?: HeldWrite;
   /** Default: `lockKey`, then `getIdempotency`. */
   lockKeyAndIdempotency?: StoreTx["lockKeyAndIdempotency"];
 }
@@ -376,7 +378,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       deferred ??= writes(dialect.deferredDb(), { ...dialect, deferredDb: undefined });
       return fn(deferred);
     },
-    webhooks: webhookWrites(db),
+    webhooks: webhookWrites(db, dialect.heldWrite),
     policies: { ...policyReads(db), ...policyWrites(db) },
     rotationJobs: rotationJobWrites(db),
     raiseAlerts: (alerts) => raiseAlerts(db, alerts),

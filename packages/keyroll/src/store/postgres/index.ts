@@ -310,6 +310,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                     await trx.executeQuery(held(q));
                   })),
                 lockKeyAndIdempotency: lockAndRead,
+                heldWrite: async (q, onRows) => {
+                  await trx.executeQuery(held(q, onRows));
+                },
               }),
             );
             // queued last, after every lock this transaction took (decision 0012), with the

@@ -61,9 +61,12 @@ interface PgResultLike {
 const HOLD = "\u0000keyroll:held";
 const PIPELINE = "\u0000keyroll:pipelined";
 
-/** `q`, to be sent with the transaction's next statement instead of on its own. Answers no rows. */
-export function held(q: CompiledQuery): CompiledQuery {
-  return { ...q, sql: HOLD, parameters: [q] };
+/**
+ * `q`, to be sent with the transaction's next statement instead of on its own. Answers no rows;
+ * `onRows`, when given, gets its rows once it ran (not if the pipeline fails).
+ */
+export function held(q: CompiledQuery, onRows?: (rows: unknown[]) => void): CompiledQuery {
+  return { ...q, sql: HOLD, parameters: [onRows === undefined ? q : { ...q, onRows }] };
 }
 
 /** `qs` sent together; the answer's `rows` are one node-postgres result per statement, in order. */
@@ -74,6 +77,7 @@ export function pipelined(qs: readonly CompiledQuery[]): CompiledQuery {
 interface Statement {
   readonly text: string;
   readonly values: readonly unknown[];
+  readonly onRows?: ((rows: unknown[]) => void) | undefined;
 }
 
 interface Connection {
@@ -254,7 +258,10 @@ export class PreparingClient extends pg.Client {
           this.generation++;
         },
         (err, results) => {
-          if (err === null) return resolve(results!);
+          if (err === null) {
+            statements.forEach((s, i) => s.onRows?.(results![i]?.rows ?? []));
+            return resolve(results!);
+          }
           if ((err as { code?: unknown }).code === "0A000") this.generation++;
           reject(err);
         },
@@ -277,7 +284,8 @@ export class PreparingClient extends pg.Client {
       return Promise.resolve({ command: "BEGIN", rowCount: null, rows: [] }) as never;
     }
     if (text === HOLD && this.inTransaction) {
-      for (const q of params as CompiledQuery[]) this.pending.push({ text: q.sql, values: q.parameters });
+      for (const q of params as Array<CompiledQuery & { onRows?: (rows: unknown[]) => void }>)
+        this.pending.push({ text: q.sql, values: q.parameters, onRows: q.onRows });
       return Promise.resolve({ command: null, rowCount: null, rows: [] }) as never;
     }
     if (text === "rollback" && this.inTransaction) {
