@@ -1598,6 +1598,69 @@ for (const d of DIALECTS) {
     });
 
     describe("waits, batches and many keys", () => {
+      it("what is read under a key's lock includes what the lock's previous holder committed", async (t) => {
+        // PostgreSQL sends the lock, the versions and the idempotency record in one round trip
+        // (statements of one pipeline, each with its own snapshot once the lock is granted)
+        const { store, open } = await fixture(t, d);
+        // SQLite: one store per file (its writers queue in it); PostgreSQL: another node's store
+        const other = d.name === "sqlite" ? store : await open();
+        const k = await seedKey(store);
+        let locked!: () => void;
+        const holding = new Promise<void>((r) => {
+          locked = r;
+        });
+        const first = store.transaction(async (tx) => {
+          await tx.lockKey(k.key.id);
+          locked();
+          await sleep(300);
+          await tx.patchVersions(k.key.id, [{ version: 1, storedState: "grace", graceStartsAt: T0, expiresAt: T0 + 1 }]);
+          await tx.insertVersion(versionRecord(k.key.id, 2));
+          await tx.putIdempotency(k.key.id, "h1", {
+            requestHash: "r",
+            response: { version: 2, previous: null },
+            sealedSecret: "s",
+            createdAt: T0,
+          });
+        });
+        await holding;
+        const seen = await other.transaction((tx) => tx.lockKeyAndIdempotency(k.key.id, "h1"));
+        await first;
+        assert.deepEqual(
+          seen.key?.versions.map((v) => [v.version, v.storedState]),
+          [
+            [1, "grace"],
+            [2, "active"],
+          ],
+        );
+        assert.equal(seen.idempotency?.response.version, 2);
+        const none = await other.transaction((tx) => tx.lockKeyAndIdempotency("key_missing", "h1"));
+        assert.equal(none.key, undefined);
+      });
+
+      it("a write that breaks the one-active index fails its whole transaction; the store goes on", async (t) => {
+        // PostgreSQL holds the patch and sends it with the next statement: its error is that one's
+        const { store } = await fixture(t, d);
+        const k = await seedKey(store);
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.insertVersion(versionRecord(k.key.id, 2, { storedState: "grace" }));
+            await tx.patchVersions(k.key.id, [{ version: 2, storedState: "active" }]);
+            await tx.appendChange({ op: "never", keyId: k.key.id, consumerId: null, at: T0 });
+          }),
+          (err: unknown) => (err as { code?: string }).code === "CONCURRENT_MODIFICATION",
+        );
+        assert.deepEqual((await store.getKey(k.key.id))?.versions.map((v) => v.version), [1]);
+        // a transaction that fails before any statement, then one that works
+        await assert.rejects(
+          store.transaction(async () => {
+            throw new Error("before anything");
+          }),
+          /before anything/,
+        );
+        await store.transaction((tx) => tx.patchVersions(k.key.id, [{ version: 1, storedState: "grace" }]));
+        assert.equal((await store.getKey(k.key.id))?.versions[0]?.storedState, "grace");
+      });
+
       it("a transaction that gets no turn within the wait fails STORE_BUSY; the store goes on", async (t) => {
         const { open } = await fixture(t, d);
         const store = await open({ waitMs: 150, poolSize: 1 });
