@@ -353,9 +353,14 @@ export const BURST_RETRY_BOUND_MS = 15 * 60_000;
  * off while the store is busy), with ±50 % jitter (so that the retries of a burst do not arrive
  * together again).
  */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number, random = Math.random): number {
+export function retryDelayMs(
+  retryAfter: string | undefined,
+  attempt: number,
+  maxFactor = 8,
+  random = Math.random,
+): number {
   const base = Math.max(1, Number(retryAfter ?? "1") || 1) * 1000;
-  const backoff = base * Math.min(8, 2 ** Math.min(attempt, 3));
+  const backoff = base * Math.min(maxFactor, 2 ** attempt);
   return backoff * (0.5 + random());
 }
 
@@ -368,7 +373,7 @@ export async function burst(
   nodes: ClusterNode[],
   adminKey: string,
   keys: readonly string[],
-  boundMs = BURST_RETRY_BOUND_MS,
+  { boundMs = BURST_RETRY_BOUND_MS, maxFactor = 8 }: { boundMs?: number; maxFactor?: number } = {},
 ): Promise<BurstResult> {
   const clients = nodes.map((n) => new Client(n, adminKey, Number.POSITIVE_INFINITY));
   const first: Record<string, number> = {};
@@ -408,7 +413,7 @@ export async function burst(
           // retried: the store was busy, or the connection dropped before an answer (the
           // Idempotency-Key makes either retry safe); anything else is an answer to report
           const retriable = a.code === "STORE_BUSY" || a.status === 0;
-          const delay = retryDelayMs(a.retryAfter, attempt);
+          const delay = retryDelayMs(a.retryAfter, attempt, maxFactor);
           if (!retriable || performance.now() + delay - t0 > boundMs) {
             failed++;
             return;
