@@ -1613,7 +1613,9 @@ for (const d of DIALECTS) {
           await tx.lockKey(k.key.id);
           locked();
           await sleep(300);
-          await tx.patchVersions(k.key.id, [{ version: 1, storedState: "grace", graceStartsAt: T0, expiresAt: T0 + 1 }]);
+          await tx.patchVersions(k.key.id, [
+            { version: 1, storedState: "grace", graceStartsAt: T0, expiresAt: T0 + 1 },
+          ]);
           await tx.insertVersion(versionRecord(k.key.id, 2));
           await tx.putIdempotency(k.key.id, "h1", {
             requestHash: "r",
@@ -1649,7 +1651,10 @@ for (const d of DIALECTS) {
           }),
           (err: unknown) => (err as { code?: string }).code === "CONCURRENT_MODIFICATION",
         );
-        assert.deepEqual((await store.getKey(k.key.id))?.versions.map((v) => v.version), [1]);
+        assert.deepEqual(
+          (await store.getKey(k.key.id))?.versions.map((v) => v.version),
+          [1],
+        );
         // a transaction that fails before any statement, then one that works
         await assert.rejects(
           store.transaction(async () => {

@@ -240,7 +240,12 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             const lockAndRead = async (id: string, keyHash?: string) => {
               const qs = [
                 trx.selectFrom("keys").selectAll().where("id", "=", id).forUpdate().compile(),
-                trx.selectFrom("key_versions").selectAll().where("key_id", "=", id).orderBy("version").compile(),
+                trx
+                  .selectFrom("key_versions")
+                  .selectAll()
+                  .where("key_id", "=", id)
+                  .orderBy("version")
+                  .compile(),
                 ...(keyHash === undefined ? [] : [idempotencyQuery(trx, id, keyHash).compile()]),
               ];
               const { rows } = await trx.executeQuery(pipelined(qs));

@@ -259,7 +259,7 @@ export class PreparingClient extends pg.Client {
         },
         (err, results) => {
           if (err === null) {
-            statements.forEach((s, i) => s.onRows?.(results![i]?.rows ?? []));
+            for (let i = 0; i < statements.length; i++) statements[i]!.onRows?.(results![i]?.rows ?? []);
             return resolve(results!);
           }
           if ((err as { code?: unknown }).code === "0A000") this.generation++;
@@ -312,7 +312,8 @@ export class PreparingClient extends pg.Client {
       if (before.length === 0) return this.single(base, text, values) as never;
       return this.sendPipeline(before).then(() => this.single(base, text, values)) as never;
     }
-    if (before.length === 0 && text !== PIPELINE && text !== HOLD) return this.single(base, text, values) as never;
+    if (before.length === 0 && text !== PIPELINE && text !== HOLD)
+      return this.single(base, text, values) as never;
     return this.sendPipeline([...before, ...own]).then((results) => {
       if (text === PIPELINE) return { command: null, rowCount: null, rows: results.slice(before.length) };
       return results[results.length - 1];
