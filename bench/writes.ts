@@ -336,20 +336,44 @@ export interface BurstResult {
   maxRetries: number;
   /** Every request ended in 201 (after retries). */
   allRotated: boolean;
+  /** Requests that ended in 201. */
+  rotated: number;
   seconds: number;
   perSecond: number;
   p50: number;
   p99: number;
 }
 
+/** How long the burst's client keeps retrying one request before it gives up (ms). */
+export const BURST_RETRY_BOUND_MS = 15 * 60_000;
+
+/**
+ * The wait before a retry, as a well-behaved client does it: the answer's `Retry-After` (seconds;
+ * 1 when absent), growing with the attempts up to 8 times that (so that a crowd of clients backs
+ * off while the store is busy), with ±50 % jitter (so that the retries of a burst do not arrive
+ * together again).
+ */
+export function retryDelayMs(
+  retryAfter: string | undefined,
+  attempt: number,
+  maxFactor = 8,
+  random = Math.random,
+): number {
+  const base = Math.max(1, Number(retryAfter ?? "1") || 1) * 1000;
+  const backoff = base * Math.min(maxFactor, 2 ** attempt);
+  return backoff * (0.5 + random());
+}
+
 /**
  * Every key rotated once, all requests sent at once (one connection each), spread over the
- * nodes; a 503 STORE_BUSY is retried after its Retry-After with the same Idempotency-Key.
+ * nodes; a 503 STORE_BUSY (or a dropped connection) is retried after `retryDelayMs` with the same
+ * Idempotency-Key, until it succeeds or `boundMs` has passed since the burst began.
  */
 export async function burst(
   nodes: ClusterNode[],
   adminKey: string,
   keys: readonly string[],
+  { boundMs = BURST_RETRY_BOUND_MS, maxFactor = 8 }: { boundMs?: number; maxFactor?: number } = {},
 ): Promise<BurstResult> {
   const clients = nodes.map((n) => new Client(n, adminKey, Number.POSITIVE_INFINITY));
   const first: Record<string, number> = {};
@@ -386,11 +410,15 @@ export async function burst(
             }
             return;
           }
-          if (a.code !== "STORE_BUSY" || attempt >= 30) {
+          // retried: the store was busy, or the connection dropped before an answer (the
+          // Idempotency-Key makes either retry safe); anything else is an answer to report
+          const retriable = a.code === "STORE_BUSY" || a.status === 0;
+          const delay = retryDelayMs(a.retryAfter, attempt, maxFactor);
+          if (!retriable || performance.now() + delay - t0 > boundMs) {
             failed++;
             return;
           }
-          await sleep(Number(a.retryAfter ?? "1") * 1000);
+          await sleep(delay);
         }
       }),
     );
@@ -404,6 +432,7 @@ export async function burst(
     retried,
     maxRetries,
     allRotated: failed === 0,
+    rotated: done.length,
     seconds,
     perSecond: done.length / seconds,
     p50: percentile(done, 0.5),
@@ -566,7 +595,12 @@ async function main(): Promise<void> {
     if (!only || only === "postgres" || only === "burst") {
       pgs = await startTestPostgres();
       const url = await pgs.createDatabase();
-      const cluster: Cluster = await startCluster(url, nNodes, { env: { KEYROLL_LOG_LEVEL: "warn" } });
+      // BENCH_CPU_PROF=DIR: each node writes a V8 CPU profile there when it stops
+      const prof = process.env.BENCH_CPU_PROF;
+      const cluster: Cluster = await startCluster(url, nNodes, {
+        env: { KEYROLL_LOG_LEVEL: "warn" },
+        ...(prof !== undefined && { nodeArgs: ["--cpu-prof", "--cpu-prof-dir", prof] }),
+      });
       try {
         if (!only || only === "postgres") {
           const per = Math.ceil(Math.max(...concurrencies) / nNodes);
@@ -603,7 +637,7 @@ async function main(): Promise<void> {
           const db = await checkDatabase(url, keys);
           console.log(
             `burst of ${b.requests} concurrent rotations over ${nNodes} nodes: first answers ${JSON.stringify(b.first)}; ` +
-              `${b.retried} retried (at most ${b.maxRetries} times), all rotated: ${b.allRotated}; ` +
+              `${b.retried} retried (at most ${b.maxRetries} times), ${b.rotated} ended in 201, all rotated: ${b.allRotated}; ` +
               `${b.seconds.toFixed(1)} s, ${f0(b.perSecond)} rotations/s, done at p50 ${f0(b.p50)} ms, p99 ${f0(b.p99)} ms`,
           );
           console.log(`after the burst: ${JSON.stringify(db)}`);

@@ -57,6 +57,8 @@ export interface NodeOptions {
   readyMs?: number;
   /** Listen on this port (a node restarted where a balancer expects it) instead of a free one. */
   port?: number;
+  /** Extra `node` arguments, e.g. ["--cpu-prof"]. */
+  nodeArgs?: string[];
 }
 
 /** A random admin key of the accepted shape (≥ 32 printable characters). */
@@ -101,6 +103,7 @@ export async function startNode(
     args: opts.args,
     readyMs: opts.readyMs,
     port: opts.port,
+    nodeArgs: opts.nodeArgs,
     env: {
       KEYROLL_BOOTSTRAP_ADMIN_KEY: adminKey,
       KEYROLL_LOG_LEVEL: "info",
@@ -140,7 +143,7 @@ export async function startNode(
 export async function startCluster(
   database: string,
   n: number,
-  opts: { env?: Record<string, string>; together?: boolean; adminKey?: string } = {},
+  opts: { env?: Record<string, string>; together?: boolean; adminKey?: string; nodeArgs?: string[] } = {},
 ): Promise<Cluster> {
   const adminKey = opts.adminKey ?? randomAdminKey();
   const nodes: ClusterNode[] = [];
@@ -150,6 +153,7 @@ export async function startCluster(
     const i = count++;
     const node = await startNode(o.database ?? database, adminKey, {
       name: names[i] ?? `N${i}`,
+      ...(opts.nodeArgs && { nodeArgs: opts.nodeArgs }),
       ...o,
       env: { ...opts.env, ...o.env },
     });

@@ -1449,6 +1449,80 @@ for (const d of DIALECTS) {
         assert.equal((await store.webhooks.deliveryCounts()).pending, 2);
       });
 
+      it("queueEvents writes what appendEvents writes, and counts what it made", async (t) => {
+        // PostgreSQL sends it with the COMMIT as one statement joined with the endpoints in the
+        // database; SQLite runs appendEvents: the rows must be the same either way
+        const { store } = await fixture(t, d);
+        const k = await seedKey(store);
+        const k2 = await seedKey(store);
+        const hooks = [
+          hook(),
+          hook({ consumerId: k.consumerId }),
+          hook({ consumerId: k2.consumerId, events: ["key.rotated"] }),
+          hook({ consumerId: newId("con") }),
+          hook({ enabled: false }),
+          hook({ events: ["key.rotated"] }),
+        ];
+        const gone = hook();
+        await store.transaction(async (tx) => {
+          for (const h of [...hooks, gone]) await tx.webhooks.insertWebhook(h);
+          await tx.webhooks.deleteWebhook(gone.id, T0);
+        });
+        const batch = () => [
+          event("key.created", k.key.id, k.consumerId),
+          event("key.rotated", k.key.id, k.consumerId),
+          event("key.rotated", k2.key.id, k2.consumerId),
+          event("key.revoked", k2.key.id, k2.consumerId),
+        ];
+        const a = batch();
+        const made = await store.transaction((tx) => tx.webhooks.appendEvents(a));
+        const b = batch();
+        let counted: number | undefined;
+        await store.transaction((tx) =>
+          tx.webhooks.queueEvents(b, {}, (n) => {
+            counted = n;
+          }),
+        );
+        assert.equal(made, 8);
+        assert.equal(counted, made, "counted as appendEvents counts");
+        // a failing write leaves nothing (checked by the counts below)
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.webhooks.queueEvents(batch(), {}, () => undefined);
+            throw new Error("boom");
+          }),
+        );
+        const shape = (events: typeof a, list: Awaited<ReturnType<typeof store.webhooks.listDeliveries>>) =>
+          list
+            .filter((x) => events.some((e) => e.id === x.eventId))
+            .sort((x, y) => x.seq - y.seq)
+            .map((x) => {
+              const i = events.findIndex((e) => e.id === x.eventId);
+              return {
+                event: i,
+                suffix: x.id.slice(`dlv_${x.eventId.slice(4)}`.length),
+                type: x.eventType,
+                orderKey: x.orderKey,
+                status: x.status,
+                attempts: x.attempts,
+                nextAttemptAt: x.nextAttemptAt,
+                createdAt: x.createdAt,
+              };
+            });
+        let total = 0;
+        for (const h of [...hooks, gone]) {
+          const list = await store.webhooks.listDeliveries(h.id, { limit: 100 });
+          assert.deepEqual(shape(b, list), shape(a, list), `deliveries to ${h.id}`);
+          total += shape(b, list).length;
+        }
+        assert.equal(total, made);
+        // the ids are those appendEvents gives: the event's id and the endpoint's place among them
+        const first = await store.webhooks.listDeliveries(hooks[0]!.id, { limit: 100 });
+        assert.ok(first.some((x) => x.id === `dlv_${b[0]!.id.slice(4)}00`));
+        assert.ok(first.some((x) => x.id === `dlv_${b[1]!.id.slice(4)}00`));
+        assert.equal((await store.webhooks.deliveryCounts()).pending, 2 * made);
+      });
+
       it("hand out only the oldest pending delivery per endpoint and key, and record attempts", async (t) => {
         const { store } = await fixture(t, d);
         const k1 = await seedKey(store);
@@ -1524,6 +1598,74 @@ for (const d of DIALECTS) {
     });
 
     describe("waits, batches and many keys", () => {
+      it("what is read under a key's lock includes what the lock's previous holder committed", async (t) => {
+        // PostgreSQL sends the lock, the versions and the idempotency record in one round trip
+        // (statements of one pipeline, each with its own snapshot once the lock is granted)
+        const { store, open } = await fixture(t, d);
+        // SQLite: one store per file (its writers queue in it); PostgreSQL: another node's store
+        const other = d.name === "sqlite" ? store : await open();
+        const k = await seedKey(store);
+        let locked!: () => void;
+        const holding = new Promise<void>((r) => {
+          locked = r;
+        });
+        const first = store.transaction(async (tx) => {
+          await tx.lockKey(k.key.id);
+          locked();
+          await sleep(300);
+          await tx.patchVersions(k.key.id, [
+            { version: 1, storedState: "grace", graceStartsAt: T0, expiresAt: T0 + 1 },
+          ]);
+          await tx.insertVersion(versionRecord(k.key.id, 2));
+          await tx.putIdempotency(k.key.id, "h1", {
+            requestHash: "r",
+            response: { version: 2, previous: null },
+            sealedSecret: "s",
+            createdAt: T0,
+          });
+        });
+        await holding;
+        const seen = await other.transaction((tx) => tx.lockKeyAndIdempotency(k.key.id, "h1"));
+        await first;
+        assert.deepEqual(
+          seen.key?.versions.map((v) => [v.version, v.storedState]),
+          [
+            [1, "grace"],
+            [2, "active"],
+          ],
+        );
+        assert.equal(seen.idempotency?.response.version, 2);
+        const none = await other.transaction((tx) => tx.lockKeyAndIdempotency("key_missing", "h1"));
+        assert.equal(none.key, undefined);
+      });
+
+      it("a write that breaks the one-active index fails its whole transaction; the store goes on", async (t) => {
+        // PostgreSQL holds the patch and sends it with the next statement: its error is that one's
+        const { store } = await fixture(t, d);
+        const k = await seedKey(store);
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.insertVersion(versionRecord(k.key.id, 2, { storedState: "grace" }));
+            await tx.patchVersions(k.key.id, [{ version: 2, storedState: "active" }]);
+            await tx.appendChange({ op: "never", keyId: k.key.id, consumerId: null, at: T0 });
+          }),
+          (err: unknown) => (err as { code?: string }).code === "CONCURRENT_MODIFICATION",
+        );
+        assert.deepEqual(
+          (await store.getKey(k.key.id))?.versions.map((v) => v.version),
+          [1],
+        );
+        // a transaction that fails before any statement, then one that works
+        await assert.rejects(
+          store.transaction(async () => {
+            throw new Error("before anything");
+          }),
+          /before anything/,
+        );
+        await store.transaction((tx) => tx.patchVersions(k.key.id, [{ version: 1, storedState: "grace" }]));
+        assert.equal((await store.getKey(k.key.id))?.versions[0]?.storedState, "grace");
+      });
+
       it("a transaction that gets no turn within the wait fails STORE_BUSY; the store goes on", async (t) => {
         const { open } = await fixture(t, d);
         const store = await open({ waitMs: 150, poolSize: 1 });

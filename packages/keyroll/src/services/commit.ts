@@ -105,9 +105,12 @@ export function createCommit(
       // number of statements, whatever N
       if (changes.length > 0) await tx.appendChanges(changes);
       if (audits.length > 0) await tx.appendAudits(audits);
-      const deliveries =
-        events.length === 0 ? 0 : await tx.webhooks.appendEvents(events, { mailTypes: deps.mailEvents });
-      evented = deliveries > 0;
+      // the count may come only with the commit (PostgreSQL sends the outbox rows with it)
+      evented = false;
+      if (events.length > 0)
+        await tx.webhooks.queueEvents(events, { mailTypes: deps.mailEvents }, (n) => {
+          evented = n > 0;
+        });
       recorded = changes.length > 0 || audits.length > 0;
       return result;
     });

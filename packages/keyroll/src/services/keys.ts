@@ -279,10 +279,13 @@ export function createKeyService(deps: ServiceDeps) {
       const idemHash = idempotencyKey === undefined ? undefined : idempotencyHash(id, idempotencyKey);
       const out = await commit(actor, async (w) => {
         const { tx, now } = w;
-        const k = await mustLock(tx, id);
+        // with an Idempotency-Key, its record is read under the key's lock, in the same round trip
+        const locked = idemHash === undefined ? undefined : await tx.lockKeyAndIdempotency(id, idemHash);
+        const k = locked === undefined ? await mustLock(tx, id) : locked.key;
+        if (!k) throw new KeyrollError("KEY_NOT_FOUND", `key ${id} does not exist`);
         assertMayWrite(k.key, actor);
         if (idemHash !== undefined) {
-          const prior = await tx.getIdempotency(id, idemHash);
+          const prior = locked!.idempotency;
           if (prior && now - prior.createdAt < IDEMPOTENCY_TTL_MS) {
             if (prior.requestHash !== requestHash) {
               throw new KeyrollError(

@@ -159,6 +159,14 @@ export interface StoreTx extends StoreReads, SuccessorWrites {
   digestExists(digest: string): Promise<boolean>;
   countAdminKeys(): Promise<number>;
   getIdempotency(keyId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * `lockKey`, then `getIdempotency` of that key read after the lock was granted, in one round
+   * trip where the store can (a rotation with an Idempotency-Key).
+   */
+  lockKeyAndIdempotency(
+    id: string,
+    keyHash: string,
+  ): Promise<{ key: KeyWithVersions | undefined; idempotency: IdempotencyRecord | undefined }>;
   putIdempotency(keyId: string, keyHash: string, rec: IdempotencyRecord): Promise<void>;
   /**
    * Takes, until commit, a lock that orders the writers that take it (where writers can run

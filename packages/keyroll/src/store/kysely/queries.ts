@@ -31,7 +31,7 @@ import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
 import { successorReads, successorWrites } from "./successors.js";
 import { ackAlert, raiseAlerts } from "./usage.js";
-import { webhookWrites } from "./webhooks.js";
+import { type HeldWrite, webhookWrites } from "./webhooks.js";
 
 // Queries shared by every dialect. Dialect quirks (transactions, locks, notify) live in sqlite/ and postgres/.
 
@@ -221,6 +221,16 @@ export interface DialectWrites {
   appendAudit?: StoreTx["appendAudit"];
   /** A handle whose writes are sent with the transaction's last statement (`StoreTx.atEnd`); default: `db`. */
   deferredDb?: () => Db;
+  /**
+   * A handle whose writes are sent with the transaction's next statement rather than in a round
+   * trip of their own (PostgreSQL: `held` in postgres/prepared.ts), in order; for writes whose
+   * result nobody reads (their error is that next statement's). Default: `db`.
+   */
+  heldDb?: () => Db;
+  /** Held writes whose rows are wanted once they ran (`webhooks.queueEvents`); default: none. */
+  heldWrite?: HeldWrite;
+  /** Default: `lockKey`, then `getIdempotency`. */
+  lockKeyAndIdempotency?: StoreTx["lockKeyAndIdempotency"];
 }
 
 /** Rows a bulk INSERT writes at once: within both dialects' limits on bound parameters. */
@@ -341,6 +351,24 @@ export function versionRow(v: VersionRecord) {
   };
 }
 
+/** The idempotency record of (key, Idempotency-Key hash). */
+export function idempotencyQuery(db: Db, keyId: string, keyHash: string) {
+  return db
+    .selectFrom("idempotency_keys")
+    .selectAll()
+    .where("key_id", "=", keyId)
+    .where("key_hash", "=", keyHash);
+}
+
+export function toIdempotency(r: Selectable<Database["idempotency_keys"]>): IdempotencyRecord {
+  return {
+    requestHash: r.request_hash,
+    response: json(r.response) as IdempotencyRecord["response"],
+    sealedSecret: r.sealed_secret,
+    createdAt: num(r.created_at),
+  };
+}
+
 /** Writes over a transaction handle, with the dialect's locks and feed. */
 export function writes(db: Db, dialect: DialectWrites): StoreTx {
   let deferred: StoreTx | undefined;
@@ -350,7 +378,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       deferred ??= writes(dialect.deferredDb(), { ...dialect, deferredDb: undefined });
       return fn(deferred);
     },
-    webhooks: webhookWrites(db),
+    webhooks: webhookWrites(db, dialect.heldWrite),
     policies: { ...policyReads(db), ...policyWrites(db) },
     rotationJobs: rotationJobWrites(db),
     raiseAlerts: (alerts) => raiseAlerts(db, alerts),
@@ -358,6 +386,12 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     ...reads(db, dialect.sql),
     ...successorWrites(db),
     lockKey: dialect.lockKey,
+    lockKeyAndIdempotency:
+      dialect.lockKeyAndIdempotency ??
+      (async (id, keyHash) => {
+        const key = await dialect.lockKey(id);
+        return { key, idempotency: key && (await self.getIdempotency(id, keyHash)) };
+      }),
     lockKeys: dialect.lockKeys,
     lockConsumer: dialect.lockConsumer,
     lockConsumers: dialect.lockConsumers,
@@ -535,7 +569,9 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .execute();
       }
     },
-    patchVersions: (keyId, patches: readonly VersionPatch[]) => patchVersions(db, keyId, patches),
+    // nothing reads a patch's result: held for the next statement where the dialect can
+    patchVersions: (keyId, patches: readonly VersionPatch[]) =>
+      patchVersions(dialect.heldDb?.() ?? db, keyId, patches),
     async patchManyVersions(keys) {
       // round r applies the r-th patch of every key: each key's patches keep their order
       // (demotions before promotions, for the one-active index), and a round is one statement
@@ -545,11 +581,11 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .filter((k) => k.patches.length > r)
           .map((k) => ({ keyId: k.keyId, p: k.patches[r]! }));
         if (rows.length === 1) {
-          await patchVersions(db, rows[0]!.keyId, [rows[0]!.p]);
+          await patchVersions(dialect.heldDb?.() ?? db, rows[0]!.keyId, [rows[0]!.p]);
           continue;
         }
         for (let i = 0; i < rows.length; i += BULK_ROWS) {
-          await patchRows(db, dialect.sql, rows.slice(i, i + BULK_ROWS));
+          await patchRows(dialect.heldDb?.() ?? db, dialect.sql, rows.slice(i, i + BULK_ROWS));
         }
       }
     },
@@ -571,19 +607,8 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       return num(r.n);
     },
     async getIdempotency(keyId, keyHash) {
-      const r = await db
-        .selectFrom("idempotency_keys")
-        .selectAll()
-        .where("key_id", "=", keyId)
-        .where("key_hash", "=", keyHash)
-        .executeTakeFirst();
-      if (!r) return undefined;
-      return {
-        requestHash: r.request_hash,
-        response: json(r.response) as IdempotencyRecord["response"],
-        sealedSecret: r.sealed_secret,
-        createdAt: num(r.created_at),
-      };
+      const r = await idempotencyQuery(db, keyId, keyHash).executeTakeFirst();
+      return r ? toIdempotency(r) : undefined;
     },
     async putIdempotency(keyId, keyHash, rec) {
       await db

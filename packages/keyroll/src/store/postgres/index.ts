@@ -1,4 +1,4 @@
-import { type CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import { type CompiledQuery, Kysely, Migrator, PostgresDialect, type Selectable, sql } from "kysely";
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
@@ -14,15 +14,25 @@ import {
 } from "../kysely/index-scan.js";
 import { nodeStore } from "../kysely/nodes.js";
 import { policyReads } from "../kysely/policies.js";
-import { feed, reads, toConsumer, toKey, toVersion, withVersions, writes } from "../kysely/queries.js";
+import {
+  feed,
+  idempotencyQuery,
+  reads,
+  toConsumer,
+  toIdempotency,
+  toKey,
+  toVersion,
+  withVersions,
+  writes,
+} from "../kysely/queries.js";
 import { rotationJobReads } from "../kysely/rotation-jobs.js";
 import type { Database } from "../kysely/schema.js";
 import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
-import { linkOnce, pendingWrites, recordingDb } from "./linker.js";
-import { PreparingClient } from "./prepared.js";
+import { compilingDb, linkOnce, pendingWrites, recordingDb } from "./linker.js";
+import { held, PreparingClient, pipelined } from "./prepared.js";
 
 // bigint columns hold epoch milliseconds and seqs: well inside 2^53, so numbers are exact
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -104,6 +114,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
   // the linker has a connection of its own: linking never waits behind the writers it links for
   const linkPool = new pg.Pool({
     connectionString: url,
+    Client: PreparingClient,
     max: 1,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 0,
@@ -222,22 +233,35 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
           db.transaction().execute(async (trx) => {
             // No lock across writers here (decision 0012): writers of one key order themselves by
             // its row lock; feed and audit rows are queued and linked after commit, below.
-            const lockKey: StoreTx["lockKey"] = async (id) => {
-              const k = await trx
-                .selectFrom("keys")
-                .selectAll()
-                .where("id", "=", id)
-                .forUpdate()
-                .executeTakeFirst();
-              if (!k) return undefined;
-              const vs = await trx
-                .selectFrom("key_versions")
-                .selectAll()
-                .where("key_id", "=", id)
-                .orderBy("version")
-                .execute();
-              return { key: toKey(k), versions: vs.map(toVersion) };
+            // The lock, then what is read under it, in one round trip (with the held BEGIN):
+            // separate statements of one pipeline, so each read after the lock takes its own
+            // snapshot once the lock is granted (READ COMMITTED; a subquery of the locking
+            // statement would still see the rows from before the lock holder's commit).
+            const lockAndRead = async (id: string, keyHash?: string) => {
+              const qs = [
+                trx.selectFrom("keys").selectAll().where("id", "=", id).forUpdate().compile(),
+                trx
+                  .selectFrom("key_versions")
+                  .selectAll()
+                  .where("key_id", "=", id)
+                  .orderBy("version")
+                  .compile(),
+                ...(keyHash === undefined ? [] : [idempotencyQuery(trx, id, keyHash).compile()]),
+              ];
+              const { rows } = await trx.executeQuery(pipelined(qs));
+              const [k, vs, idem] = rows as unknown as Array<{ rows: unknown[] }>;
+              const key = k!.rows[0] as Selectable<Database["keys"]> | undefined;
+              if (!key) return { key: undefined, idempotency: undefined };
+              const i = idem?.rows[0] as Selectable<Database["idempotency_keys"]> | undefined;
+              return {
+                key: {
+                  key: toKey(key),
+                  versions: (vs!.rows as Array<Selectable<Database["key_versions"]>>).map(toVersion),
+                },
+                idempotency: i && toIdempotency(i),
+              };
             };
+            const lockKey: StoreTx["lockKey"] = async (id) => (await lockAndRead(id)).key;
             const lockKeys: StoreTx["lockKeys"] = async (ids) => {
               if (ids.length === 0) return [];
               // one order for every bulk writer: row locks are taken as the sorted rows come out
@@ -269,6 +293,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             const pending = pendingWrites(trx);
             const deferred: CompiledQuery[] = [];
             let recorder: ReturnType<typeof recordingDb> | undefined;
+            let holder: ReturnType<typeof compilingDb> | undefined;
             const result = await fn(
               writes(trx, {
                 sql: "postgres",
@@ -285,6 +310,14 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 appendChange: pending.appendChange,
                 appendAudit: pending.appendAudit,
                 deferredDb: () => (recorder ??= recordingDb(deferred)),
+                heldDb: () =>
+                  (holder ??= compilingDb(async (q) => {
+                    await trx.executeQuery(held(q));
+                  })),
+                lockKeyAndIdempotency: lockAndRead,
+                heldWrite: async (q, onRows) => {
+                  await trx.executeQuery(held(q, onRows));
+                },
               }),
             );
             // queued last, after every lock this transaction took (decision 0012), with the

@@ -14,6 +14,7 @@ import { entryHash, GENESIS_HASH } from "../../core/audit.js";
 import { auditColumns, toAuditEntry } from "../kysely/queries.js";
 import type { AuditLogTable, Database } from "../kysely/schema.js";
 import type { AuditInput, StoreTx } from "../types.js";
+import { held, type PreparingClient } from "./prepared.js";
 
 // Decision 0012: on PostgreSQL a writer queues its feed and audit rows just before its commit;
 // after the commit, one linker at a time (a short advisory lock around one small transaction)
@@ -69,7 +70,7 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
     },
     async flush(deferred = []) {
       if (changes.length === 0 && audit.length === 0) {
-        for (const q of deferred) await db.executeQuery(q);
+        for (const q of deferred) await db.executeQuery(held(q));
         return;
       }
       // the deferred writes as data-modifying CTEs of the queue's statement (their parameters
@@ -83,15 +84,16 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
       const ctes: string[] = [];
       for (const q of deferred) {
         if (params.length + q.parameters.length > MAX_PARAMS) {
-          await db.executeQuery(q);
+          await db.executeQuery(held(q));
           continue;
         }
         const base = params.length;
         ctes.push(`d${ctes.length} as (${q.sql.replace(/\$(\d+)/g, (_, n) => `$${base + Number(n)}`)})`);
         params.push(...q.parameters);
       }
+      // held: sent with the COMMIT that follows (prepared.ts), one round trip for both
       await db.executeQuery(
-        CompiledQuery.raw(`with ${ctes.map((c) => `${c},\n`).join("")}${QUEUE_SQL}`, params),
+        held(CompiledQuery.raw(`with ${ctes.map((c) => `${c},\n`).join("")}${QUEUE_SQL}`, params)),
       );
       changes.length = 0;
       audit.length = 0;
@@ -100,24 +102,26 @@ export function pendingWrites(db: Db): Pick<StoreTx, "appendChange" | "appendAud
 }
 
 /**
- * One link, on a connection of its own: takes the link lock (a session lock, so that the snapshot
- * below is taken only once the previous linker has committed), then in one REPEATABLE READ
- * transaction (one snapshot for both tables: a writer's change and its audit entry are linked
- * together) moves every committed pending change into `changes` (seq = the last seq + 1, 2, …
- * in (ticket, ord) order) and every pending audit entry onto the chain, and releases the lock
- * after its commit. Four round trips (three without audit entries), whatever the number of rows.
- * Returns how many of each it moved.
+ * One link, on a connection of its own, in two round trips: first the link lock (a session lock),
+ * then, once it is granted, a transaction whose one statement (one snapshot, taken after the lock,
+ * so after the previous linker committed) moves every committed pending change into `changes`
+ * (seq = the last seq + 1, 2, … in (ticket, ord) order) and takes every pending audit entry with
+ * the chain's last entry; then the audit entries chained onto it, the commit and the lock's release,
+ * in that order, as one pipeline (the unlock runs only once the commit is done, so the next
+ * linker's snapshot holds this link). Returns how many of each it moved.
  */
 export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes: number; audit: number }> {
   const client = await pool.connect();
   let broken: Error | undefined;
   let unlocked = false;
   try {
-    await client.query(`select pg_advisory_lock(${lockId})`);
     try {
-      // one simple-protocol round trip: the statements run in order, in the transaction BEGIN opens
+      // one simple-protocol round trip: the statements run in order; BEGIN turns the lock's
+      // implicit transaction into this link's, and the moving statement, which starts only once
+      // the lock is granted, reads everything from one snapshot
       const results = (await client.query(`
-        begin isolation level repeatable read;
+        select pg_advisory_lock(${lockId});
+        begin;
         with picked as (
           delete from pending_changes returning ticket, ord, op, key_id, consumer_id, created_at
         ),
@@ -128,21 +132,34 @@ export async function linkOnce(pool: pg.Pool, lockId: number): Promise<{ changes
                  op, key_id, consumer_id, created_at
             from picked, base
           returning seq
+        ),
+        audit as (
+          delete from pending_audit returning ticket, ord, audit_id, at, v, actor, actor_type, actor_version,
+            actor_rule, action, target_id, request_id, address, data, diff
         )
-        select count(*)::int as n from ins;
-        delete from pending_audit returning ticket, ord, audit_id, at, v, actor, actor_type, actor_version,
-          actor_rule, action, target_id, request_id, address, data, diff;
-        select seq, hash from audit_log order by seq desc limit 1;
+        select (select count(*) from ins)::int as n,
+               (select coalesce(json_agg(audit), '[]'::json) from audit) as audit,
+               (select json_build_object('seq', seq, 'hash', hash) from audit_log
+                 order by seq desc limit 1) as last;
       `)) as unknown as pg.QueryResult[];
-      const changes = Number(results[1]!.rows[0]?.n ?? 0);
-      const pending = results[2]!.rows as PendingAudit[];
+      const row = results[2]!.rows[0] as {
+        n: number;
+        audit: PendingAudit[];
+        last: { seq: number; hash: string } | null;
+      };
+      const changes = Number(row.n);
+      const pending = row.audit;
       if (pending.length > 0) {
-        const last = results[3]!.rows[0] as { seq: number; hash: string } | undefined;
-        await client.query(...auditInsert(pending, last));
+        // the chained entries, the commit and the unlock: one pipeline (prepared.ts)
+        const [text, values] = auditInsert(pending, row.last ?? undefined);
+        await (client as unknown as PreparingClient).sendTogether([
+          { text, values },
+          { text: "commit", values: [] },
+          { text: `select pg_advisory_unlock(${lockId})`, values: [] },
+        ]);
+      } else {
+        await client.query(`commit; select pg_advisory_unlock(${lockId})`);
       }
-      // the commit and the unlock in one round trip, in that order (the unlock runs only once
-      // the commit is done, so the next linker's snapshot holds this link)
-      await client.query(`commit; select pg_advisory_unlock(${lockId})`);
       unlocked = true;
       return { changes, audit: pending.length };
     } catch (err) {
@@ -234,9 +251,19 @@ function auditInsert(
  * that `pendingWrites.flush` sends them with the queued feed and audit rows in one statement.
  */
 export function recordingDb(sink: CompiledQuery[]): Db {
+  return compilingDb(async (q) => {
+    sink.push(q);
+  });
+}
+
+/**
+ * A Kysely handle that compiles each query (PostgreSQL SQL), hands it to `run` and answers no
+ * rows: `recordingDb`, and the held writes of a transaction (`held` in prepared.ts).
+ */
+export function compilingDb(run: (q: CompiledQuery) => Promise<void>): Db {
   const connection: DatabaseConnection = {
     async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-      sink.push(q);
+      await run(q);
       return { rows: [] };
     },
     // biome-ignore lint/correctness/useYield: never streams
