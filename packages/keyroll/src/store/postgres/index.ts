@@ -21,6 +21,7 @@ import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysel
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
+import { pgBulkReads, pgBulkWrites } from "./bulk.js";
 import { linkOnce, pendingWrites, recordingDb } from "./linker.js";
 import { PreparingClient } from "./prepared.js";
 
@@ -180,7 +181,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
-    keysByExternalId: wrap(r.keysByExternalId),
+    keysByExternalId: wrap(pgBulkReads(db).keysByExternalId),
     sealedSuccessors: wrap(r.sealedSuccessors),
     pickups: wrap(r.pickups),
 
@@ -269,8 +270,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             const pending = pendingWrites(trx);
             const deferred: CompiledQuery[] = [];
             let recorder: ReturnType<typeof recordingDb> | undefined;
-            const result = await fn(
-              writes(trx, {
+            const result = await fn({
+              ...writes(trx, {
                 sql: "postgres",
                 lockKey,
                 lockKeys,
@@ -286,7 +287,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                 appendAudit: pending.appendAudit,
                 deferredDb: () => (recorder ??= recordingDb(deferred)),
               }),
-            );
+              // bulk rows in one statement a table, as one jsonb parameter (decision 0025)
+              ...pgBulkWrites(trx),
+            });
             // queued last, after every lock this transaction took (decision 0012), with the
             // writes deferred to the end (StoreTx.atEnd): one round trip for all of them
             await pending.flush(deferred);

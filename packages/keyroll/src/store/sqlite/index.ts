@@ -22,6 +22,7 @@ import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
 import { bulkWrites } from "./bulk.js";
+import { ScanThreadUnavailable, scanOnThread } from "./scan-thread.js";
 
 /** Longest stretch the start-up scan holds the event loop (ms). */
 const YIELD_MS = 20;
@@ -103,6 +104,8 @@ export function openSqliteStore(
     waitMs?: number | undefined;
     maxBatch?: number | undefined;
     warn?: ((data: Record<string, unknown>, msg: string) => void) | undefined;
+    /** The start-up scan reads on a thread of its own (default; decision 0025), or on this one. */
+    scanThread?: boolean | undefined;
   } = {},
 ): Store {
   const waitMs = opts.waitMs ?? 5_000;
@@ -116,6 +119,10 @@ export function openSqliteStore(
   conn.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(conn) }) });
   const bulk = bulkWrites(conn);
+  /** Stops a start-up scan running on its thread (close). */
+  let stopScan: (() => void) | null = null;
+  /** Whether the start-up scan reads on a thread of its own (else on this one, as before 0025). */
+  const scanThread = opts.scanThread ?? true;
   let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
@@ -243,6 +250,7 @@ export function openSqliteStore(
       }
     },
     async close() {
+      stopScan?.();
       await db.destroy();
     },
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -300,6 +308,15 @@ export function openSqliteStore(
         for (let i = 0; i < all.length; i += INDEX_BATCH) sink(all.slice(i, i + INDEX_BATCH));
         return seq;
       }
+      // On a thread of its own (decision 0025), unless it cannot start: then here, as follows.
+      if (scanThread)
+        try {
+          return await scanOnThread(file, sink, (stop) => {
+            stopScan = stop;
+          });
+        } catch (err) {
+          if (!(err instanceof ScanThreadUnavailable)) throw err;
+        }
       // A read connection of its own (WAL: readers do not block the writer, nor it them), in one
       // read transaction: the seq and the rows come from the same snapshot. Between batches the
       // iterator waits and the event loop runs (the writer connection stays free meanwhile).
