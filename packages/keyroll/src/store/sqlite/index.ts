@@ -21,7 +21,7 @@ import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
-import { bulkWrites } from "./bulk.js";
+import { bulkLookups, bulkWrites } from "./bulk.js";
 import { ScanThreadUnavailable, scanOnThread } from "./scan-thread.js";
 
 /** Longest stretch the start-up scan holds the event loop (ms). */
@@ -239,9 +239,12 @@ export function openSqliteStore(
       void drain();
     });
 
+  const lookups = bulkLookups(conn);
   return {
     dialect: "sqlite",
     ...reads(db),
+    // holding the connection as every read does (never inside another's open transaction)
+    keysByExternalId: (ids) => db.connection().execute(() => lookups.keysByExternalId(ids)),
     async migrate() {
       const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
       if (error) {
