@@ -229,7 +229,7 @@ function mainThreadCpuMs(): number | null {
 async function scanThreadAb(database: string) {
   const out: Record<string, { loadMs: number; mainCpuUsPerVersion: number | null }> = {};
   for (const scanThread of [false, true]) {
-    const store = openSqliteStore(database, { scanThread });
+    const store = openSqliteStore(database, { scanThread, scanThreadMinRows: 0 });
     const v = createVerifier({ store, clock: { now: () => Date.now() }, logger: silent, flushMs: 3_600_000 });
     const c0 = mainThreadCpuMs();
     const t0 = performance.now();

@@ -81,8 +81,8 @@ test("the scan thread's packed batches load the same index as rows read on this 
     await kr.close();
   }
 
-  const load = async (scanThread: boolean) => {
-    const store = openSqliteStore(file, { scanThread });
+  const load = async (opts: { scanThread?: boolean; scanThreadMinRows?: number }) => {
+    const store = openSqliteStore(file, opts);
     const kinds = new Set<string>();
     const seen: Store = {
       ...store,
@@ -105,10 +105,12 @@ test("the scan thread's packed batches load the same index as rows read on this 
     await store.close();
     return { answers, size, kinds: [...kinds] };
   };
-  const threaded = await load(true);
-  const here = await load(false);
+  const threaded = await load({ scanThreadMinRows: 0 });
+  const here = await load({ scanThread: false });
   assert.deepEqual(threaded.kinds, ["packed"]);
   assert.deepEqual(here.kinds, ["rows"]);
+  // by default a table this small is scanned on the calling thread: a thread would cost more
+  assert.deepEqual((await load({})).kinds, ["rows"]);
   assert.equal(threaded.size, here.size);
   assert.ok(threaded.size >= secrets.length, `${threaded.size} versions`);
   for (let i = 0; i < secrets.length; i++) assert.equal(threaded.answers[i], here.answers[i], `secret #${i}`);

@@ -104,8 +104,13 @@ export function openSqliteStore(
     waitMs?: number | undefined;
     maxBatch?: number | undefined;
     warn?: ((data: Record<string, unknown>, msg: string) => void) | undefined;
-    /** The start-up scan reads on a thread of its own (default; decision 0025), or on this one. */
+    /**
+     * The start-up scan reads on a thread of its own (default; decision 0025) when the table holds
+     * at least `scanThreadMinRows` versions (default 50 000: below, a thread's start costs more
+     * than it saves), else on this one.
+     */
     scanThread?: boolean | undefined;
+    scanThreadMinRows?: number | undefined;
   } = {},
 ): Store {
   const waitMs = opts.waitMs ?? 5_000;
@@ -123,6 +128,7 @@ export function openSqliteStore(
   let stopScan: (() => void) | null = null;
   /** Whether the start-up scan reads on a thread of its own (else on this one, as before 0025). */
   const scanThread = opts.scanThread ?? true;
+  const scanThreadMinRows = opts.scanThreadMinRows ?? 50_000;
   let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
@@ -312,7 +318,10 @@ export function openSqliteStore(
         return seq;
       }
       // On a thread of its own (decision 0025), unless it cannot start: then here, as follows.
-      if (scanThread)
+      // the versions' largest rowid: about their number, read from the end of the table's B-tree
+      const approxVersions = () =>
+        Number(conn.prepare("select coalesce(max(rowid), 0) from key_versions").pluck().get());
+      if (scanThread && approxVersions() >= scanThreadMinRows)
         try {
           return await scanOnThread(file, sink, (stop) => {
             stopScan = stop;
