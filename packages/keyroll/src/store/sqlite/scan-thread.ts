@@ -55,12 +55,25 @@ export function scanOnThread(
       else resolve(seq!);
     };
     track(() => finish(new Error("the store was closed during the index scan")));
-    worker.on("message", (m: PackedIndexRows | { done: true; seq: number } | { error: string }) => {
+    // Batches are taken one a turn of the event loop: a port hands every message it holds to its
+    // listener in one go (and more as they arrive), which held the loop for a second at a million
+    // rows. The thread's credit comes back only once a batch is taken.
+    const queue: PackedIndexRows[] = [];
+    let end: { seq: number } | { error: string } | null = null;
+    let scheduled = false;
+    const schedule = () => {
+      if (scheduled || settled) return;
+      scheduled = true;
+      setImmediate(pump);
+    };
+    const pump = () => {
+      scheduled = false;
       if (settled) return;
-      if ("packed" in m) {
+      const batch = queue.shift();
+      if (batch !== undefined) {
         batches++;
         try {
-          sink(m);
+          sink(batch);
         } catch (err) {
           finish(err as Error);
           return;
@@ -68,18 +81,30 @@ export function scanOnThread(
           Atomics.sub(waiting, 0, 1);
           Atomics.notify(waiting, 0);
         }
-      } else if ("done" in m) finish(null, m.seq);
-      else
-        finish(
-          batches === 0 ? new ScanThreadUnavailable(m.error) : new Error(`index scan failed: ${m.error}`),
-        );
+      }
+      if (queue.length > 0) schedule();
+      else if (end !== null) {
+        if ("seq" in end) finish(null, end.seq);
+        else
+          finish(
+            batches === 0
+              ? new ScanThreadUnavailable(end.error)
+              : new Error(`index scan failed: ${end.error}`),
+          );
+      }
+    };
+    worker.on("message", (m: PackedIndexRows | { done: true; seq: number } | { error: string }) => {
+      if ("packed" in m) queue.push(m);
+      else end = "done" in m ? { seq: m.seq } : m;
+      schedule();
     });
-    worker.on("error", (err) =>
-      finish(batches === 0 ? new ScanThreadUnavailable(err.message) : (err as Error)),
-    );
-    worker.on("exit", (code) => {
-      const err = new Error(`the index scan thread exited (${code})`);
-      finish(batches === 0 ? new ScanThreadUnavailable(err.message) : err);
-    });
+    // a thread that fails or ends without its last message: the batches it sent are no whole scan
+    const failed = (err: Error) => {
+      if (end !== null) return;
+      end = { error: err.message };
+      finish(batches === 0 && queue.length === 0 ? new ScanThreadUnavailable(err.message) : err);
+    };
+    worker.on("error", (err) => failed(err as Error));
+    worker.on("exit", (code) => failed(new Error(`the index scan thread exited (${code})`)));
   });
 }
