@@ -20,6 +20,7 @@ test("scale benchmark: imports, starts, measures heap per version and rates", {
     startupSqliteMs: number;
     heapPerVersion: number;
     bounded: { hitRatio: number; missP50Ms: number };
+    scanThread: { thread: { loadMs: number }; here: { loadMs: number } };
   };
   assert.ok(f.importSqliteMs > 0);
   assert.ok(f.startupSqliteMs > 0);
@@ -28,6 +29,7 @@ test("scale benchmark: imports, starts, measures heap per version and rates", {
     `heap per version ${f.heapPerVersion}`,
   );
   assert.ok(f.bounded.hitRatio > 0);
+  assert.ok(f.scanThread.thread.loadMs > 0 && f.scanThread.here.loadMs > 0);
   assert.ok(f.bounded.missP50Ms > 0);
   assert.ok(
     lines.some((l) => l.startsWith("ratio to 1 000 keys")),

@@ -10,7 +10,7 @@
 //      set against full mode, and the latency of a miss (a read through to the store).
 // Run: `npm run bench:scale [-- --keys 1000000 --no-postgres --duration 2000]` from the repo root.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -212,6 +212,41 @@ async function memory(store: Store) {
   };
 }
 
+/** CPU time (ms) of this process's main thread so far (Linux), or null. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The SQLite index load with the scan on its thread (decision 0025) and on the main thread (as
+ * before): wall time and main-thread CPU per version of each, in this run.
+ */
+async function scanThreadAb(database: string) {
+  const out: Record<string, { loadMs: number; mainCpuUsPerVersion: number | null }> = {};
+  for (const scanThread of [false, true]) {
+    const store = openSqliteStore(database, { scanThread, scanThreadMinRows: 0 });
+    const v = createVerifier({ store, clock: { now: () => Date.now() }, logger: silent, flushMs: 3_600_000 });
+    const c0 = mainThreadCpuMs();
+    const t0 = performance.now();
+    await v.start();
+    const loadMs = performance.now() - t0;
+    const c1 = mainThreadCpuMs();
+    const n = v.status().size;
+    out[scanThread ? "thread" : "here"] = {
+      loadMs,
+      mainCpuUsPerVersion: c0 === null || c1 === null ? null : ((c1 - c0) * 1000) / n,
+    };
+    await v.stop();
+    await store.close();
+  }
+  return out as { thread: (typeof out)[string]; here: (typeof out)[string] };
+}
+
 /** Shuffled sample of `k` items. */
 function sample<T>(xs: readonly T[], k: number): T[] {
   const a = [...xs];
@@ -265,6 +300,12 @@ export async function runScale(o: ScaleOptions) {
       const m = await memory(store);
       const inproc = inProcessRate(m.v, secrets, o.durationMs);
       rates[size] = { inproc, http, heapPerVersion: m.heapPerVersion };
+      const ab = await scanThreadAb(b.database);
+      const us = (x: number | null) => (x === null ? "?" : x.toFixed(2));
+      log(
+        `${size} keys: index load with the scan thread ${(ab.thread.loadMs / 1000).toFixed(2)} s, ${us(ab.thread.mainCpuUsPerVersion)} µs/version of main-thread CPU; scanning on the main thread ${(ab.here.loadMs / 1000).toFixed(2)} s, ${us(ab.here.mainCpuUsPerVersion)} µs/version (${(ab.here.loadMs / ab.thread.loadMs).toFixed(2)}× the time)`,
+      );
+      if (size === o.keys) figures.scanThread = ab;
       log(
         `${size} keys: index load ${(m.loadMs / 1000).toFixed(2)} s in process, heap ${Math.round(m.heapPerVersion)} B/version, RSS ${Math.round(m.rssPerVersion)} B/version; verify in process ${Math.round(inproc)}/s${http === null ? "" : `, HTTP ${Math.round(http)}/s`}`,
       );

@@ -20,7 +20,13 @@ import {
   unknownSecret,
   type VerifyResult,
 } from "../core/verify.js";
-import { type IndexRow, IX } from "../store/kysely/index-scan.js";
+import {
+  type IndexRow,
+  IX,
+  PACKED_NUMS,
+  PACKED_TEXTS,
+  type PackedIndexRows,
+} from "../store/kysely/index-scan.js";
 import type { Store } from "../store/types.js";
 import { createUsageRecorder, type Recorded, type VersionUsage } from "./usage.js";
 
@@ -340,37 +346,127 @@ export function createVerifier(opts: VerifierOptions) {
   let scanSkip = false;
 
   /** Indexes a batch of the start-up scan: compact entries straight from the row values. */
-  function loadRows(rows: readonly IndexRow[]): void {
-    for (const r of rows) {
+  function loadRows(batch: readonly IndexRow[] | PackedIndexRows): void {
+    if (!Array.isArray(batch)) {
+      loadPacked(batch as PackedIndexRows);
+      return;
+    }
+    for (const r of batch as readonly IndexRow[]) {
       const keyId = r[IX.keyId] as string;
       if (scanKey === null || scanKey.id !== keyId) {
         // a read-through during the load indexed this key already, from a fresher read
         scanSkip = keys.has(keyId);
         scanKey = keyOfRow(r);
       }
-      const imported = Number(r[IX.imported]) === 1;
-      noteVersion(scanKey.prefix, imported, r[IX.checksumExemptPrefix] as string | null);
-      noteRevocation(keyId, Number(r[IX.version]), num(r[IX.revokedAt]) ?? scanKey.revokedAt);
-      // bounded: a warm start with the first versions read, up to the bound
-      if (scanSkip || (bounded && index.size >= maxEntries)) continue;
-      const e = new Entry(
+      scanVersion(
         scanKey,
-        rawFromHex(r[IX.digest] as string),
+        r[IX.digest] as string,
+        null,
         Number(r[IX.version]),
-        imported,
+        Number(r[IX.imported]) === 1,
         Number(r[IX.activatesAt]),
         num(r[IX.graceStartsAt]),
         num(r[IX.expiresAt]),
         num(r[IX.revokedAt]),
+        r[IX.checksumExemptPrefix] as string | null,
       );
-      const held = scanKey.entries;
-      if (held === null) {
-        scanKey.entries = e;
-        keys.set(keyId, scanKey);
-      } else if (Array.isArray(held)) held.push(e);
-      else scanKey.entries = [held, e];
-      index.set(e.d, e);
     }
+  }
+
+  /** `loadRows` of a packed batch (SQLite's scan thread): the same rows, read from buffers. */
+  function loadPacked(b: PackedIndexRows): void {
+    const buf = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
+    const { nums, lens } = b;
+    const NT = PACKED_TEXTS.length;
+    const NN = PACKED_NUMS.length;
+    const nn = (x: number) => (Number.isNaN(x) ? null : x);
+    let off = 0;
+    // the next text of the row (null for a null), in PACKED_TEXTS order: key id, consumer id,
+    // scopes, prefix, exempt prefix, digest (raw bytes, read as a latin1 string: the raw digest)
+    let t = 0;
+    const text = (latin1 = false): string | null => {
+      const len = lens[t++]!;
+      if (len < 0) return null;
+      const s = buf.toString(latin1 ? "latin1" : "utf8", off, off + len);
+      off += len;
+      return s;
+    };
+    const skip = () => {
+      off += Math.max(0, lens[t++]!);
+    };
+    for (let i = 0; i < b.n; i++) {
+      t = i * NT;
+      const x = i * NN;
+      const keyId = text()!;
+      if (scanKey === null || scanKey.id !== keyId) {
+        scanSkip = keys.has(keyId);
+        scanKey = {
+          id: keyId,
+          consumerId: text()!,
+          scopes: scopesOf(text()!),
+          prefix: prefixOf(text()!),
+          expiresAt: nn(nums[x]!),
+          revokedAt: nn(nums[x + 1]!),
+          admin: nums[x + 2] === 1,
+          rateLimit: rateOf(nn(nums[x + 3]!), nn(nums[x + 4]!)),
+          entries: null,
+        };
+      } else {
+        skip();
+        skip();
+        skip();
+      }
+      const exempt = text();
+      const d = text(true)!;
+      scanVersion(
+        scanKey,
+        null,
+        d,
+        nums[x + 5]!,
+        nums[x + 6] === 1,
+        nums[x + 7]!,
+        nn(nums[x + 8]!),
+        nn(nums[x + 9]!),
+        nn(nums[x + 10]!),
+        exempt,
+      );
+    }
+  }
+
+  /** One version of the start-up scan, of the key `k` being read (its hex or raw digest). */
+  function scanVersion(
+    k: IndexedKey,
+    hex: string | null,
+    raw: string | null,
+    version: number,
+    imported: boolean,
+    activatesAt: number,
+    graceStartsAt: number | null,
+    expiresAt: number | null,
+    revokedAt: number | null,
+    exemptPrefix: string | null,
+  ): void {
+    noteVersion(k.prefix, imported, exemptPrefix);
+    noteRevocation(k.id, version, revokedAt ?? k.revokedAt);
+    // bounded: a warm start with the first versions read, up to the bound
+    if (scanSkip || (bounded && index.size >= maxEntries)) return;
+    const e = new Entry(
+      k,
+      raw ?? rawFromHex(hex!),
+      version,
+      imported,
+      activatesAt,
+      graceStartsAt,
+      expiresAt,
+      revokedAt,
+    );
+    const held = k.entries;
+    if (held === null) {
+      k.entries = e;
+      keys.set(k.id, k);
+    } else if (Array.isArray(held)) held.push(e);
+    else k.entries = [held, e];
+    index.set(e.d, e);
   }
 
   /**

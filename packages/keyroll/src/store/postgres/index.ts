@@ -31,6 +31,7 @@ import { type AddressRow, type UsageRow, usageReads, writeUsage } from "../kysel
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { LeaderLock, Store, StoreTx } from "../types.js";
+import { pgBulkReads, pgBulkWrites } from "./bulk.js";
 import { compilingDb, linkOnce, pendingWrites, recordingDb } from "./linker.js";
 import { held, PreparingClient, pipelined } from "./prepared.js";
 
@@ -191,7 +192,7 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
     getKeys: wrap(r.getKeys),
     listKeys: wrap(r.listKeys),
     findByDigest: wrap(r.findByDigest),
-    keysByExternalId: wrap(r.keysByExternalId),
+    keysByExternalId: wrap(pgBulkReads(db).keysByExternalId),
     sealedSuccessors: wrap(r.sealedSuccessors),
     pickups: wrap(r.pickups),
 
@@ -294,8 +295,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             const deferred: CompiledQuery[] = [];
             let recorder: ReturnType<typeof recordingDb> | undefined;
             let holder: ReturnType<typeof compilingDb> | undefined;
-            const result = await fn(
-              writes(trx, {
+            const result = await fn({
+              ...writes(trx, {
                 sql: "postgres",
                 lockKey,
                 lockKeys,
@@ -319,7 +320,9 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
                   await trx.executeQuery(held(q, onRows));
                 },
               }),
-            );
+              // bulk rows in one statement a table, as one jsonb parameter (decision 0025)
+              ...pgBulkWrites(trx),
+            });
             // queued last, after every lock this transaction took (decision 0012), with the
             // writes deferred to the end (StoreTx.atEnd): one round trip for all of them
             await pending.flush(deferred);

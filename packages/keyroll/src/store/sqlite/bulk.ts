@@ -22,11 +22,12 @@ function insertSql(table: string, row: Record<string, unknown>): string {
  */
 export function bulkWrites(
   conn: SQLite.Database,
-): Pick<StoreTx, "insertKeys" | "insertVersions" | "appendChanges"> {
+): Pick<StoreTx, "insertKeys" | "insertVersions" | "appendChanges" | "keysByExternalId" | "existingDigests"> {
   let keys: Stmt | undefined;
   let versions: Stmt | undefined;
   let changes: Stmt | undefined;
   return {
+    ...bulkLookups(conn),
     async insertKeys(ks, now) {
       if (ks.length === 0) return;
       assertStorableText(
@@ -49,6 +50,38 @@ export function bulkWrites(
       );
       for (const c of cs)
         changes.run({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at });
+    },
+  };
+}
+
+/**
+ * The import's look-ups by many values on SQLite: one statement prepared once, its values in one
+ * JSON array parameter (`json_each`), where Kysely compiled a 5 000-value `in (…)` list and
+ * better-sqlite3 prepared it anew for each call. Run on `conn` by the caller holding it.
+ */
+export function bulkLookups(conn: SQLite.Database): Pick<StoreTx, "keysByExternalId" | "existingDigests"> {
+  let byExternal: SQLite.Statement<[string]> | undefined;
+  let digests: SQLite.Statement<[string]> | undefined;
+  return {
+    async keysByExternalId(externalIds) {
+      if (externalIds.length === 0) return [];
+      byExternal ??= conn.prepare(
+        "select id, consumer_id, external_id from keys where external_id in (select value from json_each(?))",
+      );
+      return (
+        byExternal.all(JSON.stringify(externalIds)) as Array<{
+          id: string;
+          consumer_id: string;
+          external_id: string;
+        }>
+      ).map((k) => ({ id: k.id, consumerId: k.consumer_id, externalId: k.external_id }));
+    },
+    async existingDigests(ds) {
+      if (ds.length === 0) return [];
+      digests ??= conn.prepare(
+        "select digest from key_versions where digest in (select value from json_each(?))",
+      );
+      return digests.pluck().all(JSON.stringify(ds)) as string[];
     },
   };
 }

@@ -21,7 +21,8 @@ import { usageReads, writeUsage } from "../kysely/usage.js";
 import { webhookStore } from "../kysely/webhooks.js";
 import { migrations } from "../migrations/index.js";
 import type { Store, StoreTx } from "../types.js";
-import { bulkWrites } from "./bulk.js";
+import { bulkLookups, bulkWrites } from "./bulk.js";
+import { ScanThreadUnavailable, scanOnThread } from "./scan-thread.js";
 
 /** Longest stretch the start-up scan holds the event loop (ms). */
 const YIELD_MS = 20;
@@ -103,6 +104,13 @@ export function openSqliteStore(
     waitMs?: number | undefined;
     maxBatch?: number | undefined;
     warn?: ((data: Record<string, unknown>, msg: string) => void) | undefined;
+    /**
+     * The start-up scan reads on a thread of its own (default; decision 0025) when the table holds
+     * at least `scanThreadMinRows` versions (default 50 000: below, a thread's start costs more
+     * than it saves), else on this one.
+     */
+    scanThread?: boolean | undefined;
+    scanThreadMinRows?: number | undefined;
   } = {},
 ): Store {
   const waitMs = opts.waitMs ?? 5_000;
@@ -116,6 +124,11 @@ export function openSqliteStore(
   conn.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(conn) }) });
   const bulk = bulkWrites(conn);
+  /** Stops a start-up scan running on its thread (close). */
+  let stopScan: (() => void) | null = null;
+  /** Whether the start-up scan reads on a thread of its own (else on this one, as before 0025). */
+  const scanThread = opts.scanThread ?? true;
+  const scanThreadMinRows = opts.scanThreadMinRows ?? 50_000;
   let rowsOf: SQLite.Statement<unknown[]> | undefined;
   const f = feed(db);
 
@@ -232,9 +245,12 @@ export function openSqliteStore(
       void drain();
     });
 
+  const lookups = bulkLookups(conn);
   return {
     dialect: "sqlite",
     ...reads(db),
+    // holding the connection as every read does (never inside another's open transaction)
+    keysByExternalId: (ids) => db.connection().execute(() => lookups.keysByExternalId(ids)),
     async migrate() {
       const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
       if (error) {
@@ -243,6 +259,7 @@ export function openSqliteStore(
       }
     },
     async close() {
+      stopScan?.();
       await db.destroy();
     },
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -300,6 +317,18 @@ export function openSqliteStore(
         for (let i = 0; i < all.length; i += INDEX_BATCH) sink(all.slice(i, i + INDEX_BATCH));
         return seq;
       }
+      // On a thread of its own (decision 0025), unless it cannot start: then here, as follows.
+      // the versions' largest rowid: about their number, read from the end of the table's B-tree
+      const approxVersions = () =>
+        Number(conn.prepare("select coalesce(max(rowid), 0) from key_versions").pluck().get());
+      if (scanThread && approxVersions() >= scanThreadMinRows)
+        try {
+          return await scanOnThread(file, sink, (stop) => {
+            stopScan = stop;
+          });
+        } catch (err) {
+          if (!(err instanceof ScanThreadUnavailable)) throw err;
+        }
       // A read connection of its own (WAL: readers do not block the writer, nor it them), in one
       // read transaction: the seq and the rows come from the same snapshot. Between batches the
       // iterator waits and the event loop runs (the writer connection stays free meanwhile).
