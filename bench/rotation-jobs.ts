@@ -221,9 +221,17 @@ async function main(): Promise<void> {
     const matched = created.body.matched as number;
     let job = created.body;
     const samples: string[] = [];
+    let progressAt = performance.now();
     for (let last = 0; job.state !== "completed" && job.state !== "cancelled"; ) {
       await new Promise((r) => setTimeout(r, 250));
+      const rotated = job.rotated;
       job = (await nodes[2]!.call("GET", `/v1/rotation-jobs/${id}`)).body;
+      if (job.rotated !== rotated) progressAt = performance.now();
+      else if (performance.now() - progressAt > 60_000) {
+        // no key rotated for a minute: show what the nodes said, and fail
+        for (const n of nodes) console.log(`--- ${n.name}\n${n.output().slice(-4_000)}`);
+        throw new Error(`the job stalled at ${job.rotated}/${matched}`);
+      }
       if (performance.now() - last > 5_000) {
         last = performance.now();
         samples.push(`${job.rotated}/${matched} at ${job.currentRate ?? "-"} keys/s`);

@@ -269,6 +269,9 @@ type Outcome = {
   version: number | null;
 };
 
+/** How long a batch waits for its new versions from the key pair threads. */
+const THREADS_WAIT_MS = 20_000;
+
 /** Errors after which the same batch is simply tried again later. */
 const RETRYABLE = new Set(["STORE_BUSY", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "CONCURRENT_MODIFICATION"]);
 
@@ -334,10 +337,19 @@ export function createRotationJobRunner(
           if (!(err instanceof KeyrollError)) throw err;
         }
       }
-      const made = await keyPairs.newVersions(inputs);
+      // a thread that neither answers nor dies must not hold the job: its keys are made in their
+      // transactions instead (the answer, if it comes, is dropped)
+      let timer: NodeJS.Timeout | undefined;
+      const made = await Promise.race([
+        keyPairs.newVersions(inputs),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("the key pair threads did not answer")), THREADS_WAIT_MS);
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
       for (const [i, input] of inputs.entries()) out.set(input.keyId, made[i]!);
     } catch (err) {
-      logger.debug(
+      logger.warn(
         { jobId: job.id, err: (err as Error).message },
         "bulk rotation: new versions not made ahead",
       );
