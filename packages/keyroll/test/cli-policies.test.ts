@@ -99,6 +99,24 @@ test("policy set/show/clear, keys cancel, report key-age as a table, CSV and JSO
       .sort(),
     [k1, k2].sort(),
   );
+  // --limit cuts each list; the table says so, a cut CSV says so on stderr (never in the CSV)
+  const cut = await run(["report", "key-age", "--limit", "1"]);
+  assert.equal(cut.code, 0, cut.stderr);
+  assert.match(cut.stdout, /Past their policy's age: 2 \(the first 1 shown; --limit up to 10000\)/);
+  assert.match(cut.stdout, /Without a rotation policy: 1\n/);
+  const cutCsv = await run(["report", "key-age", "--limit", "1", "--format", "csv", "--consumer", con]);
+  assert.equal(cutCsv.code, 0, cutCsv.stderr);
+  assert.equal(
+    cutCsv.stdout
+      .trimEnd()
+      .split("\r\n")
+      .filter((l) => l.startsWith("never_rotated,")).length,
+    1,
+  );
+  assert.match(cutCsv.stderr, /the report's limit cut pastPolicyAge, neverRotated/);
+  const tooMany = await run(["report", "key-age", "--limit", "10001"]);
+  assert.notEqual(tooMany.code, 0);
+  assert.match(tooMany.stderr, /limit must be between 1 and 10000/);
 
   const cleared = await run(["policy", "clear", "--consumer", con]);
   assert.equal(cleared.code, 0, cleared.stderr);

@@ -528,5 +528,68 @@ for (const dialect of DIALECTS) {
       const mine = await ok(node.call("GET", `/v1/reports/key-age?consumerId=${other}`));
       assert.deepEqual([mine.keys, ids(mine.neverRotated)], [1, [lone.id]]);
     });
+
+    test("key-age report: each list holds its first `limit` entries and `counts` the full lengths, over many pages of keys", async () => {
+      const clock = manualClock(T0);
+      const node = await startNode(await databaseFor(dialect), clock);
+      const cons: string[] = [];
+      for (let i = 0; i < 8; i++) cons.push(await consumer(node, `c${i}`));
+      // more keys than two of the report's pages (1 000 keys a read), made at T0 + 10 days
+      clock.set(T0 + 10 * DAY);
+      const bulk = Array.from({ length: 2_100 }, (_, i) => ({
+        consumerId: cons[i % 8],
+        externalId: `bulk-${i}`,
+      }));
+      await ok(node.call("POST", "/v1/keys/import", { keys: bulk }));
+      // the clock steps back: these keys' ids still sort after the bulk keys' (ids stay monotonic),
+      // so they come in the report's last page, but their secrets are older than the bulk keys'
+      clock.set(T0 + DAY);
+      const oldA = await key(node, cons[5]!);
+      const oldB = await key(node, cons[2]!);
+      clock.set(T0 + DAY + 1_000);
+      const oldC = await key(node, cons[5]!);
+      clock.set(T0 + 10 * DAY + HOUR);
+      const ids = (xs: Array<{ keyId: string }>) => xs.map((x) => x.keyId);
+
+      const whole = await ok(node.call("GET", "/v1/reports/key-age"));
+      const live = 2_100 + 3 + 1; // and the bootstrap admin key, the oldest (made at T0)
+      assert.equal(whole.keys, live);
+      assert.deepEqual(whole.counts, {
+        pastPolicyAge: 0,
+        inGrace: 0,
+        withoutPolicy: live,
+        neverRotated: live,
+        oldestPerConsumer: 9,
+      });
+      const admin = whole.neverRotated[0];
+      assert.equal(admin.admin, true);
+      // the default limit: 1 000 entries per list, the oldest first
+      assert.equal(whole.neverRotated.length, 1_000);
+      assert.equal(whole.withoutPolicy.length, 1_000);
+      assert.deepEqual(ids(whole.neverRotated).slice(0, 4), [admin.keyId, oldA.id, oldB.id, oldC.id]);
+      assert.equal(new Set(whole.oldestPerConsumer.map((x: { consumerId: string }) => x.consumerId)).size, 9);
+
+      const cut = await ok(node.call("GET", "/v1/reports/key-age?limit=3"));
+      assert.deepEqual(cut.counts, whole.counts);
+      assert.deepEqual(ids(cut.neverRotated), [admin.keyId, oldA.id, oldB.id]);
+      assert.deepEqual(ids(cut.withoutPolicy), [admin.keyId, oldA.id, oldB.id]);
+      assert.deepEqual(
+        cut.oldestPerConsumer.map((x: { consumerId: string; keyId: string }) => [x.consumerId, x.keyId]),
+        [
+          [admin.consumerId, admin.keyId],
+          [cons[5], oldA.id],
+          [cons[2], oldB.id],
+        ],
+      );
+      const one = await ok(node.call("GET", `/v1/reports/key-age?consumerId=${cons[5]}&limit=1`));
+      assert.deepEqual(
+        [one.keys, one.counts.neverRotated, ids(one.neverRotated)],
+        [bulk.filter((b) => b.consumerId === cons[5]).length + 2, one.keys, [oldA.id]],
+      );
+      for (const bad of ["0", "10001", "x"]) {
+        const r = await node.call("GET", `/v1/reports/key-age?limit=${bad}`);
+        assert.equal(r.status, 400, bad);
+      }
+    });
   });
 }

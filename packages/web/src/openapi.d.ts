@@ -7118,6 +7118,8 @@ export interface operations {
         parameters: {
             query?: {
                 consumerId?: string;
+                /** @description Entries per list at most, 1 to 10000 (default 1000); each list keeps its own order */
+                limit?: string;
             };
             header?: never;
             path?: never;
@@ -7135,6 +7137,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Each list's full length; a list holds only its first `limit` entries, so a count above its list's length means the list was cut */
+                        counts: {
+                            inGrace: number;
+                            neverRotated: number;
+                            /** @description Consumers with a live active key */
+                            oldestPerConsumer: number;
+                            pastPolicyAge: number;
+                            withoutPolicy: number;
+                        };
                         /** Format: date-time */
                         generatedAt: string;
                         /** @description Versions still accepted in grace, soonest end first */

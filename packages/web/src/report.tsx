@@ -7,6 +7,9 @@ import { age, ErrorNote, Loading, Time, usePoll } from "./ui.js";
 
 type AgeRow = KeyAgeReport["pastPolicyAge"][number];
 
+/** Entries a section shows at most (the report's `limit`); `counts` still tells the full length. */
+const SHOWN = 500;
+
 const SOURCE = { key: "key's own", consumer: "consumer's", default: "global default" } as const;
 
 export function ReportPage() {
@@ -14,7 +17,11 @@ export function ReportPage() {
   const { data, error } = usePoll(
     async () => {
       const [report, consumers] = await Promise.all([
-        ok(api.GET("/v1/reports/key-age", { params: { query: consumerId ? { consumerId } : {} } })),
+        ok(
+          api.GET("/v1/reports/key-age", {
+            params: { query: consumerId ? { consumerId, limit: String(SHOWN) } : { limit: String(SHOWN) } },
+          }),
+        ),
         all((cursor) => ok(api.GET("/v1/consumers", { params: { query: { limit: "200", cursor } } }))),
       ]);
       return { report, consumers };
@@ -51,16 +58,21 @@ export function ReportPage() {
         <>
           <p>
             {r.keys} live key{r.keys === 1 ? "" : "s"}, generated <Time at={r.generatedAt} />:{" "}
-            <strong class={r.pastPolicyAge.length > 0 ? "warn" : "ok"}>
-              {r.pastPolicyAge.length} past their policy's age
+            <strong class={r.counts.pastPolicyAge > 0 ? "warn" : "ok"}>
+              {r.counts.pastPolicyAge} past their policy's age
             </strong>
-            , {r.inGrace.length} version{r.inGrace.length === 1 ? "" : "s"} in grace, {r.withoutPolicy.length}{" "}
-            without a policy, {r.neverRotated.length} never rotated.
+            , {r.counts.inGrace} version{r.counts.inGrace === 1 ? "" : "s"} in grace, {r.counts.withoutPolicy}{" "}
+            without a policy, {r.counts.neverRotated} never rotated.
           </p>
-          <Section id="past" title="Past their policy's age" rows={r.pastPolicyAge}>
+          <Section
+            id="past"
+            title="Past their policy's age"
+            rows={r.pastPolicyAge}
+            count={r.counts.pastPolicyAge}
+          >
             <AgeTable rows={r.pastPolicyAge} consumers={consumers} caption="Past their policy's age" />
           </Section>
-          <Section id="grace" title="Versions in grace" rows={r.inGrace}>
+          <Section id="grace" title="Versions in grace" rows={r.inGrace} count={r.counts.inGrace}>
             <div class="table-wrap">
               <table class="stack">
                 <caption class="sr-only">Versions in grace, soonest end first</caption>
@@ -99,21 +111,31 @@ export function ReportPage() {
               </table>
             </div>
           </Section>
-          <Section id="nopolicy" title="Without a policy" rows={r.withoutPolicy}>
+          <Section
+            id="nopolicy"
+            title="Without a policy"
+            rows={r.withoutPolicy}
+            count={r.counts.withoutPolicy}
+          >
             <AgeTable
               rows={r.withoutPolicy}
               consumers={consumers}
               caption="Keys no rotation policy applies to"
             />
           </Section>
-          <Section id="never" title="Never rotated" rows={r.neverRotated}>
+          <Section id="never" title="Never rotated" rows={r.neverRotated} count={r.counts.neverRotated}>
             <AgeTable
               rows={r.neverRotated}
               consumers={consumers}
               caption="Keys still on their first secret"
             />
           </Section>
-          <Section id="oldest" title="Oldest secret per consumer" rows={r.oldestPerConsumer}>
+          <Section
+            id="oldest"
+            title="Oldest secret per consumer"
+            rows={r.oldestPerConsumer}
+            count={r.counts.oldestPerConsumer}
+          >
             <AgeTable
               rows={r.oldestPerConsumer}
               consumers={consumers}
@@ -126,14 +148,26 @@ export function ReportPage() {
   );
 }
 
-function Section(props: { id: string; title: string; rows: unknown[]; children: ComponentChildren }) {
+function Section(props: {
+  id: string;
+  title: string;
+  rows: unknown[];
+  count: number;
+  children: ComponentChildren;
+}) {
   const hid = `rep-${props.id}-h`;
   return (
     <section aria-labelledby={hid} data-section={props.id}>
       <h2 id={hid}>
-        {props.title} ({props.rows.length})
+        {props.title} ({props.count})
       </h2>
       {props.rows.length === 0 ? <p class="muted">None.</p> : props.children}
+      {props.count > props.rows.length && (
+        <p class="muted" data-cut>
+          The first {props.rows.length} of {props.count}, in this list's order;{" "}
+          <code>keyroll report key-age --limit 10000</code> lists up to 10 000.
+        </p>
+      )}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { type CommandContext, compact, connect, printResult, withClientOptions }
 import { CliError } from "./errors.js";
 import { clean, display, formatFields, formatKey, formatTable } from "./format.js";
 import type { ClientOptions } from "./http-client.js";
-import { parseDuration } from "./parse.js";
+import { parseDuration, parsePositiveInt } from "./parse.js";
 
 // `keyroll policy show|set|clear` (rotation policies of a key, a consumer or the default),
 // `keyroll keys cancel` (a scheduled version) and `keyroll report key-age`.
@@ -139,6 +139,7 @@ interface GraceItem {
 export interface KeyAgeReport {
   generatedAt: string;
   keys: number;
+  counts: Record<(typeof SECTIONS)[number][0] | "inGrace", number>;
   pastPolicyAge: AgeItem[];
   inGrace: GraceItem[];
   withoutPolicy: AgeItem[];
@@ -154,12 +155,26 @@ const SECTIONS = [
   ["oldestPerConsumer", "oldest_for_consumer", "Oldest secret per consumer"],
 ] as const;
 
+/** A list's full length, with how many of it the answer holds when the report's limit cut it. */
+function countOf(r: KeyAgeReport, field: keyof KeyAgeReport["counts"]): string {
+  const n = r.counts[field];
+  const shown = r[field].length;
+  return n > shown ? `${n} (the first ${shown} shown; --limit up to 10000)` : String(n);
+}
+
+/** The lists the report's limit cut, for a note beside the CSV (which has no place for one). */
+export function cutLists(r: KeyAgeReport): string[] {
+  return (Object.keys(r.counts) as Array<keyof KeyAgeReport["counts"]>).filter(
+    (f) => r.counts[f] > r[f].length,
+  );
+}
+
 /** The report as tables, one per finding. */
 export function formatKeyAgeReport(r: KeyAgeReport): string {
   const out = [`Key-age report at ${clean(r.generatedAt)}: ${r.keys} live keys.`, ""];
   for (const [field, , title] of SECTIONS) {
     const rows = r[field];
-    out.push(`${title}: ${rows.length}`);
+    out.push(`${title}: ${countOf(r, field)}`);
     if (rows.length > 0)
       out.push(
         formatTable(
@@ -179,7 +194,7 @@ export function formatKeyAgeReport(r: KeyAgeReport): string {
       );
     else out.push("");
   }
-  out.push(`Versions in grace: ${r.inGrace.length}`);
+  out.push(`Versions in grace: ${countOf(r, "inGrace")}`);
   if (r.inGrace.length > 0)
     out.push(
       formatTable(
@@ -349,24 +364,34 @@ export function registerPolicies(program: Command, ctx: CommandContext): void {
         "keys past their policy's age, versions in grace, keys without a policy, never rotated, oldest secret per consumer",
       )
       .option("--consumer <consumer-id>", "only this consumer's keys")
+      .option("--limit <n>", "entries per list at most, 1 to 10000 (server default 1000)", parsePositiveInt)
       .addOption(
         new Option("--format <format>", "table (default), csv or json").choices(["table", "csv", "json"]),
       ),
-  ).action(async (options: ClientOptions & { consumer?: string; format?: "table" | "csv" | "json" }) => {
-    const api = connect(ctx, options);
-    const response = await api.request("GET", "/v1/reports/key-age", {
-      query: { consumerId: options.consumer },
-    });
-    const format = options.json ? "json" : (options.format ?? "table");
-    const data = response.data as KeyAgeReport;
-    ctx.deps.stdout.write(
-      format === "json"
-        ? response.text.endsWith("\n")
-          ? response.text
-          : `${response.text}\n`
-        : format === "csv"
-          ? keyAgeCsv(data)
-          : formatKeyAgeReport(data),
-    );
-  });
+  ).action(
+    async (
+      options: ClientOptions & { consumer?: string; limit?: number; format?: "table" | "csv" | "json" },
+    ) => {
+      const api = connect(ctx, options);
+      const response = await api.request("GET", "/v1/reports/key-age", {
+        query: { consumerId: options.consumer, limit: options.limit },
+      });
+      const format = options.json ? "json" : (options.format ?? "table");
+      const data = response.data as KeyAgeReport;
+      const cut = cutLists(data);
+      if (format === "csv" && cut.length > 0)
+        ctx.deps.stderr.write(
+          `note: the report's limit cut ${cut.join(", ")}; the counts are in --format json, --limit goes up to 10000\n`,
+        );
+      ctx.deps.stdout.write(
+        format === "json"
+          ? response.text.endsWith("\n")
+            ? response.text
+            : `${response.text}\n`
+          : format === "csv"
+            ? keyAgeCsv(data)
+            : formatKeyAgeReport(data),
+      );
+    },
+  );
 }

@@ -24,11 +24,49 @@ import { writeRotations } from "./rotation-write.js";
 export const POLICY_RULE = "rotation-policy";
 /** At most this many policy rotations per leader tick (the rest follow at the next ticks). */
 const MAX_ROTATIONS_PER_TICK = 100;
-const CANDIDATE_PAGE = 1_000;
+/**
+ * Keys one step of a candidate scan looks at (~10 ms at a million keys on SQLite); the scan yields
+ * to the event loop between steps, so the leader keeps answering while it runs.
+ */
+const CANDIDATE_SPAN = 5_000;
 /** A candidate scan serves the ticks of the next minute (see `candidatesAt`). */
 const CANDIDATE_HORIZON_MS = 60_000;
 /** A scan that finds more candidates than this is not kept: the next tick scans again. */
 const CANDIDATE_CACHE_MAX = 10_000;
+/** Entries per list of the key-age report unless the caller asks for another limit. */
+export const KEY_AGE_LIMIT = 1_000;
+/** Keys the key-age report reads per store query. */
+const KEY_AGE_PAGE = 1_000;
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Oldest active secret first; ties by key id, so the order is total. */
+const byAge = (a: AgeRow, b: AgeRow) => b.ageMs - a.ageMs || (a.keyId < b.keyId ? -1 : 1);
+/** Soonest end of grace first (a version in grace without an end first of all); ties by key id. */
+const bySoonestEnd = (a: GraceRow, b: GraceRow) =>
+  (a.expiresAt ?? 0) - (b.expiresAt ?? 0) || (a.keyId < b.keyId ? -1 : 1);
+
+/**
+ * The first `limit` items in `order` of everything added, holding at most twice that many at any
+ * time, and how many were added.
+ */
+function firstOf<T>(limit: number, order: (a: T, b: T) => number) {
+  let items: T[] = [];
+  let count = 0;
+  return {
+    add(item: T): void {
+      count++;
+      items.push(item);
+      if (items.length > 2 * limit) items = items.sort(order).slice(0, limit);
+    },
+    get count(): number {
+      return count;
+    },
+    list(): T[] {
+      return items.sort(order).slice(0, limit);
+    },
+  };
+}
 
 /** A key's policy as the API shows it. */
 export interface KeyPolicyState {
@@ -58,22 +96,30 @@ export interface AgeRow {
   readonly nextRotationAt: Millis | null;
 }
 
-/** The key-age report (see docs/rotation.md). */
+/** A version still accepted in grace, in the key-age report. */
+export interface GraceRow {
+  readonly keyId: string;
+  readonly consumerId: string;
+  readonly name: string | null;
+  readonly version: number;
+  readonly graceStartedAt: Millis | null;
+  readonly expiresAt: Millis | null;
+  readonly lastUsedAt: Millis | null;
+}
+
+/** The lists of the key-age report (see docs/rotation.md). */
+export type KeyAgeList = "pastPolicyAge" | "inGrace" | "withoutPolicy" | "neverRotated" | "oldestPerConsumer";
+
+/** The key-age report (see docs/rotation.md): each list holds its first `limit` entries. */
 export interface KeyAgeReport {
   readonly generatedAt: Millis;
   readonly keys: number;
+  /** Each list's full length (the lists themselves stop at the report's limit). */
+  readonly counts: Readonly<Record<KeyAgeList, number>>;
   /** Active versions older than their policy's interval. */
   readonly pastPolicyAge: AgeRow[];
   /** Versions still accepted in grace. */
-  readonly inGrace: Array<{
-    keyId: string;
-    consumerId: string;
-    name: string | null;
-    version: number;
-    graceStartedAt: Millis | null;
-    expiresAt: Millis | null;
-    lastUsedAt: Millis | null;
-  }>;
+  readonly inGrace: GraceRow[];
   readonly withoutPolicy: AgeRow[];
   /** Keys still on their first secret (never rotated, or every rotation cancelled or rolled back). */
   readonly neverRotated: AgeRow[];
@@ -123,19 +169,20 @@ export function createPolicyService(deps: ServiceDeps) {
     let after: string | undefined;
     let complete = true;
     for (;;) {
-      const page = await store.policies.policyCandidates({
+      const step = await store.policies.policyCandidates({
         before: now + horizon - lead,
         now,
         after,
-        limit: CANDIDATE_PAGE,
+        span: CANDIDATE_SPAN,
       });
-      for (const row of page) found.set(row.keyId, row);
-      if (page.length < CANDIDATE_PAGE) break;
+      for (const row of step.rows) found.set(row.keyId, row);
+      if (step.next === null) break;
       if (found.size >= CANDIDATE_CACHE_MAX) {
         complete = false;
         break;
       }
-      after = page.at(-1)!.keyId;
+      after = step.next;
+      await yieldToLoop();
     }
     candidates = { at: now, until: now + horizon, signature, complete: complete && horizon > 0, rows: found };
     return found.values();
@@ -392,72 +439,101 @@ export function createPolicyService(deps: ServiceDeps) {
       return out !== undefined;
     },
 
-    /** The key-age report over every live key (optionally of one consumer). */
-    async keyAgeReport(q: { consumerId?: string | undefined } = {}): Promise<KeyAgeReport> {
+    /**
+     * The key-age report over every live key (optionally of one consumer), read a page of keys at a
+     * time: memory holds one page, each list's first `limit` entries in its order, and one id per
+     * consumer for the count, never the whole fleet. `counts` are the lists' full lengths.
+     */
+    async keyAgeReport(
+      q: { consumerId?: string | undefined; limit?: number | undefined } = {},
+    ): Promise<KeyAgeReport> {
       const now = clock.now();
-      const all = (await store.loadAll()).keys.filter(
-        (k) =>
-          k.key.revokedAt === null &&
-          !keyExpired(k.key, now) &&
-          (!q.consumerId || k.key.consumerId === q.consumerId),
-      );
+      const limit = q.limit ?? KEY_AGE_LIMIT;
       const rows = await store.policies.listPolicies();
-      const report: KeyAgeReport = {
-        generatedAt: now,
-        keys: all.length,
-        pastPolicyAge: [],
-        inGrace: [],
-        withoutPolicy: [],
-        neverRotated: [],
-        oldestPerConsumer: [],
-      };
+      const pastPolicyAge = firstOf<AgeRow>(limit, byAge);
+      const inGrace = firstOf<GraceRow>(limit, bySoonestEnd);
+      const withoutPolicy = firstOf<AgeRow>(limit, byAge);
+      const neverRotated = firstOf<AgeRow>(limit, byAge);
+      // per consumer its oldest row, kept only while it can still be among the `limit` oldest
+      // (dropping the others is safe: the bar only gets older, and a dropped consumer's later
+      // rows are younger than its dropped one or compete afresh)
       const oldest = new Map<string, AgeRow>();
-      for (const k of all) {
-        const states = k.versions.map((v) => versionState(v, now));
-        k.versions.forEach((v, i) => {
-          if (states[i] !== "grace") return;
-          report.inGrace.push({
+      const consumers = new Set<string>();
+      let keys = 0;
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.listKeys({
+          limit: KEY_AGE_PAGE,
+          after,
+          consumerId: q.consumerId,
+          state: "active",
+        });
+        for (const k of page) {
+          if (keyExpired(k.key, now)) continue;
+          keys++;
+          const states = k.versions.map((v) => versionState(v, now));
+          k.versions.forEach((v, i) => {
+            if (states[i] !== "grace") return;
+            inGrace.add({
+              keyId: k.key.id,
+              consumerId: k.key.consumerId,
+              name: k.key.name,
+              version: v.version,
+              graceStartedAt: v.graceStartsAt,
+              expiresAt: v.expiresAt,
+              lastUsedAt: v.lastUsedAt,
+            });
+          });
+          const active = k.versions[states.indexOf("active")];
+          if (!active) continue;
+          const st = stateOf(k, rows, now);
+          const row: AgeRow = {
             keyId: k.key.id,
             consumerId: k.key.consumerId,
             name: k.key.name,
-            version: v.version,
-            graceStartedAt: v.graceStartsAt,
-            expiresAt: v.expiresAt,
-            lastUsedAt: v.lastUsedAt,
-          });
-        });
-        const active = k.versions[states.indexOf("active")];
-        if (!active) continue;
-        const st = stateOf(k, rows, now);
-        const row: AgeRow = {
-          keyId: k.key.id,
-          consumerId: k.key.consumerId,
-          name: k.key.name,
-          admin: k.key.admin,
-          version: active.version,
-          createdAt: active.createdAt,
-          activeSince: active.activatesAt,
-          ageMs: now - active.activatesAt,
-          policy: st.effective && { intervalMs: st.effective.policy.intervalMs, source: st.effective.source },
-          nextRotationAt: st.nextRotationAt,
-        };
-        if (!row.policy) report.withoutPolicy.push(row);
-        else if (row.ageMs > row.policy.intervalMs) report.pastPolicyAge.push(row);
-        if (active.version === 1) report.neverRotated.push(row);
-        const o = oldest.get(row.consumerId);
-        if (!o || row.activeSince < o.activeSince) oldest.set(row.consumerId, row);
+            admin: k.key.admin,
+            version: active.version,
+            createdAt: active.createdAt,
+            activeSince: active.activatesAt,
+            ageMs: now - active.activatesAt,
+            policy: st.effective && {
+              intervalMs: st.effective.policy.intervalMs,
+              source: st.effective.source,
+            },
+            nextRotationAt: st.nextRotationAt,
+          };
+          if (!row.policy) withoutPolicy.add(row);
+          else if (row.ageMs > row.policy.intervalMs) pastPolicyAge.add(row);
+          if (active.version === 1) neverRotated.add(row);
+          consumers.add(row.consumerId);
+          const o = oldest.get(row.consumerId);
+          if (!o || byAge(row, o) < 0) oldest.set(row.consumerId, row);
+        }
+        if (oldest.size > 2 * limit) {
+          const keep = [...oldest.values()].sort(byAge).slice(0, limit);
+          oldest.clear();
+          for (const r of keep) oldest.set(r.consumerId, r);
+        }
+        if (page.length < KEY_AGE_PAGE) break;
+        after = page[page.length - 1]!.key.id;
       }
-      report.oldestPerConsumer.push(...oldest.values());
-      const byAge = (a: AgeRow, b: AgeRow) => b.ageMs - a.ageMs || (a.keyId < b.keyId ? -1 : 1);
-      for (const list of [
-        report.pastPolicyAge,
-        report.withoutPolicy,
-        report.neverRotated,
-        report.oldestPerConsumer,
-      ])
-        list.sort(byAge);
-      report.inGrace.sort((a, b) => (a.expiresAt ?? 0) - (b.expiresAt ?? 0) || (a.keyId < b.keyId ? -1 : 1));
-      return report;
+      const oldestPerConsumer = [...oldest.values()].sort(byAge).slice(0, limit);
+      return {
+        generatedAt: now,
+        keys,
+        counts: {
+          pastPolicyAge: pastPolicyAge.count,
+          inGrace: inGrace.count,
+          withoutPolicy: withoutPolicy.count,
+          neverRotated: neverRotated.count,
+          oldestPerConsumer: consumers.size,
+        },
+        pastPolicyAge: pastPolicyAge.list(),
+        inGrace: inGrace.list(),
+        withoutPolicy: withoutPolicy.list(),
+        neverRotated: neverRotated.list(),
+        oldestPerConsumer,
+      };
     },
   };
 }

@@ -1,12 +1,16 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { formatDuration } from "../../core/duration.js";
-import type { AgeRow } from "../../services/policies.js";
+import { KeyrollError } from "../../core/errors.js";
+import { type AgeRow, KEY_AGE_LIMIT } from "../../services/policies.js";
 import type { RouteDeps } from "../deps.js";
 import { errorResponses } from "../schemas.js";
 import { iso } from "../views.js";
 
 // Compliance reports: the age of every live key's secret against its rotation policy.
+
+/** The most entries a list of the report may ask for: the report holds up to twice that per list. */
+const MAX_REPORT_LIMIT = 10_000;
 
 const Time = Type.String({ format: "date-time" });
 const NullableTime = Type.Union([Time, Type.Null()]);
@@ -40,9 +44,23 @@ const GraceItem = Type.Object({
   lastUsedAt: NullableTime,
 });
 
+const Count = Type.Integer({ minimum: 0 });
 const KeyAgeReport = Type.Object({
   generatedAt: Time,
   keys: Type.Integer({ description: "Live keys looked at (not revoked, not expired)" }),
+  counts: Type.Object(
+    {
+      pastPolicyAge: Count,
+      inGrace: Count,
+      withoutPolicy: Count,
+      neverRotated: Count,
+      oldestPerConsumer: Type.Integer({ minimum: 0, description: "Consumers with a live active key" }),
+    },
+    {
+      description:
+        "Each list's full length; a list holds only its first `limit` entries, so a count above its list's length means the list was cut",
+    },
+  ),
   pastPolicyAge: Type.Array(AgeItem, { description: "Active secrets older than their policy's interval" }),
   inGrace: Type.Array(GraceItem, { description: "Versions still accepted in grace, soonest end first" }),
   withoutPolicy: Type.Array(AgeItem, { description: "Keys no rotation policy applies to" }),
@@ -67,7 +85,7 @@ const ageView = (r: AgeRow) => ({
 export function registerReportRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const policies = deps.policies;
   if (!policies) return;
-  app.get<{ Querystring: { consumerId?: string } }>(
+  app.get<{ Querystring: { consumerId?: string; limit?: string } }>(
     "/v1/reports/key-age",
     {
       config: { scope: "keys:read" },
@@ -77,17 +95,29 @@ export function registerReportRoutes(app: FastifyInstance, deps: RouteDeps): voi
         summary:
           "Key-age report: secrets past their policy's age, versions in grace, keys without a policy or never rotated, the oldest secret per consumer",
         querystring: Type.Object(
-          { consumerId: Type.Optional(Type.String({ pattern: "^con_[0-9a-z]{26}$" })) },
+          {
+            consumerId: Type.Optional(Type.String({ pattern: "^con_[0-9a-z]{26}$" })),
+            limit: Type.Optional(
+              Type.String({
+                pattern: "^[0-9]{1,5}$",
+                description: `Entries per list at most, 1 to ${MAX_REPORT_LIMIT} (default ${KEY_AGE_LIMIT}); each list keeps its own order`,
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: KeyAgeReport, ...errorResponses() },
       },
     },
     async (req) => {
-      const r = await policies.keyAgeReport({ consumerId: req.query.consumerId });
+      const limit = req.query.limit === undefined ? KEY_AGE_LIMIT : Number(req.query.limit);
+      if (limit < 1 || limit > MAX_REPORT_LIMIT)
+        throw new KeyrollError("VALIDATION_FAILED", `limit must be between 1 and ${MAX_REPORT_LIMIT}`);
+      const r = await policies.keyAgeReport({ consumerId: req.query.consumerId, limit });
       return {
         generatedAt: iso(r.generatedAt),
         keys: r.keys,
+        counts: r.counts,
         pastPolicyAge: r.pastPolicyAge.map(ageView),
         inGrace: r.inGrace.map((g) => ({
           ...g,

@@ -59,14 +59,24 @@ export function policyReads(db: Db) {
     },
     /**
      * Live, non-admin keys with successor pickup on whose last rotation is at or before `before`,
-     * in id order after `after`: the only keys a policy can be due for.
+     * among the next `span` keys in id order after `after`: the only keys a policy can be due for.
+     * One call looks at `span` keys whatever it finds (the aggregate over their versions is what
+     * costs), so a scan of a large fleet is many short calls; `next` is the cursor of the next
+     * call, null after the last key.
      */
     async policyCandidates(q: {
       before: number;
       now: number;
       after?: string | undefined;
-      limit: number;
-    }): Promise<PolicyCandidate[]> {
+      span: number;
+    }): Promise<{ rows: PolicyCandidate[]; next: string | null }> {
+      let ids = db.selectFrom("keys").select("id");
+      if (q.after !== undefined) ids = ids.where("id", ">", q.after);
+      const bound = await ids
+        .orderBy("id")
+        .limit(1)
+        .offset(q.span - 1)
+        .executeTakeFirst();
       const last = sql<number>`max(case when v.revoked_at is not null and v.revoked_at < v.activates_at then v.revoked_at else v.activates_at end)`;
       let qb = db
         .selectFrom("keys as k")
@@ -77,17 +87,20 @@ export function policyReads(db: Db) {
         .where("k.allow_successor_pickup", "=", 1)
         .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", q.now)]));
       if (q.after !== undefined) qb = qb.where("k.id", ">", q.after);
+      if (bound) qb = qb.where("k.id", "<=", bound.id);
       const rows = await qb
         .groupBy(["k.id", "k.consumer_id"])
         .having(last, "<=", q.before)
         .orderBy("k.id")
-        .limit(q.limit)
         .execute();
-      return rows.map((r) => ({
-        keyId: r.keyId,
-        consumerId: r.consumerId,
-        lastRotationAt: num(r.lastRotationAt),
-      }));
+      return {
+        rows: rows.map((r) => ({
+          keyId: r.keyId,
+          consumerId: r.consumerId,
+          lastRotationAt: num(r.lastRotationAt),
+        })),
+        next: bound?.id ?? null,
+      };
     },
     /** How many rotations policies made for this key (the ledger), newest first. */
     async policyRotations(
