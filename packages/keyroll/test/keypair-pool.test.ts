@@ -94,3 +94,31 @@ test("a bulk rotation's new versions made on the threads: same records as on the
     }
   }
 });
+
+test("many new versions on two threads at once, next to the calling thread's own crypto, all come back", {
+  timeout: 120_000,
+}, async () => {
+  // with a seal whose ephemeral key came from generateKeyPairSync, two threads deadlocked inside
+  // OpenSSL 3.0 within a round or two of this (decision 0027)
+  const pool = createKeyPairPool({ size: 2 });
+  const publicKey = successorPublicKey(generateSecret());
+  const inputs = Array.from({ length: 250 }, (_, i) => ({
+    keyId: `key_${i}`,
+    prefix: "kr_bulk",
+    version: 2,
+    activatesAt: 1,
+    storedState: "active" as const,
+    now: 1,
+    recipient: { version: 1, publicKey },
+  }));
+  try {
+    for (let round = 0; round < 6; round++) {
+      const calls = [1, 2, 3, 4].map(() => pool.newVersions(inputs));
+      sealSuccessor({ publicKey, keyId: "key_main", from: 1, to: 2, secret: generateSecret() });
+      for (const made of await Promise.all(calls)) assert.equal(made.length, inputs.length);
+    }
+    assert.deepEqual(pool.status(), { threads: 2, fallback: false });
+  } finally {
+    await pool.close();
+  }
+});

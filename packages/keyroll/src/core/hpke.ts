@@ -5,8 +5,8 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
   type KeyObject,
+  randomBytes,
 } from "node:crypto";
 
 // HPKE (RFC 9180), base mode only, with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and AES-GCM
@@ -153,12 +153,12 @@ export function sealBase(
   opts: { aead?: AeadId; ephemeralPrivateKey?: Buffer } = {},
 ): { enc: Buffer; ciphertext: Buffer } {
   const aead = opts.aead ?? AEAD.AES_256_GCM;
-  // GenerateKeyPair (RFC 9180 §4): a fresh random X25519 pair, made and used as a key object (one
-  // scalar multiplication; DeriveKeyPair of random bytes and a re-import would cost two more)
-  const skE =
-    opts.ephemeralPrivateKey !== undefined
-      ? privateKeyObject(opts.ephemeralPrivateKey)
-      : generateKeyPairSync("x25519").privateKey;
+  // GenerateKeyPair (RFC 9180 §4): 32 random bytes are an X25519 private key (the scalar is
+  // clamped when used), imported once and used as a key object: DeriveKeyPair of random bytes and
+  // a second import cost two HMACs and a scalar multiplication more. Not generateKeyPairSync: with
+  // OpenSSL 3.0 (Node 20), key generation on two threads at once next to these imports deadlocked
+  // both threads within seconds (decision 0027).
+  const skE = privateKeyObject(opts.ephemeralPrivateKey ?? randomBytes(32));
   const enc = rawPublic(skE);
   const sharedSecret = extractAndExpand(dh(skE, publicKey), Buffer.concat([enc, publicKey]));
   const { key, nonce } = keySchedule(aead, sharedSecret, info);
