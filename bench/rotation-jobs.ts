@@ -9,6 +9,7 @@
 // - verify latency before the job starts, against verify latency while it runs.
 // Run: `npm run bench:rotation-jobs [-- --keys 5000 --verify-rate 300]` from the repo root (build first).
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -18,7 +19,7 @@ import { type ClusterNode, startCluster } from "../packages/keyroll/test/cluster
 import { seedKeys } from "../packages/keyroll/test/rotation-job-fixtures.js";
 import { startTestPostgres } from "../packages/keyroll/test/support/postgres.js";
 import { percentile } from "../packages/keyroll/test/support/stats.js";
-import { cpuMeter } from "./writes.js";
+import { cpuMeter, procCpuMs } from "./writes.js";
 
 /** The issue's target, keys per second. */
 export const TARGET = 1_000;
@@ -33,6 +34,17 @@ const { values: args } = parseArgs({
 });
 const KEYS = Number(args.keys);
 const VERIFY_RATE = Number(args["verify-rate"]);
+
+/** CPU ms of a process's main thread (its event loop): /proc/<pid>/task/<pid>/stat. */
+function mainThreadCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ 100
+  } catch {
+    return 0;
+  }
+}
 
 interface VerifyStats {
   ok: number;
@@ -161,7 +173,11 @@ async function main(): Promise<void> {
     console.log(`seeded ${KEYS} keys in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await seedStore.close();
 
-    cluster = await startCluster(url, 3, { env: { KEYROLL_LOG_LEVEL: "warn" } });
+    // BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the nodes only
+    const nodeOptions = process.env.BENCH_NODE_OPTIONS;
+    cluster = await startCluster(url, 3, {
+      env: { KEYROLL_LOG_LEVEL: "warn", ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    });
     const nodes = cluster.nodes;
     // the verify load's keys belong to the fleet too: they are rotated while verified (old
     // secrets stay valid in grace), so a failed verify would show a rotation that hurt a client
@@ -188,6 +204,8 @@ async function main(): Promise<void> {
     const quiet = await before.stop();
     const verifyCpuPerS = quietCpu((performance.now() - q0) / 1000)!;
     const jobCpu = cpuMeter(pids, pgPort);
+    // each node's process and its main thread (the event loop; the leader runs the job on it)
+    const perNode0 = pids.map((p) => ({ all: procCpuMs(p), main: mainThreadCpuMs(p) }));
     const j0 = performance.now();
 
     const during = verifyLoad(nodes, secrets, VERIFY_RATE);
@@ -203,9 +221,17 @@ async function main(): Promise<void> {
     const matched = created.body.matched as number;
     let job = created.body;
     const samples: string[] = [];
+    let progressAt = performance.now();
     for (let last = 0; job.state !== "completed" && job.state !== "cancelled"; ) {
       await new Promise((r) => setTimeout(r, 250));
+      const rotated = job.rotated;
       job = (await nodes[2]!.call("GET", `/v1/rotation-jobs/${id}`)).body;
+      if (job.rotated !== rotated) progressAt = performance.now();
+      else if (performance.now() - progressAt > 60_000) {
+        // no key rotated for a minute: show what the nodes said, and fail
+        for (const n of nodes) console.log(`--- ${n.name}\n${n.output().slice(-4_000)}`);
+        throw new Error(`the job stalled at ${job.rotated}/${matched}`);
+      }
       if (performance.now() - last > 5_000) {
         last = performance.now();
         samples.push(`${job.rotated}/${matched} at ${job.currentRate ?? "-"} keys/s`);
@@ -215,6 +241,10 @@ async function main(): Promise<void> {
     const loaded = await during.stop();
     const wall = (performance.now() - j0) / 1000;
     const cpu = jobCpu(1)!;
+    const perNode = pids.map((p, i) => ({
+      all: procCpuMs(p) - perNode0[i]!.all,
+      main: mainThreadCpuMs(p) - perNode0[i]!.main,
+    }));
     const seconds = (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000;
     const rate = job.rotated / seconds;
 
@@ -249,6 +279,12 @@ async function main(): Promise<void> {
     console.log(
       `CPU ms per key rotated (the verify load's own CPU, measured before the job, taken out): nodes ${perKey(cpu.nodes, verifyCpuPerS.nodes)}, db ${perKey(cpu.db, verifyCpuPerS.db)}` +
         ` (with it: nodes ${(cpu.nodes / job.rotated).toFixed(2)}, db ${(cpu.db / job.rotated).toFixed(2)})`,
+    );
+    const lead = perNode.reduce((a, b) => (b.all > a.all ? b : a));
+    const verifyPerNode = verifyCpuPerS.nodes / pids.length;
+    console.log(
+      `CPU ms per key on the leader (the busiest node, its share of the verify load taken out): process ${perKey(lead.all, verifyPerNode)}, main thread ${perKey(lead.main, verifyPerNode)}` +
+        `; per node (process/main, with verify): ${perNode.map((n) => `${(n.all / job.rotated).toFixed(2)}/${(n.main / job.rotated).toFixed(2)}`).join(" ")}`,
     );
     console.log(
       `keys not at version 2: ${bad.rows[0].n}; keys with other than one key.rotated entry: ${twice.rows[0].n}`,

@@ -113,11 +113,25 @@ function extractAndExpand(dhValue: Buffer, kemContext: Buffer): Buffer {
   return labeledExpand(KEM_SUITE, prk, "shared_secret", kemContext, N_SECRET);
 }
 
+// The key schedule's context depends only on the suite and `info` (base mode: no PSK), and a
+// caller uses one `info` for all its messages: two HMACs a message saved, a few entries kept.
+const contexts = new Map<string, Buffer>();
+
+function contextOf(aead: AeadId, suite: Buffer, info: Buffer): Buffer {
+  const id = `${aead}:${info.toString("hex")}`;
+  let context = contexts.get(id);
+  if (context === undefined) {
+    const pskIdHash = labeledExtract(suite, Buffer.alloc(0), "psk_id_hash", Buffer.alloc(0));
+    const infoHash = labeledExtract(suite, Buffer.alloc(0), "info_hash", info);
+    context = Buffer.concat([Buffer.from([0x00]), pskIdHash, infoHash]);
+    if (contexts.size < 16) contexts.set(id, context);
+  }
+  return context;
+}
+
 function keySchedule(aead: AeadId, sharedSecret: Buffer, info: Buffer) {
   const suite = hpkeSuite(aead);
-  const pskIdHash = labeledExtract(suite, Buffer.alloc(0), "psk_id_hash", Buffer.alloc(0));
-  const infoHash = labeledExtract(suite, Buffer.alloc(0), "info_hash", info);
-  const context = Buffer.concat([Buffer.from([0x00]), pskIdHash, infoHash]);
+  const context = contextOf(aead, suite, info);
   const secret = labeledExtract(suite, sharedSecret, "secret", Buffer.alloc(0));
   return {
     key: labeledExpand(suite, secret, "key", context, NK[aead]),
@@ -139,7 +153,12 @@ export function sealBase(
   opts: { aead?: AeadId; ephemeralPrivateKey?: Buffer } = {},
 ): { enc: Buffer; ciphertext: Buffer } {
   const aead = opts.aead ?? AEAD.AES_256_GCM;
-  const skE = privateKeyObject(opts.ephemeralPrivateKey ?? deriveKeyPair(randomBytes(32)).privateKey);
+  // GenerateKeyPair (RFC 9180 §4): 32 random bytes are an X25519 private key (the scalar is
+  // clamped when used), imported once and used as a key object: DeriveKeyPair of random bytes and
+  // a second import cost two HMACs and a scalar multiplication more. Not generateKeyPairSync: with
+  // OpenSSL 3.0 (Node 20), key generation on two threads at once next to these imports deadlocked
+  // both threads within seconds (decision 0027).
+  const skE = privateKeyObject(opts.ephemeralPrivateKey ?? randomBytes(32));
   const enc = rawPublic(skE);
   const sharedSecret = extractAndExpand(dh(skE, publicKey), Buffer.concat([enc, publicKey]));
   const { key, nonce } = keySchedule(aead, sharedSecret, info);

@@ -1,9 +1,18 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { makeNewVersion, type NewVersion, type NewVersionInput } from "../core/rotation-secret.js";
 import { successorPublicKey } from "../core/successor.js";
 
 /** Secrets one message to a thread carries: small enough that the threads share the work evenly. */
 const CHUNK = 500;
+/** Fewest new versions one message carries (each costs ≈ 0.3 ms: a batch is shared out). */
+const MIN_VERSIONS_CHUNK = 16;
+
+/** A new version made on a key pair thread: everything but the secret, which stays there. */
+export type NewVersionMade = Omit<NewVersion, "secret"> & { readonly secret: null };
+
+/** Lets the event loop serve other work between two keys made on the calling thread. */
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * The successor public keys (decision 0014) of many secrets, derived on worker threads: an X25519
@@ -23,7 +32,7 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
   const threads: Thread[] = [];
   const pending = new Map<
     number,
-    { resolve: (keys: string[]) => void; reject: (e: Error) => void; t: Thread }
+    { resolve: (out: unknown[]) => void; reject: (e: Error) => void; t: Thread }
   >();
   let nextId = 0;
   let broken = false;
@@ -54,12 +63,12 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
       const worker = newWorker();
       const t: Thread = { worker, busy: 0 };
       worker.unref();
-      worker.on("message", (m: { id: number; keys?: string[]; error?: string }) => {
+      worker.on("message", (m: { id: number; out?: unknown[]; error?: string }) => {
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
         if (--t.busy === 0) worker.unref();
-        if (m.keys) p.resolve(m.keys);
+        if (m.out) p.resolve(m.out);
         else p.reject(new Error(`successor key derivation failed: ${m.error ?? "unknown"}`));
       });
       worker.on("error", (err) => fail(t, err));
@@ -68,16 +77,27 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
     }
   }
 
-  function send(secrets: string[]): Promise<string[]> {
+  function send<T>(message: { secrets: string[] } | { versions: NewVersionInput[] }): Promise<T[]> {
     // the least busy thread; ref'd while it works, so a waiting caller keeps the process alive
     let t = threads[0]!;
     for (const x of threads) if (x.busy < t.busy) t = x;
     const id = nextId++;
-    return new Promise<string[]>((resolve, reject) => {
-      pending.set(id, { resolve, reject, t });
+    return new Promise<T[]>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (out: unknown[]) => void, reject, t });
       if (t.busy++ === 0) t.worker.ref();
-      t.worker.postMessage({ id, secrets });
+      t.worker.postMessage({ id, ...message });
     });
+  }
+
+  /** New versions made here, one key per event-loop turn (no threads, or they failed). */
+  async function versionsHere(inputs: readonly NewVersionInput[]): Promise<NewVersionMade[]> {
+    const out: NewVersionMade[] = [];
+    for (const input of inputs) {
+      const { secret: _, ...made } = makeNewVersion(input);
+      out.push({ ...made, secret: null });
+      await yieldToLoop();
+    }
+    return out;
   }
 
   return {
@@ -88,12 +108,34 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
       try {
         start();
         const parts: Promise<string[]>[] = [];
-        for (let i = 0; i < secrets.length; i += CHUNK) parts.push(send(secrets.slice(i, i + CHUNK)));
+        for (let i = 0; i < secrets.length; i += CHUNK)
+          parts.push(send<string>({ secrets: secrets.slice(i, i + CHUNK) }));
         return (await Promise.all(parts)).flat();
       } catch (err) {
         // a thread that could not start or died: this call, and every later one, runs here
         if (!broken || closed) throw err;
         return secrets.map(successorPublicKey);
+      }
+    },
+    /**
+     * The new versions of a bulk rotation's keys (decision 0027), in order: each one's new secret,
+     * version record and sealed successor box, made by `makeNewVersion` on the threads, shared out
+     * between them. The secrets stay on the threads: only what is stored comes back. Without
+     * threads they are made here, yielding to the event loop between keys.
+     */
+    async newVersions(inputs: readonly NewVersionInput[]): Promise<NewVersionMade[]> {
+      if (closed) throw new Error("the key pair pool is closed");
+      if (size === 0 || broken) return versionsHere(inputs);
+      try {
+        start();
+        const per = Math.max(MIN_VERSIONS_CHUNK, Math.ceil(inputs.length / threads.length));
+        const parts: Promise<NewVersionMade[]>[] = [];
+        for (let i = 0; i < inputs.length; i += per)
+          parts.push(send<NewVersionMade>({ versions: inputs.slice(i, i + per) }));
+        return (await Promise.all(parts)).flat();
+      } catch (err) {
+        if (!broken || closed) throw err;
+        return versionsHere(inputs);
       }
     },
     /** Threads running, and whether a failed thread sent the work back to the calling thread. */

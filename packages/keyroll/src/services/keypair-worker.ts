@@ -1,16 +1,24 @@
 import { parentPort } from "node:worker_threads";
+import { makeNewVersion, type NewVersionInput } from "../core/rotation-secret.js";
 import { successorPublicKey } from "../core/successor.js";
 
 // A thread of the successor key pool (services/keypair-pool.ts): derives the public key of each
-// secret it is sent and answers with them in the same order. Nothing here logs or keeps a secret.
+// secret it is sent (`secrets`), or makes a bulk rotation's new versions (`versions`: the secret
+// made here stays here, only the version record and the sealed box go back), and answers in the
+// same order. Nothing here logs or keeps a secret.
 
-parentPort?.on("message", (m: { id: number; secrets: string[] }) => {
-  let keys: string[] | undefined;
+parentPort?.on("message", (m: { id: number; secrets?: string[]; versions?: NewVersionInput[] }) => {
+  let out: unknown[] | undefined;
   let error: string | undefined;
   try {
-    keys = m.secrets.map(successorPublicKey);
+    if (m.versions !== undefined)
+      out = m.versions.map((input) => {
+        const { secret: _, ...made } = makeNewVersion(input);
+        return { ...made, secret: null };
+      });
+    else out = (m.secrets ?? []).map(successorPublicKey);
   } catch (err) {
     error = (err as Error).message;
   }
-  parentPort!.postMessage({ id: m.id, keys, error });
+  parentPort!.postMessage({ id: m.id, out, error });
 });

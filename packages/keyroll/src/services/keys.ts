@@ -324,7 +324,7 @@ export function createKeyService(deps: ServiceDeps) {
           const rec = {
             requestHash,
             response: { version: made!.version, previous: made!.previous },
-            sealedSecret: seal(id, idempotencyKey!, made!.secret),
+            sealedSecret: seal(id, idempotencyKey!, made!.secret!),
             createdAt: now,
           };
           await tx.atEnd((end) => end.putIdempotency(id, idemHash, rec));
@@ -332,7 +332,8 @@ export function createKeyService(deps: ServiceDeps) {
         return {
           // as the write leaves it: no second read of what this transaction just wrote
           key: made!.key,
-          secret: made!.secret,
+          // made here, not ahead on a thread: the secret is known
+          secret: made!.secret!,
           version: made!.version,
           previous: made!.previous,
           replayed: false,

@@ -14,12 +14,14 @@ import {
   type RotationJobState,
   selectorProblem,
 } from "../core/rotation-jobs.js";
+import type { NewVersionInput } from "../core/rotation-secret.js";
 import type { RotationJobItem, RotationJobRecord } from "../store/kysely/rotation-jobs.js";
 import { createCommit } from "./commit.js";
 import { type Actor, type ServiceDeps, systemActor } from "./deps.js";
+import { createKeyPairPool, type KeyPairPool } from "./keypair-pool.js";
 import {
+  newVersionInput,
   type PreparedRotation,
-  prepareRotation,
   type RotationSpec,
   writeRotations,
 } from "./rotation-write.js";
@@ -251,6 +253,15 @@ export function createRotationJobService(deps: ServiceDeps & { wake?: (() => voi
 /** The rotation job service's interface. */
 export type RotationJobService = ReturnType<typeof createRotationJobService>;
 
+/** A round of a job's keys, in chunks written in parallel, each with its new versions being made. */
+interface Round {
+  readonly ids: readonly string[];
+  readonly chunks: ReadonlyArray<{
+    ids: readonly string[];
+    ready: Promise<ReadonlyMap<string, PreparedRotation>>;
+  }>;
+}
+
 type Outcome = {
   keyId: string;
   state: Exclude<JobItemState, "pending">;
@@ -258,8 +269,8 @@ type Outcome = {
   version: number | null;
 };
 
-/** Lets the event loop serve other work (verify requests) between two keys' crypto. */
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+/** How long a batch waits for its new versions from the key pair threads. */
+const THREADS_WAIT_MS = 20_000;
 
 /** Errors after which the same batch is simply tried again later. */
 const RETRYABLE = new Set(["STORE_BUSY", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "CONCURRENT_MODIFICATION"]);
@@ -276,6 +287,8 @@ export function createRotationJobRunner(
     idleMs?: number | undefined;
     /** Transactions in flight at once (PostgreSQL commits them in parallel). */
     concurrency?: number | undefined;
+    /** Key pair threads that make the batches' new versions (default: one per core, at most 4; 0: none). */
+    threads?: number | undefined;
   },
 ) {
   const { store, clock, logger } = deps;
@@ -287,6 +300,8 @@ export function createRotationJobRunner(
   let running: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
   let timer: NodeJS.Timeout | undefined;
+  // the batches' secrets, key pairs and sealed boxes are made on these threads (decision 0027)
+  const keyPairs: KeyPairPool = createKeyPairPool({ size: deps.threads });
 
   /** Sleeps up to `ms`, or until woken or stopped. */
   const nap = (ms: number) =>
@@ -300,26 +315,59 @@ export function createRotationJobRunner(
       timer = setTimeout(done, Math.max(0, ms));
     });
 
-  /** New secrets for the keys of a batch, as they are now (checked again under their locks). */
+  /**
+   * New versions for the keys of a batch, as the keys are now (checked again under their locks),
+   * made on the key pair threads. Never fails: a key without one is made in its transaction.
+   */
   async function prepareBatch(
     job: RotationJobRecord,
     ids: readonly string[],
   ): Promise<Map<string, PreparedRotation>> {
     const out = new Map<string, PreparedRotation>();
-    const now = clock.now();
-    for (const k of await store.getKeys(ids)) {
-      if (bulkSkipReason(k, now, job.requirePickup) !== undefined) continue;
-      try {
-        out.set(
-          k.key.id,
-          prepareRotation(k, planRotation(k.key, k.versions, now, { graceMs: job.graceMs }), now),
-        );
-      } catch (err) {
-        if (!(err instanceof KeyrollError)) throw err;
+    try {
+      const now = clock.now();
+      const inputs: NewVersionInput[] = [];
+      for (const k of await store.getKeys(ids)) {
+        if (bulkSkipReason(k, now, job.requirePickup) !== undefined) continue;
+        try {
+          inputs.push(
+            newVersionInput(k, planRotation(k.key, k.versions, now, { graceMs: job.graceMs }), now),
+          );
+        } catch (err) {
+          if (!(err instanceof KeyrollError)) throw err;
+        }
       }
-      await yieldToLoop();
+      // a thread that neither answers nor dies must not hold the job: its keys are made in their
+      // transactions instead (the answer, if it comes, is dropped)
+      let timer: NodeJS.Timeout | undefined;
+      const made = await Promise.race([
+        keyPairs.newVersions(inputs),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("the key pair threads did not answer")), THREADS_WAIT_MS);
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
+      for (const [i, input] of inputs.entries()) out.set(input.keyId, made[i]!);
+    } catch (err) {
+      logger.warn(
+        { jobId: job.id, err: (err as Error).message },
+        "bulk rotation: new versions not made ahead",
+      );
     }
     return out;
+  }
+
+  /** The next keys of a job (after the key id `after`) with their new versions being made. */
+  async function takeRound(job: RotationJobRecord, after?: string): Promise<Round> {
+    const round = jobBatchSize(job.rate) * (job.rate >= 2_500 ? concurrency : 1);
+    const ids = await store.rotationJobs.pendingKeyIds(job.id, round, after);
+    const per = Math.max(1, Math.ceil(ids.length / concurrency));
+    const chunks: Array<Round["chunks"][number]> = [];
+    for (let i = 0; i < ids.length; i += per) {
+      const c = ids.slice(i, i + per);
+      chunks.push({ ids: c, ready: prepareBatch(job, c) });
+    }
+    return { ids, chunks };
   }
 
   async function rotateBatch(
@@ -397,9 +445,13 @@ export function createRotationJobRunner(
     }
   }
 
-  async function runChunk(job: RotationJobRecord, ids: readonly string[]): Promise<void> {
+  async function runChunk(
+    job: RotationJobRecord,
+    ids: readonly string[],
+    ready: Promise<ReadonlyMap<string, PreparedRotation>>,
+  ): Promise<void> {
     try {
-      await rotateBatch(job, ids, await prepareBatch(job, ids));
+      await rotateBatch(job, ids, await ready);
     } catch (err) {
       if (err instanceof KeyrollError && RETRYABLE.has(err.code)) throw err;
       logger.warn(
@@ -439,6 +491,8 @@ export function createRotationJobRunner(
     const t0 = clock.now();
     let done = 0;
     let backoff = 100;
+    // the next round, read and its new versions made while this one is written (never rejects)
+    let ahead: Promise<Round | null> | null = null;
     for (;;) {
       if (stopped || !deps.isLeader()) return;
       const job = await store.rotationJobs.getJob(found.id);
@@ -449,19 +503,22 @@ export function createRotationJobRunner(
         await nap(Math.min(wait, 1_000));
         continue;
       }
-      const round = jobBatchSize(job.rate) * (job.rate >= 2_500 ? concurrency : 1);
-      const ids = await store.rotationJobs.pendingKeyIds(job.id, round);
+      let cur: Round | null = ahead === null ? null : await ahead;
+      ahead = null;
+      // a round read ahead that found nothing is read again from the start before the job completes
+      if (cur === null || cur.ids.length === 0) cur = await takeRound(job);
+      const ids: readonly string[] = cur.ids;
       if (ids.length === 0) {
         await complete(job);
         return;
       }
-      const per = Math.ceil(ids.length / concurrency);
-      const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += per) chunks.push(ids.slice(i, i + per));
+      ahead = takeRound(job, ids.at(-1)).catch(() => null);
       try {
-        await Promise.all(chunks.map((c) => runChunk(job, c)));
+        await Promise.all(cur.chunks.map((c) => runChunk(job, c.ids, c.ready)));
         backoff = 100;
       } catch (err) {
+        // the round's keys are still pending: read again from the start
+        ahead = null;
         logger.warn(
           { jobId: job.id, err: (err as Error).message, retryInMs: backoff },
           "bulk rotation waits for the store",
@@ -524,6 +581,7 @@ export function createRotationJobRunner(
       stopped = true;
       wakeUp?.();
       await running;
+      await keyPairs.close();
     },
   };
 }

@@ -1,8 +1,6 @@
 import type { KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { RotationPlan, VersionPatch } from "../core/rotation.js";
-import { generateSecret } from "../core/secret.js";
-import { sealSuccessor } from "../core/successor.js";
-import { buildVersion } from "../core/version.js";
+import { makeNewVersion, type NewVersionInput } from "../core/rotation-secret.js";
 import type { Write } from "./commit.js";
 import { iso, keyEvent } from "./events.js";
 
@@ -13,11 +11,12 @@ import { iso, keyEvent } from "./events.js";
 
 /**
  * A key's new secret made ready ahead (the CPU-heavy part: the version's X25519 public key and
- * the HPKE seal for holders of the current version), so that a bulk rotation can make it between
- * event-loop turns, outside its transaction (decision 0017).
+ * the HPKE seal for holders of the current version), so that a bulk rotation can make it outside
+ * its transaction, on a key pair thread (decision 0017, 0027). `secret` is null when it was made on
+ * such a thread: a bulk rotation's secret is shown to nobody, so it never leaves that thread.
  */
 export interface PreparedRotation {
-  readonly secret: string;
+  readonly secret: string | null;
   readonly version: VersionRecord;
   readonly from: number | null;
   readonly fromPublicKey: string | null;
@@ -48,8 +47,11 @@ export interface RotationSpec {
 
 /** What one rotation made. */
 export interface RotationMade {
-  /** The new secret: shown to the caller of `rotate`, else never seen by anyone but its sealed box. */
-  readonly secret: string;
+  /**
+   * The new secret: shown to the caller of `rotate`, else never seen by anyone but its sealed box;
+   * null when it was made ready on a key pair thread (a bulk rotation), where it stayed.
+   */
+  readonly secret: string | null;
   readonly version: number;
   readonly previous: { version: number; expiresAt: Millis } | null;
   readonly sealed: boolean;
@@ -64,6 +66,26 @@ function recipientOf(k: KeyWithVersions, plan: RotationPlan, seal: boolean): Ver
   return v?.publicKey != null ? v : undefined;
 }
 
+/** What making the new version of key `k` for the rotation `plan` needs (for a key pair thread). */
+export function newVersionInput(
+  k: KeyWithVersions,
+  plan: RotationPlan,
+  now: Millis,
+  seal = true,
+): NewVersionInput {
+  const recipient = recipientOf(k, plan, seal);
+  return {
+    keyId: k.key.id,
+    prefix: k.key.prefix,
+    version: plan.next.version,
+    activatesAt: plan.next.activatesAt,
+    storedState: plan.next.storedState,
+    now,
+    recipient:
+      recipient === undefined ? null : { version: recipient.version, publicKey: recipient.publicKey! },
+  };
+}
+
 /** Makes the new secret of key `k` for the rotation `plan` (at version `plan.next.version`). */
 export function prepareRotation(
   k: KeyWithVersions,
@@ -71,35 +93,7 @@ export function prepareRotation(
   now: Millis,
   seal = true,
 ): PreparedRotation {
-  const id = k.key.id;
-  const secret = generateSecret(k.key.prefix);
-  const version = buildVersion({
-    keyId: id,
-    version: plan.next.version,
-    secret,
-    imported: false,
-    now,
-    activatesAt: plan.next.activatesAt,
-    storedState: plan.next.storedState,
-  });
-  const recipient = recipientOf(k, plan, seal);
-  const box =
-    recipient === undefined
-      ? null
-      : sealSuccessor({
-          publicKey: recipient.publicKey!,
-          keyId: id,
-          from: recipient.version,
-          to: version.version,
-          secret,
-        });
-  return {
-    secret,
-    version,
-    from: recipient?.version ?? null,
-    fromPublicKey: recipient?.publicKey ?? null,
-    box,
-  };
+  return makeNewVersion(newVersionInput(k, plan, now, seal));
 }
 
 /** True when what was prepared on an earlier read still fits the key as locked now. */

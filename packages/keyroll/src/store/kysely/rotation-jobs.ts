@@ -128,15 +128,14 @@ export function rotationJobReads(db: Db) {
       return r ? toJob(r) : undefined;
     },
     /** Pending keys of a job, in key order. */
-    async pendingKeyIds(jobId: string, limit: number): Promise<string[]> {
-      const rows = await db
+    async pendingKeyIds(jobId: string, limit: number, after?: string): Promise<string[]> {
+      let qb = db
         .selectFrom("rotation_job_items")
         .select("key_id")
         .where("job_id", "=", jobId)
-        .where("state", "=", "pending")
-        .orderBy("key_id")
-        .limit(limit)
-        .execute();
+        .where("state", "=", "pending");
+      if (after !== undefined) qb = qb.where("key_id", ">", after);
+      const rows = await qb.orderBy("key_id").limit(limit).execute();
       return rows.map((r) => r.key_id);
     },
     /** Items of a job in key order, after the `after` key id, optionally in one state. */
