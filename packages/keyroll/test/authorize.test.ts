@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { ConfigError } from "../src/config/index.js";
 import { asciiJson } from "../src/http/routes/authorize.js";
 import { createKeyroll, resolveConfig } from "../src/main.js";
-import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
+import { ADMIN_KEY, adminKeyOf, startTestNode, type TestNode } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "keyroll-authorize-"));
 const policyFile = join(dir, "gateway.yaml");
@@ -37,12 +37,8 @@ const secrets: Record<string, string> = {};
 before(async () => {
   node = await startTestNode({ env: { KEYROLL_GATEWAY_CONFIG: policyFile } });
   consumerId = (await node.call("POST", "/v1/consumers", { name: "acme" })).body.id;
-  const admins = await node.call("GET", "/v1/consumers");
-  const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
-  gatewayKey = (await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] })).body
-    .secret;
-  readOnlyAdmin = (await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["keys:read"] }))
-    .body.secret;
+  gatewayKey = await adminKeyOf(node, ["verify"]);
+  readOnlyAdmin = await adminKeyOf(node, ["keys:read"]);
   const k = await node.call("POST", "/v1/keys", { consumerId, scopes: ["orders:read"] });
   secrets.reader = k.body.secret;
   const revoked = await node.call("POST", "/v1/keys", { consumerId });

@@ -6,8 +6,8 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ConfigError } from "../src/config/index.js";
-import { createKeyrollGateway, type KeyrollGateway, resolveConfig } from "../src/main.js";
-import { ADMIN_KEY, startTestNode, type TestNode } from "./helpers.js";
+import type { KeyrollGateway } from "../src/main.js";
+import { ADMIN_KEY, startGatewayOver, startTestNode, type TestNode } from "./helpers.js";
 import { freePort } from "./support/ports.js";
 import { type Seen, startUpstream } from "./support/proxies.js";
 
@@ -23,20 +23,7 @@ const gatewayConfig = (dir: string, name: string, text: string) => {
   return p;
 };
 
-async function startGateway(opts: {
-  upstream: string;
-  configFile?: string;
-}): Promise<{ gw: KeyrollGateway; url: string }> {
-  const config = resolveConfig({
-    env: {
-      KEYROLL_DATABASE: join(node.dir, "keyroll.db"),
-      KEYROLL_LOG_LEVEL: "silent",
-      KEYROLL_POLL_INTERVAL: "50ms",
-    },
-  });
-  const g = await createKeyrollGateway(config, opts);
-  return { gw: g, url: await g.listen("127.0.0.1", 0) };
-}
+const startGateway = (opts: { upstream: string; configFile?: string }) => startGatewayOver(node, opts);
 
 async function newKey(body: Record<string, unknown> = {}) {
   const k = await node.call("POST", "/v1/keys", { consumerId, scopes: ["orders:read"], ...body });

@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CliDeps, runCli } from "../src/cli/run-cli.js";
 import type { Clock } from "../src/core/clock.js";
-import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
+import {
+  createKeyroll,
+  createKeyrollGateway,
+  type Keyroll,
+  type KeyrollGateway,
+  resolveConfig,
+} from "../src/main.js";
 
 /** The admin key every test node is bootstrapped with. */
 export const ADMIN_KEY = "test_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
@@ -85,4 +91,32 @@ export function cliAgainst(url: string, overrides: Partial<CliDeps> = {}) {
     assert.ok(!stdout.includes(ADMIN_KEY) && !stderr.includes(ADMIN_KEY), "admin key printed");
     return { code, stdout, stderr };
   };
+}
+
+/**
+ * A new admin key with `scopes` on `node`'s admin consumer (e.g. `["verify"]`: what a gateway sends
+ * in `X-Keyroll-Gateway-Key`); its secret.
+ */
+export async function adminKeyOf(node: TestNode, scopes: string[]): Promise<string> {
+  const admins = await node.call("GET", "/v1/consumers?limit=200");
+  const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
+  const k = await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  return k.body.secret as string;
+}
+
+/** `keyroll gateway` in this process over `node`'s SQLite file, listening on a free port. */
+export async function startGatewayOver(
+  node: TestNode,
+  opts: { upstream: string; configFile?: string },
+): Promise<{ gw: KeyrollGateway; url: string }> {
+  const config = resolveConfig({
+    env: {
+      KEYROLL_DATABASE: join(node.dir, "keyroll.db"),
+      KEYROLL_LOG_LEVEL: "silent",
+      KEYROLL_POLL_INTERVAL: "50ms",
+    },
+  });
+  const gw = await createKeyrollGateway(config, opts);
+  return { gw, url: await gw.listen("127.0.0.1", 0) };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startTestNode, type TestNode } from "./helpers.js";
+import { adminKeyOf, startTestNode, type TestNode } from "./helpers.js";
 import { freePort } from "./support/ports.js";
 import {
   type Child,
@@ -53,10 +53,7 @@ before(async () => {
   const base = await node.kr.app.listen({ host: "127.0.0.1", port: 0 });
   keyroll = base.replace("http://", "");
   consumerId = (await node.call("POST", "/v1/consumers", { name: "acme" })).body.id;
-  const admins = await node.call("GET", "/v1/consumers");
-  const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
-  gatewayKey = (await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] })).body
-    .secret;
+  gatewayKey = await adminKeyOf(node, ["verify"]);
   upstream = await startUpstream();
 });
 after(async () => {

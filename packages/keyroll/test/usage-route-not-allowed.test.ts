@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { createKeyrollGateway, type KeyrollGateway, resolveConfig } from "../src/main.js";
-import { startTestNode, type TestNode } from "./helpers.js";
+import type { KeyrollGateway } from "../src/main.js";
+import { adminKeyOf, startGatewayOver, startTestNode, type TestNode } from "./helpers.js";
 import { startUpstream } from "./support/proxies.js";
 
 let node: TestNode;
@@ -23,22 +23,9 @@ before(async () => {
   writeFileSync(policy, "unmatched: deny\nroutes:\n  - match: GET /items/**\n    scopes: [items:read]\n");
   node = await startTestNode({ env: { KEYROLL_GATEWAY_CONFIG: policy } });
   consumerId = (await node.call("POST", "/v1/consumers", { name: "acme" })).body.id;
-  const admins = await node.call("GET", "/v1/consumers");
-  const adminConsumer = admins.body.data.find((x: { name: string }) => x.name === "keyroll-admin").id;
-  gatewayKey = (await node.call("POST", "/v1/keys", { consumerId: adminConsumer, scopes: ["verify"] })).body
-    .secret;
+  gatewayKey = await adminKeyOf(node, ["verify"]);
   upstream = await startUpstream();
-  const config = resolveConfig({
-    env: {
-      KEYROLL_DATABASE: join(node.dir, "keyroll.db"),
-      KEYROLL_LOG_LEVEL: "silent",
-      KEYROLL_POLL_INTERVAL: "50ms",
-    },
-  });
-  gw = await createKeyrollGateway(config, { upstream: upstream.url, configFile: policy });
-  await gw.listen("127.0.0.1", 0).then((u) => {
-    gwUrl = u;
-  });
+  ({ gw, url: gwUrl } = await startGatewayOver(node, { upstream: upstream.url, configFile: policy }));
 });
 after(async () => {
   await gw?.close();
