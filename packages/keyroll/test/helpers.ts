@@ -120,3 +120,18 @@ export async function startGatewayOver(
   const gw = await createKeyrollGateway(config, opts);
   return { gw, url: await gw.listen("127.0.0.1", 0) };
 }
+
+/** Version 1's usage totals of `keyId` as `node` reports them, after `flush` (usage counts are flushed). */
+export async function versionOneTotals(
+  node: TestNode,
+  keyId: string,
+  flush: () => Promise<void>,
+): Promise<Record<string, number>> {
+  await flush();
+  const u = await node.call("GET", `/v1/keys/${keyId}/usage`);
+  assert.equal(u.status, 200, JSON.stringify(u.body));
+  const v1 = (u.body.versions as Array<{ version: number; totals: Record<string, number> }>).find(
+    (v) => v.version === 1,
+  );
+  return v1?.totals ?? {};
+}

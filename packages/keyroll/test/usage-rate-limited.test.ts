@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { KeyrollGateway } from "../src/main.js";
-import { ADMIN_KEY, adminKeyOf, startGatewayOver, startTestNode, type TestNode } from "./helpers.js";
+import {
+  ADMIN_KEY,
+  adminKeyOf,
+  startGatewayOver,
+  startTestNode,
+  type TestNode,
+  versionOneTotals,
+} from "./helpers.js";
 import { startUpstream } from "./support/proxies.js";
 
 let node: TestNode;
@@ -44,16 +51,7 @@ async function limitedKey(rateLimit: { limit: number; period: string } | null = 
   return { id: k.body.key.id as string, secret: k.body.secret as string };
 }
 
-/** Version 1's usage totals as the server reports them, after `flush`. */
-async function totalsOf(keyId: string, flush: () => Promise<void>): Promise<Record<string, number>> {
-  await flush();
-  const u = await node.call("GET", `/v1/keys/${keyId}/usage`);
-  assert.equal(u.status, 200, JSON.stringify(u.body));
-  const v1 = (u.body.versions as Array<{ version: number; totals: Record<string, number> }>).find(
-    (v) => v.version === 1,
-  );
-  return v1?.totals ?? {};
-}
+const totalsOf = (keyId: string, flush: () => Promise<void>) => versionOneTotals(node, keyId, flush);
 
 const verifyRoute = (secret: string) =>
   node.kr.app.inject({

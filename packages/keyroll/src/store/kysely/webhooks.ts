@@ -159,6 +159,16 @@ function patchRow(patch: WebhookPatch): Partial<WebhooksTable> {
   return row;
 }
 
+/** An event's `webhook_events` row (both the read-then-insert path and PostgreSQL's one statement). */
+const eventRow = (e: EventInput): Insertable<Database["webhook_events"]> => ({
+  id: e.id,
+  type: e.type,
+  key_id: e.keyId,
+  consumer_id: e.consumerId,
+  body: e.body,
+  created_at: e.at,
+});
+
 /**
  * Puts events in the outbox as `appendEvent` does, in order, in a constant number of statements whatever their
  * number: one read of the endpoints that may want any of them, one of the contacts (only when
@@ -214,14 +224,7 @@ async function appendEvents(
       e.consumerId !== null && mailed.includes(e.type) ? (contactsOf.get(e.consumerId) ?? []) : [];
     // an event nobody subscribes to is not kept: there is nothing to deliver or replay
     if (to.length === 0 && contacts.length === 0) continue;
-    eventRows.push({
-      id: e.id,
-      type: e.type,
-      key_id: e.keyId,
-      consumer_id: e.consumerId,
-      body: e.body,
-      created_at: e.at,
-    });
+    eventRows.push(eventRow(e));
     to.forEach((w, i) => {
       deliveryRows.push({
         // the event's id is unique and time-sortable; one delivery per endpoint
@@ -343,15 +346,7 @@ export function webhookWrites(db: Db, heldWrite?: HeldWrite) {
         return;
       }
       if (events.length === 0) return counted(0);
-      const rows = events.map((e, ord) => ({
-        ord,
-        id: e.id,
-        type: e.type,
-        key_id: e.keyId,
-        consumer_id: e.consumerId,
-        body: e.body,
-        created_at: e.at,
-      }));
+      const rows = events.map((e, ord) => ({ ord, ...eventRow(e) }));
       await heldWrite(CompiledQuery.raw(QUEUE_EVENTS_PG, [JSON.stringify(rows)]), (r) =>
         counted(Number((r[0] as { n?: number } | undefined)?.n ?? 0)),
       );
