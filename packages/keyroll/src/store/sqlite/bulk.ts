@@ -8,12 +8,16 @@ import type { StoreTx } from "../types.js";
 // way, better-sqlite3 costs a few µs a row; a multi-row INSERT built by Kysely cost about four times
 // as much (compiling 1 000 rows of 18 values, then preparing a new statement for each).
 
-type Stmt = SQLite.Statement<[Record<string, unknown>]>;
+type Stmt = SQLite.Statement<unknown[]>;
 
-/** `insert into <table> (<columns of row>) values (@<column>, …)`: named from the row mappers. */
+/**
+ * `insert into <table> (<columns of row>) values (?, …)`, the columns named by the row mappers.
+ * Rows are bound by position (`Object.values` of a mapper's row, in the same key order): binding
+ * 18 named parameters from an object cost ≈ 30 % more a row.
+ */
 function insertSql(table: string, row: Record<string, unknown>): string {
   const cols = Object.keys(row);
-  return `insert into ${table} (${cols.join(", ")}) values (${cols.map((c) => `@${c}`).join(", ")})`;
+  return `insert into ${table} (${cols.join(", ")}) values (${cols.map(() => "?").join(", ")})`;
 }
 
 /**
@@ -36,20 +40,19 @@ export function bulkWrites(
       );
       const rows = ks.map((k) => keyRow(k, now));
       keys ??= conn.prepare(insertSql("keys", rows[0]!));
-      for (const r of rows) keys.run(r);
+      for (const r of rows) keys.run(Object.values(r));
     },
     async insertVersions(vs) {
       if (vs.length === 0) return;
       const rows = vs.map(versionRow);
       versions ??= conn.prepare(insertSql("key_versions", rows[0]!));
-      for (const r of rows) versions.run(r);
+      for (const r of rows) versions.run(Object.values(r));
     },
     async appendChanges(cs) {
       changes ??= conn.prepare(
-        "insert into changes (op, key_id, consumer_id, created_at) values (@op, @key_id, @consumer_id, @created_at)",
+        "insert into changes (op, key_id, consumer_id, created_at) values (?, ?, ?, ?)",
       );
-      for (const c of cs)
-        changes.run({ op: c.op, key_id: c.keyId, consumer_id: c.consumerId, created_at: c.at });
+      for (const c of cs) changes.run(c.op, c.keyId, c.consumerId, c.at);
     },
   };
 }
