@@ -50,4 +50,20 @@ describe("HPKE (RFC 9180 base mode)", () => {
     // two seals of one message differ (fresh ephemeral key each time)
     assert.notDeepEqual(sealBase(r.publicKey, info, aad, Buffer.from("x")).enc, enc);
   });
+
+  it("refuses a low-order public key (RFC 9180 §7.1.4) on seal and on open", () => {
+    const r = deriveKeyPair(Buffer.from("kr_live_recipient-secret-0123456789"));
+    // u = 0 and u = 1 are points of small order: every scalar maps them to the all-zero value
+    for (const low of [Buffer.alloc(32), Buffer.concat([Buffer.from([1]), Buffer.alloc(31)])]) {
+      assert.throws(() => sealBase(low, Buffer.from("i"), Buffer.from("a"), Buffer.from("x")), /all-zero/);
+      assert.throws(
+        () => openBase(r.privateKey, low, Buffer.from("i"), Buffer.from("a"), Buffer.alloc(32)),
+        /all-zero/,
+      );
+    }
+    assert.throws(
+      () => sealBase(Buffer.alloc(31), Buffer.from("i"), Buffer.from("a"), Buffer.from("x")),
+      /32 bytes/,
+    );
+  });
 });
