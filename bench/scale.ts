@@ -1,6 +1,7 @@
 // Benchmark of Keyroll at scale (issue 16), every figure in one run:
-//   1. bulk import: N keys through POST /v1/keys/import (NDJSON, 10 000 a request) on SQLite (and
-//      on PostgreSQL), keys per second;
+//   1. bulk import: N keys from an NDJSON file by `keyroll keys import` (its own process; POST
+//      /v1/keys/import, 10 000 a request, two in flight) into a node on SQLite (and on PostgreSQL),
+//      keys per second and CPU per key of the node, the client and the database;
 //   2. start-up: a `keyroll serve` process on that database, from spawn to `/readyz` 200;
 //   3. memory: heap and RSS per indexed version (a verifier loading the index in this process,
 //      measured around a forced GC);
@@ -10,7 +11,7 @@
 //      set against full mode, and the latency of a miss (a read through to the store).
 // Run: `npm run bench:scale [-- --keys 1000000 --no-postgres --duration 2000]` from the repo root.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ import { openPostgresStore } from "../packages/keyroll/src/store/postgres/index.
 import { openSqliteStore } from "../packages/keyroll/src/store/sqlite/index.js";
 import type { Store } from "../packages/keyroll/src/store/types.js";
 import { createVerifier } from "../packages/keyroll/src/verifier/index.js";
-import { cpuMeter } from "./writes.js";
+import { cpuMeter, procCpuMs } from "./writes.js";
 
 // autocannon is CommonJS and untyped: the few fields used here are typed locally
 type Autocannon = (opts: {
@@ -48,11 +49,14 @@ interface Built {
   database: string;
   secrets: string[];
   importMs: number;
-  /** CPU per imported key (µs): this process (the node, its key pair threads, the client), the database's processes. */
-  cpuPerKey: { node: number; db: number };
+  /** CPU per imported key (µs): this process (the node and its key pair threads), the `keyroll keys import` process, the database's processes. */
+  cpuPerKey: { node: number; client: number; db: number };
 }
 
-/** Imports `n` keys of fresh consumers (1 000 keys each) through the bulk path of an in-process node. */
+/**
+ * Imports `n` keys of fresh consumers (1 000 keys each) into an in-process node, with
+ * `keyroll keys import` in a process of its own.
+ */
 async function build(database: string, n: number): Promise<Built> {
   const kr = await createKeyroll(
     resolveConfig({
@@ -76,35 +80,53 @@ async function build(database: string, n: number): Promise<Built> {
   const consumers: string[] = [];
   for (let i = 0; i < Math.ceil(n / 1000); i++)
     consumers.push((await call("/v1/consumers", JSON.stringify({ name: `c${i}` }))).id!);
-  const secrets: string[] = new Array(n);
+  // the rows as a user's file has them, imported by the real `keyroll keys import` in its own
+  // process (two batches of 10 000 in flight), as a user runs it
+  const file = `${database.startsWith("postgres") ? join(tmpdir(), `pg-${Date.now()}`) : database}.import.ndjson`;
+  const out = `${file}.secrets`;
+  const lines: string[] = [];
+  for (let j = 0; j < n; j++)
+    lines.push(JSON.stringify({ externalId: `bench-${j}`, consumerId: consumers[Math.floor(j / 1000)] }));
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  lines.length = 0;
   const t0 = performance.now();
   const pgPort = database.startsWith("postgres") ? Number(new URL(database).port) : undefined;
   const meter = cpuMeter([], pgPort);
-  // two requests in flight, as `keyroll keys import` sends them: one batch's key pairs are derived
-  // on the server's threads while the other is written
-  const batch = async (i: number) => {
-    const lines: string[] = [];
-    for (let j = i; j < Math.min(n, i + 10_000); j++)
-      lines.push(JSON.stringify({ externalId: `bench-${j}`, consumerId: consumers[Math.floor(j / 1000)] }));
-    const out = await call("/v1/keys/import", `${lines.join("\n")}\n`, "application/x-ndjson");
-    if (!out.committed) throw new Error(`import batch ${i} not committed`);
-    out.results!.forEach((r, k) => {
-      secrets[i + k] = r.secret!;
-    });
-  };
-  let next = 0;
-  const lane = async () => {
-    while (next < n) {
-      const i = next;
-      next += 10_000;
-      await batch(i);
-    }
-  };
-  await Promise.all([lane(), lane()]);
+  const cli = spawn(process.execPath, [CLI, "keys", "import", file, "--secrets-out", out], {
+    env: { PATH: process.env.PATH, KEYROLL_URL: url, KEYROLL_ADMIN_KEY: ADMIN_KEY },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  cli.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  // the client's CPU, read while it runs (an exited process has no /proc entry): ≤ 0.2 s is lost
+  let cliCpuMs = 0;
+  const poll = setInterval(() => {
+    cliCpuMs = Math.max(cliCpuMs, procCpuMs(cli.pid!));
+  }, 200);
+  const code = await new Promise<number | null>((r) => cli.once("exit", r));
+  clearInterval(poll);
   const importMs = performance.now() - t0;
+  if (code !== 0) throw new Error(`keyroll keys import exited ${code}: ${stderr.slice(-500)}`);
+  const secrets: string[] = new Array(n);
+  for (const line of readFileSync(out, "utf8").split("\n")) {
+    if (line === "") continue;
+    const r = JSON.parse(line) as { externalId: string; secret: string };
+    secrets[Number(r.externalId.slice("bench-".length))] = r.secret;
+  }
+  rmSync(file);
+  rmSync(out);
+  if (secrets.some((x) => x === undefined))
+    throw new Error("a key of the import has no secret in its output");
   const cpu = meter(n);
   await kr.close();
-  return { database, secrets, importMs, cpuPerKey: { node: cpu.client * 1000, db: cpu.db * 1000 } };
+  return {
+    database,
+    secrets,
+    importMs,
+    cpuPerKey: { node: cpu.client * 1000, client: (cliCpuMs * 1000) / n, db: cpu.db * 1000 },
+  };
 }
 
 /** Spawns `keyroll serve` on `database`; resolves with the time from spawn to `/readyz` 200. */
@@ -278,7 +300,7 @@ export async function runScale(o: ScaleOptions) {
       const b = await build(join(dir, `k${size}.db`), size);
       built.set(size, b);
       log(
-        `import ${size} keys (SQLite): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(size / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key`,
+        `import ${size} keys (SQLite): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(size / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key in the node, ${Math.round(b.cpuPerKey.client)} in the client`,
       );
     }
     const big = built.get(o.keys)!;
@@ -370,7 +392,7 @@ export async function runScale(o: ScaleOptions) {
         figures.importPostgresMs = b.importMs;
         figures.importPostgresCpuPerKeyUs = b.cpuPerKey;
         log(
-          `import ${o.keys} keys (PostgreSQL): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(o.keys / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key in the node, ${Math.round(b.cpuPerKey.db)} µs/key in PostgreSQL`,
+          `import ${o.keys} keys (PostgreSQL): ${(b.importMs / 1000).toFixed(1)} s, ${Math.round(o.keys / (b.importMs / 1000))} keys/s; CPU ${Math.round(b.cpuPerKey.node)} µs/key in the node, ${Math.round(b.cpuPerKey.client)} in the client, ${Math.round(b.cpuPerKey.db)} in PostgreSQL`,
         );
         const s = await startup(b.database);
         figures.startupPostgresMs = s.readyMs;

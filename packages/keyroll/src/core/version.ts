@@ -18,12 +18,14 @@ export function buildVersion(input: {
   /** `successorPublicKey(secret)` when the caller derived it already (bulk import, on threads);
    * `null` for a record that is never written (a dry run). */
   publicKey?: string | null | undefined;
+  /** `digestSecret(secret)` when the caller has it already (bulk import). */
+  digest?: string | undefined;
 }): VersionRecord {
   const parsed = parseSecret(input.secret);
   return {
     keyId: input.keyId,
     version: input.version,
-    digest: digestSecret(input.secret),
+    digest: input.digest ?? digestSecret(input.secret),
     start: secretStart(input.secret, input.imported),
     imported: input.imported,
     createdAt: input.now,

@@ -137,7 +137,7 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
         (await store.keysByExternalId([...seenExternal])).map((k) => [k.externalId, k] as const),
       );
       const seenSecret = new Set<string>();
-      const fresh: Array<{ p: Prepared; secret: string }> = [];
+      const fresh: Array<{ p: Prepared; secret: string; digest: string }> = [];
       for (const p of prepared) {
         if (p.error || known.has(p.row.externalId)) continue;
         const secret = p.row.secret ?? generateSecret(p.row.prefix ?? DEFAULT_PREFIX);
@@ -150,12 +150,12 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
           continue;
         }
         seenSecret.add(digest);
-        fresh.push({ p, secret });
+        fresh.push({ p, secret, digest });
       }
       // the successor key pairs, on threads (the bulk of the work); a dry run writes none
       const publicKeys = dryRun ? null : await keyPairs.publicKeys(fresh.map((f) => f.secret));
       for (let i = 0; i < fresh.length; i++) {
-        const { p, secret } = fresh[i]!;
+        const { p, secret, digest } = fresh[i]!;
         const r = p.row;
         const keyId = newId("key", now);
         p.made = {
@@ -170,6 +170,7 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
             activatesAt: now,
             storedState: "active",
             publicKey: publicKeys === null ? null : publicKeys[i]!,
+            digest,
           }),
           key: {
             id: keyId,
