@@ -601,8 +601,8 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       const r = await db
         .selectFrom("keys")
         .select((eb) => eb.fn.countAll().as("n"))
-        .where("admin", "=", 1)
-        .where("revoked_at", "is", null)
+        // word for word the condition of the partial index keys_admin_live (migration 0015)
+        .where(sql<boolean>`admin = 1 and revoked_at is null`)
         .executeTakeFirstOrThrow();
       return num(r.n);
     },

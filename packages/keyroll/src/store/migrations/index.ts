@@ -13,6 +13,7 @@ import * as m0011 from "./0011-nodes.js";
 import * as m0012 from "./0012-key-external-id.js";
 import * as m0013 from "./0013-change-notify-per-statement.js";
 import * as m0014 from "./0014-background-scan-indexes.js";
+import * as m0015 from "./0015-live-admin-keys-index.js";
 
 /** Every migration, in order. Add new ones; never edit a released one. */
 export const migrations: MigrationProvider = {
@@ -32,6 +33,7 @@ export const migrations: MigrationProvider = {
       "0012-key-external-id": m0012,
       "0013-change-notify-per-statement": m0013,
       "0014-background-scan-indexes": m0014,
+      "0015-live-admin-keys-index": m0015,
     };
   },
 };
