@@ -95,6 +95,8 @@ export function createScheduler(
   return {
     /** Starts ticking; the first tick runs at once, so a single node is leader from the start. */
     start(): void {
+      // started late (after a background load) by a node that is already stopping: nothing to do
+      if (stopped) return;
       // a leader that stops cleanly says so: try at once (after a tick in progress, which may have
       // tried just before the release) rather than up to an interval later
       deps.lock.onReleased?.(() => {
