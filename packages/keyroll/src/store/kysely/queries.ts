@@ -26,6 +26,7 @@ import type {
   StoreReads,
   StoreTx,
 } from "../types.js";
+import { compiledOnce, insertRowOnce } from "./compiled.js";
 import { policyReads, policyWrites } from "./policies.js";
 import { rotationJobWrites } from "./rotation-jobs.js";
 import type { AuditLogTable, ConsumersTable, Database, KeysTable, KeyVersionsTable } from "./schema.js";
@@ -252,24 +253,31 @@ const PATCH_COLUMNS = [
 ] as const;
 
 /** Patches one key's versions, one statement per patch, in the given order. */
-async function patchVersions(db: Db, keyId: string, patches: readonly VersionPatch[]): Promise<void> {
+async function patchVersions(
+  db: Db,
+  dialect: string,
+  keyId: string,
+  patches: readonly VersionPatch[],
+): Promise<void> {
   // in the given order: plans put demotions before promotions for the one-active index
   for (const p of patches) {
-    await db
-      .updateTable("key_versions")
-      .set({
-        state: p.storedState,
-        ...(p.graceStartsAt !== undefined && { grace_starts_at: p.graceStartsAt }),
-        ...(p.expiresAt !== undefined && { expires_at: p.expiresAt }),
-        ...(p.revokedAt !== undefined && { revoked_at: p.revokedAt }),
-        ...(p.retireWhenUnusedMs !== undefined && { retire_when_unused_ms: p.retireWhenUnusedMs }),
-        ...(p.extendMaxAt !== undefined && { extend_max_at: p.extendMaxAt }),
-        ...(p.extendStepMs !== undefined && { extend_step_ms: p.extendStepMs }),
-        ...(p.retiredReason !== undefined && { retired_reason: p.retiredReason }),
-      })
-      .where("key_id", "=", keyId)
-      .where("version", "=", p.version)
-      .execute();
+    // the columns a patch sets are its shape: compiled once per set of columns (PATCH_COLUMNS)
+    const present = PATCH_COLUMNS.filter(([field]) => p[field] !== undefined);
+    await db.executeQuery(
+      compiledOnce(
+        `${dialect}:patchVersion:${present.map(([, c]) => c).join(",")}`,
+        [keyId, p.version, p.storedState, ...present.map(([field]) => p[field])],
+        ([keyId, version, state, ...values]) =>
+          db
+            .updateTable("key_versions")
+            .set({
+              state: state as VersionState,
+              ...Object.fromEntries(present.map(([, column], i) => [column, values[i]])),
+            })
+            .where("key_id", "=", keyId!)
+            .where("version", "=", version as unknown as number),
+      ),
+    );
   }
 }
 
@@ -384,7 +392,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     raiseAlerts: (alerts) => raiseAlerts(db, alerts),
     ackAlert: (id, by, at) => ackAlert(db, id, by, at),
     ...reads(db, dialect.sql),
-    ...successorWrites(db),
+    ...successorWrites(db, dialect.sql),
     lockKey: dialect.lockKey,
     lockKeyAndIdempotency:
       dialect.lockKeyAndIdempotency ??
@@ -559,7 +567,11 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
         .execute();
     },
     async insertVersion(v) {
-      await db.insertInto("key_versions").values(versionRow(v)).execute();
+      await db.executeQuery(
+        insertRowOnce(dialect.sql, "key_versions", versionRow(v), (row) =>
+          db.insertInto("key_versions").values(row as unknown as ReturnType<typeof versionRow>),
+        ),
+      );
     },
     async insertVersions(vs) {
       for (let i = 0; i < vs.length; i += BULK_ROWS) {
@@ -571,7 +583,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
     },
     // nothing reads a patch's result: held for the next statement where the dialect can
     patchVersions: (keyId, patches: readonly VersionPatch[]) =>
-      patchVersions(dialect.heldDb?.() ?? db, keyId, patches),
+      patchVersions(dialect.heldDb?.() ?? db, dialect.sql, keyId, patches),
     async patchManyVersions(keys) {
       // round r applies the r-th patch of every key: each key's patches keep their order
       // (demotions before promotions, for the one-active index), and a round is one statement
@@ -581,7 +593,7 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
           .filter((k) => k.patches.length > r)
           .map((k) => ({ keyId: k.keyId, p: k.patches[r]! }));
         if (rows.length === 1) {
-          await patchVersions(dialect.heldDb?.() ?? db, rows[0]!.keyId, [rows[0]!.p]);
+          await patchVersions(dialect.heldDb?.() ?? db, dialect.sql, rows[0]!.keyId, [rows[0]!.p]);
           continue;
         }
         for (let i = 0; i < rows.length; i += BULK_ROWS) {
@@ -611,26 +623,34 @@ export function writes(db: Db, dialect: DialectWrites): StoreTx {
       return r ? toIdempotency(r) : undefined;
     },
     async putIdempotency(keyId, keyHash, rec) {
-      await db
-        .insertInto("idempotency_keys")
-        .values({
-          key_id: keyId,
-          key_hash: keyHash,
-          request_hash: rec.requestHash,
-          response: JSON.stringify(rec.response),
-          sealed_secret: rec.sealedSecret,
-          created_at: rec.createdAt,
-        })
-        // a record past its 24 h is replaced: the key may be reused after that
-        .onConflict((oc) =>
-          oc.columns(["key_id", "key_hash"]).doUpdateSet({
-            request_hash: rec.requestHash,
-            response: JSON.stringify(rec.response),
-            sealed_secret: rec.sealedSecret,
-            created_at: rec.createdAt,
-          }),
-        )
-        .execute();
+      const response = JSON.stringify(rec.response);
+      // one shape whatever the record (a null sealed secret is bound, not inlined): compiled once
+      await db.executeQuery(
+        compiledOnce(
+          `${dialect.sql}:putIdempotency`,
+          [keyId, keyHash, rec.requestHash, response, rec.sealedSecret, rec.createdAt],
+          ([keyId, keyHash, requestHash, response, sealedSecret, createdAt]) =>
+            db
+              .insertInto("idempotency_keys")
+              .values({
+                key_id: keyId!,
+                key_hash: keyHash!,
+                request_hash: requestHash!,
+                response: response!,
+                sealed_secret: sealedSecret!,
+                created_at: createdAt as unknown as number,
+              })
+              // a record past its 24 h is replaced: the key may be reused after that
+              .onConflict((oc) =>
+                oc.columns(["key_id", "key_hash"]).doUpdateSet({
+                  request_hash: requestHash!,
+                  response: response!,
+                  sealed_secret: sealedSecret!,
+                  created_at: createdAt as unknown as number,
+                }),
+              ),
+        ),
+      );
     },
   };
   return self;

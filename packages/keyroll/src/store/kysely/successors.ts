@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { insertRowOnce } from "./compiled.js";
 import type { Database } from "./schema.js";
 
 // Sealed successors and pickup counts (migration 0006, decision 0014).
@@ -71,20 +72,23 @@ export function successorReads(db: Db) {
 }
 
 /** Writes of sealed successors and pickups, only inside a transaction. */
-export function successorWrites(db: Db) {
+export function successorWrites(db: Db, dialect: string) {
   return {
     async putSealedSuccessor(r: SealedSuccessorRow): Promise<void> {
-      await db
-        .insertInto("sealed_successors")
-        .values({
-          key_id: r.keyId,
-          version: r.version,
-          successor_version: r.successorVersion,
-          enc: r.enc,
-          ciphertext: r.ciphertext,
-          created_at: r.createdAt,
-        })
-        .execute();
+      const row = {
+        key_id: r.keyId,
+        version: r.version,
+        successor_version: r.successorVersion,
+        enc: r.enc,
+        ciphertext: r.ciphertext,
+        created_at: r.createdAt,
+      };
+      // every rotation's statement: compiled once (kysely/compiled.ts)
+      await db.executeQuery(
+        insertRowOnce(dialect, "sealed_successors", row, (ps) =>
+          db.insertInto("sealed_successors").values(ps as unknown as typeof row),
+        ),
+      );
     },
     /**
      * `putSealedSuccessor` for many rows in as few multi-row statements as the dialects' limits on

@@ -2,6 +2,7 @@ import { type CompiledQuery, Kysely, Migrator, PostgresDialect, type Selectable,
 import pg from "pg";
 import { KeyrollError } from "../../core/errors.js";
 import { createGate, storeBusy } from "../gate.js";
+import { compiledOnce } from "../kysely/compiled.js";
 import {
   CHANGES_WITH_INDEX_ROWS_SQL,
   INDEX_BATCH,
@@ -239,15 +240,21 @@ export function openPostgresStore(url: string, opts: { poolSize?: number; waitMs
             // snapshot once the lock is granted (READ COMMITTED; a subquery of the locking
             // statement would still see the rows from before the lock holder's commit).
             const lockAndRead = async (id: string, keyHash?: string) => {
+              // every rotation's first statements: compiled once, bound per call
               const qs = [
-                trx.selectFrom("keys").selectAll().where("id", "=", id).forUpdate().compile(),
-                trx
-                  .selectFrom("key_versions")
-                  .selectAll()
-                  .where("key_id", "=", id)
-                  .orderBy("version")
-                  .compile(),
-                ...(keyHash === undefined ? [] : [idempotencyQuery(trx, id, keyHash).compile()]),
+                compiledOnce("postgres:lockKey", [id], ([id]) =>
+                  trx.selectFrom("keys").selectAll().where("id", "=", id!).forUpdate(),
+                ),
+                compiledOnce("postgres:versionsOfKey", [id], ([id]) =>
+                  trx.selectFrom("key_versions").selectAll().where("key_id", "=", id!).orderBy("version"),
+                ),
+                ...(keyHash === undefined
+                  ? []
+                  : [
+                      compiledOnce("postgres:idempotency", [id, keyHash], ([id, keyHash]) =>
+                        idempotencyQuery(trx, id!, keyHash!),
+                      ),
+                    ]),
               ];
               const { rows } = await trx.executeQuery(pipelined(qs));
               const [k, vs, idem] = rows as unknown as Array<{ rows: unknown[] }>;
