@@ -24,8 +24,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: ["cli", "core"],
   main: ["http", "gateway", "services", "verifier", "store", "core", "config"],
 };
-// pure computations only: hashing and CRC32 are not I/O
-const CORE_EXTERNALS = new Set(["node:crypto", "node:zlib"]);
+// pure computations only: hashing, CRC32 and X25519 (libsodium, decision 0030) are not I/O
+const CORE_EXTERNALS = new Set(["node:crypto", "node:zlib", "sodium-native"]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
