@@ -57,7 +57,7 @@ interface Built {
  * Imports `n` keys of fresh consumers (1 000 keys each) into an in-process node, with
  * `keyroll keys import` in a process of its own.
  */
-async function build(database: string, n: number): Promise<Built> {
+export async function build(database: string, n: number): Promise<Built> {
   const kr = await createKeyroll(
     resolveConfig({
       env: {
@@ -175,7 +175,11 @@ async function startup(database: string, env: Record<string, string> = {}) {
 }
 
 /** Verifications per second of `verifyCached` over `secrets`, round robin, for `ms`. */
-function inProcessRate(v: ReturnType<typeof createVerifier>, secrets: readonly string[], ms: number): number {
+export function inProcessRate(
+  v: ReturnType<typeof createVerifier>,
+  secrets: readonly string[],
+  ms: number,
+): number {
   let n = 0;
   const end = performance.now() + ms;
   let i = 0;
@@ -213,7 +217,7 @@ async function httpRate(url: string, secrets: readonly string[], ms: number): Pr
 }
 
 /** Heap and RSS a fully loaded verifier takes per version, and its load time. */
-async function memory(store: Store) {
+export async function memory(store: Store) {
   gc();
   gc();
   const h0 = process.memoryUsage();
@@ -270,7 +274,7 @@ async function scanThreadAb(database: string) {
 }
 
 /** Shuffled sample of `k` items. */
-function sample<T>(xs: readonly T[], k: number): T[] {
+export function sample<T>(xs: readonly T[], k: number): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
