@@ -4,7 +4,7 @@
 // Only 1 000 entries are touched at every size, so a slowdown is the index's size, not the
 // traffic's spread. The databases are kept in `--dir` (and reused by a later run).
 // Run: `npm run bench:index-size [-- --keys 1000000 --rounds 3 --duration 2000 --dir /tmp/kr-index-size]`
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openSqliteStore } from "../packages/keyroll/src/store/sqlite/index.js";
@@ -24,7 +24,9 @@ mkdirSync(values.dir, { recursive: true });
 const rates = new Map<number, number>();
 for (const size of [...new Set([1_000, 100_000, n].filter((s) => s <= n))]) {
   const db = join(values.dir, `k${size}.db`);
-  if (!existsSync(db)) {
+  // the secrets file is written once a build has finished: without it, a build was cut short
+  if (!existsSync(`${db}.secrets`)) {
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     const b = await build(db, size);
     writeFileSync(`${db}.secrets`, b.secrets.join("\n"), { mode: 0o600 });
     process.stdout.write(`built ${size} keys in ${(b.importMs / 1000).toFixed(1)} s\n`);
