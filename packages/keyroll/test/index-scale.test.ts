@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { createKeyroll, type Keyroll, resolveConfig } from "../src/main.js";
+import { type IndexRow, IX } from "../src/store/kysely/index-scan.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
 import type { Store } from "../src/store/types.js";
 import { ADMIN_KEY } from "./helpers.js";
@@ -139,6 +140,80 @@ test("the streamed index answers as the store says, across batches (10 500 keys)
   }
 });
 
+test("a key's first use moves it in memory: its versions stay indexed and revocable, also when used in the middle of the start-up scan", async () => {
+  const file = newFile();
+  const first = await node(file);
+  const { keys } = await importKeys(first, 3, "warm");
+  const [plain, rotated] = [keys[0]!, keys[1]!];
+  const next = await call(first, "POST", `/v1/keys/${rotated.keyId}/rotate`, { gracePeriod: "1h" });
+  assert.equal(next.status, 201);
+  await first.close();
+
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const store = openSqliteStore(file);
+  let kr: Keyroll | undefined;
+  let midScan: string | undefined;
+  const stepped: Store = {
+    ...store,
+    // row by row (a file this small is read on this thread, in arrays); the rotated key's first
+    // version is used after its own row and before its second version's
+    scanIndex: async (sink) => {
+      await gate;
+      return store.scanIndex((batch) => {
+        for (const row of batch as readonly IndexRow[]) {
+          sink([row]);
+          if (row[IX.keyId] === rotated.keyId && midScan === undefined)
+            midScan = kr!.verifier.verifyCached(rotated.secret)?.code;
+        }
+      });
+    },
+  };
+  kr = await node(file, {}, { store: stepped, loadInBackground: true });
+  try {
+    release();
+    for (let i = 0; i < 200 && !kr.verifier.status().started; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(midScan, "VALID", "answered from the part of the index already read");
+    assert.equal(kr.verifier.status().size, 3 + 1 + 1, "three keys, a second version, the admin key");
+    const held = (id: string, versions: number[]) =>
+      kr!.verifier.rejection(id, versions).map((r) => `${r.version}:${r.indexed}:${r.rejected}`);
+    assert.deepEqual(held(rotated.keyId, [1, 2]), ["1:true:false", "2:true:false"]);
+
+    const lookups = kr.verifier.status().storeLookups;
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: plain.secret })).body.code, "VALID");
+      const old = await call(kr, "POST", "/v1/verify", { key: rotated.secret });
+      assert.equal(old.body.code, "VALID");
+      assert.equal(old.body.deprecated, true);
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: next.body.secret })).body.code, "VALID");
+    }
+    assert.equal(kr.verifier.status().storeLookups, lookups, "all from memory");
+    assert.equal(kr.verifier.status().size, 5, "a moved key replaces its entries, adds none");
+    assert.deepEqual(held(plain.keyId, [1]), ["1:true:false"]);
+    assert.deepEqual(held(rotated.keyId, [1, 2]), ["1:true:false", "2:true:false"]);
+
+    // the uses of the moved versions are counted
+    await kr.verifier.flush();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const u = await call(kr, "GET", `/v1/keys/${plain.keyId}/usage?from=${from}`);
+    assert.equal(u.body.versions[0].totals.VALID, 3);
+
+    for (const k of [plain, rotated]) {
+      assert.equal((await call(kr, "POST", `/v1/keys/${k.keyId}/revoke`, {})).status, 200);
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: k.secret })).body.code, "REVOKED");
+    }
+    assert.equal((await call(kr, "POST", "/v1/verify", { key: next.body.secret })).body.code, "REVOKED");
+    assert.deepEqual(held(rotated.keyId, [1, 2]), ["1:true:true", "2:true:true"]);
+    assert.equal((await call(kr, "POST", "/v1/verify", { key: keys[2]!.secret })).body.code, "VALID");
+  } finally {
+    release();
+    await kr.close();
+  }
+});
+
 test("bounded index: at most N versions; evicted and cached keys are both revoked at once; usage of evicted versions is kept", async () => {
   const file = newFile();
   const first = await node(file);
@@ -193,6 +268,35 @@ test("bounded index: at most N versions; evicted and cached keys are both revoke
       (await call(kr, "POST", "/v1/verify", { key: created.body.results[0].secret })).body.code,
       "VALID",
     );
+  } finally {
+    await kr.close();
+  }
+});
+
+test("bounded index: a version used at least once every half bound of insertions stays cached, one not used is evicted", async () => {
+  const file = newFile();
+  const first = await node(file);
+  const { keys } = await importKeys(first, 400, "recency");
+  await first.close();
+
+  const kr = await node(file, { KEYROLL_INDEX: "bounded", KEYROLL_INDEX_MAX_ENTRIES: "100" });
+  try {
+    const verify = async (secret: string) =>
+      assert.equal((await call(kr, "POST", "/v1/verify", { key: secret })).body.code, "VALID");
+    const [hot, cold] = [keys[0]!, keys[1]!];
+    await verify(hot.secret);
+    await verify(cold.secret);
+    // 300 keys read through (each an insertion), the hot one used after every 40th
+    const before = kr.verifier.status().storeLookups;
+    for (let i = 100; i < 400; i++) {
+      await verify(keys[i]!.secret);
+      if (i % 40 === 0) await verify(hot.secret);
+    }
+    await verify(hot.secret);
+    assert.equal(kr.verifier.status().storeLookups, before + 300, "the hot version never left memory");
+    await verify(cold.secret);
+    assert.equal(kr.verifier.status().storeLookups, before + 301, "the cold version was evicted");
+    assert.ok(kr.verifier.status().size <= 100);
   } finally {
     await kr.close();
   }

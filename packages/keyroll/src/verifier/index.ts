@@ -72,6 +72,8 @@ class Entry implements Recorded {
   /** The last decision without scopes, reusable until `until` (the next transition by time). */
   decision: VerifyResult | null = null;
   until = 0;
+  /** Bounded mode: the LRU's insertions counted when this entry last moved to its recent end. */
+  seen = 0;
   constructor(
     readonly key: IndexedKey,
     /** The raw digest: this entry's key in the index. */
@@ -141,20 +143,51 @@ export function createVerifier(opts: VerifierOptions) {
   const maxEntries = opts.maxEntries ?? 1_000_000;
   let evictions = 0;
 
-  // every map below is keyed by raw digests (core/secret.ts rawDigest), the store by hex ones
-  const index: Map<string, Entry> | LRUCache<string, Entry> = bounded
+  // every map below is keyed by raw digests (core/secret.ts rawDigest), the store by hex ones.
+  // The index is two maps, a digest in one of them at most: `cold` holds the versions the start-up
+  // scan loaded and nobody has used since, `hot` every other (used, or indexed from the feed or a
+  // read-through). A key's first use moves it from cold to hot (`warm`), so that the keys in use
+  // are looked up in a map of their own size, not in one of the whole index's (bench/README)
+  const hot = new Map<string, Entry>();
+  const cold = new Map<string, Entry>();
+  // bounded mode: the order of use and the evictions. The maps stay the lookup, so that a hit
+  // costs what it costs in full mode: the LRU's own lookup and relinking touched more random memory
+  // and made a hit 0.87× of full mode's at 1 M keys (bench/README)
+  const lru = bounded
     ? new LRUCache<string, Entry>({
         max: maxEntries,
-        dispose: (e, _d, reason) => {
+        dispose: (e, d, reason) => {
           // only evictions: deletes and replacements are this module's own, and it keeps the books
           if (reason !== "evict") return;
           evictions++;
+          if (hot.get(d) === e) hot.delete(d);
+          else if (cold.get(d) === e) cold.delete(d);
           if (dropEntry(e.key, e) && keys.get(e.key.id) === e.key) keys.delete(e.key.id);
         },
       })
-    : new Map<string, Entry>();
-  /** A look at an entry that does not count as a use (bounded mode: no change of recency). */
-  const peek = (d: string): Entry | undefined => (index instanceof LRUCache ? index.peek(d) : index.get(d));
+    : null;
+  // the LRU's insertions so far, and how many may pass before a use moves an entry again
+  let inserts = 0;
+  const refreshAfter = Math.max(1, Math.floor(maxEntries / 2));
+  /** The indexed version of a digest; no use counted (bounded mode: no change of recency). */
+  const peek = (d: string): Entry | undefined => hot.get(d) ?? cold.get(d);
+  /** Versions indexed. */
+  const indexSize = (): number => hot.size + cold.size;
+  /** Indexes a version (`loaded`: by the start-up scan, not used yet). */
+  const indexSet = (e: Entry, loaded = false): void => {
+    if (loaded) cold.set(e.d, e);
+    else {
+      if (cold.size > 0) cold.delete(e.d);
+      hot.set(e.d, e);
+    }
+    if (lru === null) return;
+    e.seen = ++inserts;
+    lru.set(e.d, e);
+  };
+  const indexDelete = (d: string): void => {
+    if (!hot.delete(d)) cold.delete(d);
+    lru?.delete(d);
+  };
   const keys = new Map<string, IndexedKey>();
   const negative = new Map<string, number>();
   const inflight = new Map<string, Promise<Entry | KeyWithVersions | undefined>>();
@@ -240,7 +273,7 @@ export function createVerifier(opts: VerifierOptions) {
     if (k === undefined) return;
     keys.delete(keyId);
     for (const e of listOf(k)) {
-      index.delete(e.d);
+      indexDelete(e.d);
       if (!bounded && !e.imported) bump(generatedPrefixes, k.prefix, -1);
     }
     k.entries = null;
@@ -338,7 +371,7 @@ export function createVerifier(opts: VerifierOptions) {
     ik.entries = entries.length === 1 ? entries[0]! : entries.length === 0 ? null : entries;
     keys.set(ik.id, ik);
     // after the books: an eviction this causes finds its key where it expects it
-    for (const e of entries) index.set(e.d, e);
+    for (const e of entries) indexSet(e);
   }
 
   // the key whose rows the start-up scan is reading (rows of one key come together)
@@ -449,7 +482,7 @@ export function createVerifier(opts: VerifierOptions) {
     noteVersion(k.prefix, imported, exemptPrefix);
     noteRevocation(k.id, version, revokedAt ?? k.revokedAt);
     // bounded: a warm start with the first versions read, up to the bound
-    if (scanSkip || (bounded && index.size >= maxEntries)) return;
+    if (scanSkip || (bounded && indexSize() >= maxEntries)) return;
     const e = new Entry(
       k,
       raw ?? rawFromHex(hex!),
@@ -466,7 +499,7 @@ export function createVerifier(opts: VerifierOptions) {
       keys.set(k.id, k);
     } else if (Array.isArray(held)) held.push(e);
     else k.entries = [held, e];
-    index.set(e.d, e);
+    indexSet(e, true);
   }
 
   /**
@@ -488,6 +521,70 @@ export function createVerifier(opts: VerifierOptions) {
     )
       return unknownSecret("MALFORMED");
     return d;
+  }
+
+  /**
+   * The indexed version of a raw digest, for a use. The first use of a key moves it (its record
+   * and every version of it, with fresh digest strings) into new objects, from the cold map to the
+   * hot one: the keys in use end up side by side in memory and in a map of their own number,
+   * instead of scattered over the whole index as loaded. At a million keys a lookup otherwise
+   * touches four or five places spread over half a gigabyte, and the loop waits on memory
+   * (bench/README, "Why verify in process slows down at 1 M keys"). Once per key, so the garbage
+   * is the index's own size at most.
+   */
+  function lookup(d: string): Entry | undefined {
+    const e = hot.get(d) ?? cold.get(d);
+    // bounded: a use moves an entry to the recent end of the LRU list only once half the bound has
+    // been inserted since it last moved, not at every hit. Only an insertion evicts, and one at the
+    // recent end is evicted after `maxEntries` more at the earliest: an entry used at least once
+    // every `maxEntries / 2` insertions is never evicted
+    if (lru !== null && e !== undefined && inserts - e.seen >= refreshAfter) {
+      e.seen = inserts;
+      lru.get(d);
+    }
+    return e === undefined || e.decision !== null || e.usage !== null ? e : warm(e, d);
+  }
+
+  /** `lookup`'s move of a key used for the first time; returns the entry for `d`. */
+  function warm(e: Entry, d: string): Entry {
+    const k = e.key;
+    // the key the start-up scan is reading may still get versions: it moves at a later use
+    if (k === scanKey) return e;
+    const list = listOf(k);
+    // a key already in use (another of its versions was) has been moved
+    for (const x of list) if (x.decision !== null || x.usage !== null) return e;
+    const moved: IndexedKey = {
+      id: k.id,
+      consumerId: k.consumerId,
+      scopes: k.scopes,
+      prefix: k.prefix,
+      expiresAt: k.expiresAt,
+      revokedAt: k.revokedAt,
+      admin: k.admin,
+      rateLimit: k.rateLimit,
+      entries: null,
+    };
+    const entries = list.map(
+      (x) =>
+        new Entry(
+          moved,
+          x === e ? d : Buffer.from(x.d, "latin1").toString("latin1"),
+          x.version,
+          x.imported,
+          x.activatesAt,
+          x.graceStartsAt,
+          x.expiresAt,
+          x.revokedAt,
+        ),
+    );
+    moved.entries = entries.length === 1 ? entries[0]! : entries;
+    if (keys.get(k.id) === k) keys.set(k.id, moved);
+    // delete, then add: a map's set of a held key keeps its old slot and its old key string
+    for (let i = 0; i < list.length; i++) {
+      indexDelete(list[i]!.d);
+      indexSet(entries[i]!);
+    }
+    return entries[list.indexOf(e)]!;
   }
 
   /** An indexed version's answer, counted as a use. */
@@ -561,8 +658,8 @@ export function createVerifier(opts: VerifierOptions) {
       return unknownSecret("MALFORMED");
     }
     const d = rawDigest(secret);
-    const e = index.get(d);
     const now = clock.now();
+    const e = lookup(d);
     if (e !== undefined)
       return after === undefined ? hit(e, scopes, address, now) : hitThen(e, scopes, address, now, after);
     const shape = precheck(secret, d);
@@ -597,9 +694,9 @@ export function createVerifier(opts: VerifierOptions) {
       if (applied === before) {
         // nothing applied since the read began: it is at least as fresh as anything held
         put(k);
-        return index.get(digest) ?? k;
+        return peek(digest) ?? k;
       }
-      const held = index.get(digest);
+      const held = peek(digest);
       if (held !== undefined) return held;
       if (attempt >= MAX_READ_ATTEMPTS) return k;
     }
@@ -692,7 +789,7 @@ export function createVerifier(opts: VerifierOptions) {
     logger.info(
       {
         keys: keys.size,
-        versions: index.size,
+        versions: indexSize(),
         seq: lastSeq,
         ms: Math.round(loadMs),
         index: bounded ? "bounded" : "full",
@@ -827,8 +924,9 @@ export function createVerifier(opts: VerifierOptions) {
      * version has this digest (any more).
      */
     verifyRawDigest(raw: string, scopes?: readonly string[], address?: string): VerifyResult | undefined {
-      const e = index.get(raw);
-      return e === undefined ? undefined : hit(e, scopes, address, clock.now());
+      const now = clock.now();
+      const e = lookup(raw);
+      return e === undefined ? undefined : hit(e, scopes, address, now);
     },
 
     /**
@@ -837,16 +935,18 @@ export function createVerifier(opts: VerifierOptions) {
      * its admin key). `countRawDigest` counts the use once that caller answers itself.
      */
     peekRawDigest(raw: string): VerifyResult | undefined {
-      const e = index.get(raw);
-      return e === undefined ? undefined : decision(e, undefined, clock.now());
+      const now = clock.now();
+      const e = lookup(raw);
+      return e === undefined ? undefined : decision(e, undefined, now);
     },
 
     /** Counts one use, with outcome `code`, of the version whose raw digest this is (see `peekRawDigest`). */
     countRawDigest(raw: string, code: VerifyResult["code"]): void {
-      const e = index.get(raw);
+      const now = clock.now();
+      const e = lookup(raw);
       if (e === undefined) return;
       stats.hits++;
-      recorder.record(e, code, clock.now(), undefined);
+      recorder.record(e, code, now, undefined);
     },
 
     /**
@@ -924,7 +1024,7 @@ export function createVerifier(opts: VerifierOptions) {
       return {
         started,
         listening,
-        size: index.size,
+        size: indexSize(),
         lastSeq,
         lastSyncAt,
         ...stats,
