@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openSqliteStore } from "../packages/keyroll/src/store/sqlite/index.js";
-import { build, inProcessRate, memory, sample } from "./scale.js";
+import { build, inProcessRate, memory, sampleSecrets } from "./scale.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +31,7 @@ for (const size of [...new Set([1_000, 100_000, n].filter((s) => s <= n))]) {
     writeFileSync(`${db}.secrets`, b.secrets.join("\n"), { mode: 0o600 });
     process.stdout.write(`built ${size} keys in ${(b.importMs / 1000).toFixed(1)} s\n`);
   }
-  const secrets = sample(readFileSync(`${db}.secrets`, "utf8").split("\n"), 1_000);
+  const secrets = sampleSecrets(readFileSync(`${db}.secrets`, "utf8").split("\n"), 1_000);
   const store = openSqliteStore(db);
   const m = await memory(store);
   const round: number[] = [];
