@@ -548,8 +548,9 @@ export function createVerifier(opts: VerifierOptions) {
   /** `lookup`'s move of a key used for the first time; returns the entry for `d`. */
   function warm(e: Entry, d: string): Entry {
     const k = e.key;
-    // the key the start-up scan is reading may still get versions: it moves at a later use
-    if (k === scanKey) return e;
+    // the key the start-up scan is reading may still get versions: it moves at a later use; and
+    // only the key the books hold moves (never an orphan copy)
+    if (k === scanKey || keys.get(k.id) !== k) return e;
     const list = listOf(k);
     // a key already in use (another of its versions was) has been moved
     for (const x of list) if (x.decision !== null || x.usage !== null) return e;
@@ -578,7 +579,7 @@ export function createVerifier(opts: VerifierOptions) {
         ),
     );
     moved.entries = entries.length === 1 ? entries[0]! : entries;
-    if (keys.get(k.id) === k) keys.set(k.id, moved);
+    keys.set(k.id, moved);
     // delete, then add: a map's set of a held key keeps its old slot and its old key string
     for (let i = 0; i < list.length; i++) {
       indexDelete(list[i]!.d);
