@@ -295,6 +295,7 @@ export async function createKeyroll(
     clock,
     logger,
     afterCommit: () => verifier.sync(),
+    indexCreated: (made) => verifier.indexCreated(made),
     eventsCommitted: () => notifier?.wake(),
     mailEvents: config.smtpUrl ? MAIL_EVENTS : undefined,
   };

@@ -312,3 +312,54 @@ test("a stopped verifier's sync resolves at once: a write committed during shutd
   assert.equal(done, "resolved");
   await kr.close();
 });
+
+test("an import's keys are indexed from the node's own write, not read back, and later changes from another node still apply", async () => {
+  const file = newFile();
+  const store = openSqliteStore(file);
+  // the rows of each key the node reads back from the feed
+  const readBack = new Map<string, number>();
+  const counting: Store = {
+    ...store,
+    changesWithIndexRows: async (seq, limit, opts) => {
+      const out = await store.changesWithIndexRows(seq, limit, opts);
+      for (const r of out.rows) {
+        const id = r[IX.keyId] as string;
+        readBack.set(id, (readBack.get(id) ?? 0) + 1);
+      }
+      return out;
+    },
+  };
+  const a = await node(file, {}, { store: counting });
+  const b = await node(file);
+  try {
+    // 600 rows: more than a chunk of the key pair threads, so the secrets are generated there
+    const { keys } = await importKeys(a, 600, "own");
+    for (const k of keys) {
+      assert.match(k.secret, /^kr_live_[0-9A-Za-z]{38}$/);
+      assert.equal(a.verifier.verifyCached(k.secret)?.valid, true);
+      assert.equal(readBack.get(k.keyId), undefined, "an imported key was read back from the feed");
+    }
+    // what the other node (another connection to the file) does to them reaches this one
+    const [revoked, rotated, kept] = [keys[0]!, keys[1]!, keys[2]!];
+    assert.equal((await call(b, "POST", `/v1/keys/${revoked.keyId}/revoke`, {})).status, 200);
+    const next = await call(b, "POST", `/v1/keys/${rotated.keyId}/rotate`, { gracePeriod: "1h" });
+    assert.equal(next.status, 201);
+    await a.verifier.sync();
+    assert.equal(a.verifier.verifyCached(revoked.secret)?.code, "REVOKED");
+    assert.equal(a.verifier.verifyCached(next.body.secret)?.valid, true);
+    assert.equal(a.verifier.verifyCached(rotated.secret)?.valid, true);
+    assert.equal(a.verifier.verifyCached(kept.secret)?.valid, true);
+    assert.ok((readBack.get(revoked.keyId) ?? 0) > 0, "a later change is read from the rows");
+    // and a node that starts on the file holds them as the importing node does
+    const c = await node(file);
+    try {
+      for (const k of [revoked, rotated, kept])
+        assert.deepEqual(c.verifier.verifyCached(k.secret), a.verifier.verifyCached(k.secret));
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await b.close();
+    await a.close();
+  }
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { digestSecret, generateSecret } from "../src/core/secret.js";
+import { digestSecret, generateSecret, parseSecret } from "../src/core/secret.js";
 import { openSuccessor, sealSuccessor, successorPublicKey } from "../src/core/successor.js";
 import { createKeyPairPool } from "../src/services/keypair-pool.js";
 
@@ -120,5 +120,29 @@ test("many new versions on two threads at once, next to the calling thread's own
     assert.deepEqual(pool.status(), { threads: 2, fallback: false });
   } finally {
     await pool.close();
+  }
+});
+
+test("new keys' secrets generated on the threads: each with its own prefix and checksum, its digest and its public key, all distinct", async () => {
+  const prefixes = Array.from({ length: 1_100 }, (_, i) => (i % 3 === 0 ? "kr_test" : "kr_live"));
+  for (const size of [2, 0]) {
+    const pool = createKeyPairPool({ size });
+    try {
+      const made = await pool.generated(prefixes);
+      assert.deepEqual(pool.status(), { threads: size, fallback: false });
+      assert.equal(made.length, prefixes.length);
+      const seen = new Set<string>();
+      for (const [i, [secret, digest, publicKey]] of made.entries()) {
+        assert.ok(secret.startsWith(`${prefixes[i]}_`), `in order (${size} threads)`);
+        assert.equal(parseSecret(secret).shape, "keyroll");
+        assert.equal((parseSecret(secret) as { checksumOk: boolean }).checksumOk, true);
+        assert.equal(digest, digestSecret(secret));
+        assert.equal(publicKey, successorPublicKey(secret));
+        seen.add(secret);
+      }
+      assert.equal(seen.size, prefixes.length, "no secret twice");
+    } finally {
+      await pool.close();
+    }
   }
 });

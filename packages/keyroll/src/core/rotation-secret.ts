@@ -1,6 +1,6 @@
 import type { Millis, VersionRecord } from "./model.js";
-import { generateSecret } from "./secret.js";
-import { type SealedSuccessor, sealSuccessor } from "./successor.js";
+import { digestSecret, generateSecret } from "./secret.js";
+import { type SealedSuccessor, sealSuccessor, successorPublicKey } from "./successor.js";
 import { buildVersion } from "./version.js";
 
 // A rotation's new secret and everything made from it (decision 0014): the version record (its
@@ -27,6 +27,18 @@ export interface NewVersion {
   readonly from: number | null;
   readonly fromPublicKey: string | null;
   readonly box: SealedSuccessor | null;
+}
+
+/** A generated secret of a new key (bulk create), its digest and its successor public key. */
+export type GeneratedSecret = readonly [secret: string, digest: string, publicKey: string];
+
+/**
+ * A new key's generated secret with its digest and successor public key: the work of a bulk
+ * create's row, made where it is called (a key pair thread of an import, decision 0023).
+ */
+export function generateWithKeys(prefix: string): GeneratedSecret {
+  const secret = generateSecret(prefix);
+  return [secret, digestSecret(secret), successorPublicKey(secret)];
 }
 
 /** Makes a new secret for `input.version` of the key, and what a rotation stores of it. */

@@ -21,7 +21,8 @@ export function buildVersion(input: {
   /** `digestSecret(secret)` when the caller has it already (bulk import). */
   digest?: string | undefined;
 }): VersionRecord {
-  const parsed = parseSecret(input.secret);
+  // only an imported secret can fail its own checksum: a generated one is never parsed again
+  const parsed = input.imported ? parseSecret(input.secret) : null;
   return {
     keyId: input.keyId,
     version: input.version,
@@ -41,6 +42,6 @@ export function buildVersion(input: {
     retiredReason: null,
     publicKey: input.publicKey !== undefined ? input.publicKey : successorPublicKey(input.secret),
     checksumExemptPrefix:
-      input.imported && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
+      parsed !== null && parsed.shape === "keyroll" && !parsed.checksumOk ? parsed.prefix : null,
   };
 }

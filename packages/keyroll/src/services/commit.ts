@@ -1,6 +1,6 @@
 import type { AuditActor, AuditDiff } from "../core/audit.js";
 import { newId } from "../core/ids.js";
-import type { Millis } from "../core/model.js";
+import type { KeyRecord, Millis, VersionRecord } from "../core/model.js";
 import type { EventInput } from "../store/kysely/webhooks.js";
 import type { AuditInput, StoreTx } from "../store/types.js";
 import type { Actor, ServiceDeps } from "./deps.js";
@@ -31,6 +31,12 @@ export interface Write {
     data: Record<string, unknown>,
     target: { keyId: string | null; consumerId: string | null },
   ): void;
+  /**
+   * Records a key this write creates, with its first version: once the write commits, this node
+   * indexes it from these records before it reads the feed, and does not read it back (a bulk
+   * import, decision 0031). The write records its `key.created` change as well.
+   */
+  created(key: KeyRecord, version: VersionRecord): void;
   /** Runs `fn` once the write has committed and this node has caught up with it. */
   afterCommit(fn: () => void): void;
 }
@@ -54,12 +60,16 @@ export type Commit = <T>(actor: Actor, fn: (w: Write) => Promise<T>) => Promise<
  * });
  */
 export function createCommit(
-  deps: Pick<ServiceDeps, "store" | "clock" | "afterCommit" | "eventsCommitted" | "mailEvents">,
+  deps: Pick<
+    ServiceDeps,
+    "store" | "clock" | "afterCommit" | "indexCreated" | "eventsCommitted" | "mailEvents"
+  >,
 ): Commit {
   return async <T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> => {
     let recorded = false;
     let evented = false;
     let after: Array<() => void> = [];
+    let made: Array<{ key: KeyRecord; version: VersionRecord }> = [];
     const out = await deps.store.transaction(async (tx) => {
       // reset on every attempt: a store may run the callback again after a conflict
       const now = deps.clock.now();
@@ -67,6 +77,7 @@ export function createCommit(
       const changes: Array<{ op: string; keyId: string | null; consumerId: string | null; at: Millis }> = [];
       const events: EventInput[] = [];
       after = [];
+      made = [];
       const result = await fn({
         tx,
         now,
@@ -97,6 +108,9 @@ export function createCommit(
             at: now,
           });
         },
+        created(key, version) {
+          made.push({ key, version });
+        },
         afterCommit(cb) {
           after.push(cb);
         },
@@ -114,6 +128,7 @@ export function createCommit(
       recorded = changes.length > 0 || audits.length > 0;
       return result;
     });
+    if (made.length > 0) deps.indexCreated?.(made);
     if (recorded) await deps.afterCommit();
     if (evented) deps.eventsCommitted?.();
     for (const cb of after) cb();

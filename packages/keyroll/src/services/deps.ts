@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { KeyRecord, VersionRecord } from "../core/model.js";
 
 export type { Logger } from "../core/logger.js";
 
@@ -12,6 +13,13 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /** Called after each committed mutation; the verifier catches up so this node reads its own writes. */
   readonly afterCommit: () => Promise<void>;
+  /**
+   * Called after a commit that created keys (a bulk import), before `afterCommit`: the verifier
+   * indexes them from these records instead of reading them back (decision 0031).
+   */
+  readonly indexCreated?:
+    | ((made: ReadonlyArray<{ readonly key: KeyRecord; readonly version: VersionRecord }>) => void)
+    | undefined;
   /** Called after a commit that put notifications in the outbox, so the leader delivers promptly. */
   readonly eventsCommitted?: (() => void) | undefined;
   /** Event types also mailed to the consumer's contacts (empty or absent: mail is not set up). */

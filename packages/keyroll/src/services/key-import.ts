@@ -137,11 +137,19 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
         (await store.keysByExternalId([...seenExternal])).map((k) => [k.externalId, k] as const),
       );
       const seenSecret = new Set<string>();
-      const fresh: Array<{ p: Prepared; secret: string; digest: string }> = [];
+      // in row order: key ids are made in this order
+      const fresh: Array<{ p: Prepared; secret: string; digest: string; publicKey: string | null }> = [];
+      const givenAt: number[] = [];
+      const generatedAt: number[] = [];
       for (const p of prepared) {
         if (p.error || known.has(p.row.externalId)) continue;
-        const secret = p.row.secret ?? generateSecret(p.row.prefix ?? DEFAULT_PREFIX);
-        const digest = digestSecret(secret);
+        const given = p.row.secret;
+        if (given === undefined) {
+          generatedAt.push(fresh.length);
+          fresh.push({ p, secret: "", digest: "", publicKey: null });
+          continue;
+        }
+        const digest = digestSecret(given);
         if (seenSecret.has(digest)) {
           p.error = new KeyrollError(
             "SECRET_ALREADY_EXISTS",
@@ -150,12 +158,32 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
           continue;
         }
         seenSecret.add(digest);
-        fresh.push({ p, secret, digest });
+        givenAt.push(fresh.length);
+        fresh.push({ p, secret: given, digest, publicKey: null });
       }
-      // the successor key pairs, on threads (the bulk of the work); a dry run writes none
-      const publicKeys = dryRun ? null : await keyPairs.publicKeys(fresh.map((f) => f.secret));
+      if (dryRun) {
+        // a dry run writes nothing and answers no secret: no key pairs, and a generated row gets a
+        // secret only to be checked as the others are
+        for (const i of generatedAt) {
+          const f = fresh[i]!;
+          f.secret = generateSecret(f.p.row.prefix ?? DEFAULT_PREFIX);
+          f.digest = digestSecret(f.secret);
+        }
+      } else {
+        // on the threads (the bulk of the work, decisions 0023 and 0031): the successor key pairs
+        // of given secrets, and generated secrets with their digests and key pairs
+        const [publicKeys, generated] = await Promise.all([
+          keyPairs.publicKeys(givenAt.map((i) => fresh[i]!.secret)),
+          keyPairs.generated(generatedAt.map((i) => fresh[i]!.p.row.prefix ?? DEFAULT_PREFIX)),
+        ]);
+        for (let j = 0; j < givenAt.length; j++) fresh[givenAt[j]!]!.publicKey = publicKeys[j]!;
+        for (let j = 0; j < generatedAt.length; j++) {
+          const f = fresh[generatedAt[j]!]!;
+          [f.secret, f.digest, f.publicKey] = generated[j]!;
+        }
+      }
       for (let i = 0; i < fresh.length; i++) {
-        const { p, secret, digest } = fresh[i]!;
+        const { p, secret, digest, publicKey } = fresh[i]!;
         const r = p.row;
         const keyId = newId("key", now);
         p.made = {
@@ -169,7 +197,7 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
             now,
             activatesAt: now,
             storedState: "active",
-            publicKey: publicKeys === null ? null : publicKeys[i]!,
+            publicKey,
             digest,
           }),
           key: {
@@ -225,7 +253,13 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
             (c) => [c.id, c] as const,
           ),
         );
-        const taken = new Set(await tx.existingDigests(toMake.map((p) => p.made!.version.digest)));
+        // only a given secret can already be in use: a generated one is 190 fresh random bits (were
+        // one ever to match, the digest's unique index fails the request as a concurrent change)
+        const taken = new Set(
+          await tx.existingDigests(
+            toMake.filter((p) => !p.made!.generated).map((p) => p.made!.version.digest),
+          ),
+        );
         for (const p of toMake) {
           const c = consumers.get(p.row.consumerId);
           if (!c || c.deletedAt !== null) {
@@ -246,8 +280,10 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
           w.now,
         );
         await tx.insertVersions(toMake.map((p) => p.made!.version));
-        for (const p of toMake)
+        for (const p of toMake) {
           w.changed("key.created", { keyId: p.made!.key.id, consumerId: p.row.consumerId });
+          w.created(p.made!.key, p.made!.version);
+        }
         // one entry for the request: a million audit entries would bury every other one
         w.audit("key.bulk_imported", null, {
           created: toMake.length,

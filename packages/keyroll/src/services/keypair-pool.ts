@@ -1,6 +1,12 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { makeNewVersion, type NewVersion, type NewVersionInput } from "../core/rotation-secret.js";
+import {
+  type GeneratedSecret,
+  generateWithKeys,
+  makeNewVersion,
+  type NewVersion,
+  type NewVersionInput,
+} from "../core/rotation-secret.js";
 import { successorPublicKey } from "../core/successor.js";
 
 /** Secrets one message to a thread carries: small enough that the threads share the work evenly. */
@@ -77,7 +83,9 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
     }
   }
 
-  function send<T>(message: { secrets: string[] } | { versions: NewVersionInput[] }): Promise<T[]> {
+  function send<T>(
+    message: { secrets: string[] } | { generate: string[] } | { versions: NewVersionInput[] },
+  ): Promise<T[]> {
     // the least busy thread; ref'd while it works, so a waiting caller keeps the process alive
     let t = threads[0]!;
     for (const x of threads) if (x.busy < t.busy) t = x;
@@ -115,6 +123,25 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
         // a thread that could not start or died: this call, and every later one, runs here
         if (!broken || closed) throw err;
         return secrets.map(successorPublicKey);
+      }
+    },
+    /**
+     * New keys' generated secrets, one a prefix, each with its digest and successor public key, in
+     * order (`generateWithKeys` on the threads: the calling thread is the import's bound, decision
+     * 0031). Without threads, or for fewer than a chunk, made here.
+     */
+    async generated(prefixes: readonly string[]): Promise<GeneratedSecret[]> {
+      if (closed) throw new Error("the key pair pool is closed");
+      if (size === 0 || broken || prefixes.length < CHUNK) return prefixes.map(generateWithKeys);
+      try {
+        start();
+        const parts: Promise<GeneratedSecret[]>[] = [];
+        for (let i = 0; i < prefixes.length; i += CHUNK)
+          parts.push(send<GeneratedSecret>({ generate: prefixes.slice(i, i + CHUNK) }));
+        return (await Promise.all(parts)).flat();
+      } catch (err) {
+        if (!broken || closed) throw err;
+        return prefixes.map(generateWithKeys);
       }
     },
     /**

@@ -248,7 +248,18 @@ export interface Store extends StoreReads {
    * those changes: a node's catch-up (PostgreSQL answers it in one statement, one snapshot). Keys
    * that no longer exist have no rows.
    */
-  changesWithIndexRows(seq: number, limit: number): Promise<{ changes: Change[]; rows: IndexRow[] }>;
+  changesWithIndexRows(
+    seq: number,
+    limit: number,
+    opts?: {
+      /**
+       * Keys the caller indexed from its own write (a bulk import, decision 0031): a key of this set
+       * whose only change in the batch is its `key.created` needs no rows, and a store may leave
+       * them out (SQLite does; PostgreSQL reads the batch in one statement and returns them).
+       */
+      readonly ownCreated?: ReadonlySet<string> | undefined;
+    },
+  ): Promise<{ changes: Change[]; rows: IndexRow[] }>;
   latestSeq(): Promise<number>;
   /** Deletes remembered rotation answers older than `before`; returns how many. */
   purgeIdempotency(before: Millis): Promise<number>;

@@ -294,6 +294,12 @@ export function createVerifier(opts: VerifierOptions) {
     };
   }
 
+  /**
+   * Keys this node created and indexed from the records it committed (`indexCreated`), whose
+   * `key.created` change the feed has not brought yet: their rows are not read back.
+   */
+  const ownCreated = new Set<string>();
+
   /** Indexes a key read from the store (the feed, a read-through), replacing what was held of it. */
   function put(k: KeyWithVersions): void {
     putKey(indexedKey(k.key), k.versions);
@@ -740,15 +746,32 @@ export function createVerifier(opts: VerifierOptions) {
       // one round trip for the changes and the index's own narrow rows of all keys they name
       // (PostgreSQL; no record objects, no metadata), ordered by key and version: propagation
       // time does not grow with the batch's size
-      const { changes, rows } = await store.changesWithIndexRows(lastSeq, 1000);
+      const { changes, rows } = await store.changesWithIndexRows(
+        lastSeq,
+        1000,
+        ownCreated.size > 0 ? { ownCreated } : undefined,
+      );
       if (changes.length === 0) break;
       const keyIds = new Set<string>();
-      for (const c of changes) if (c.keyId) keyIds.add(c.keyId);
+      // keys this node indexed from its own write (indexCreated) whose only change here is their
+      // creation: what they hold is what the rows say, so they are neither read nor touched
+      const own = new Set<string>();
+      for (const c of changes) {
+        if (!c.keyId) continue;
+        if (c.op === "key.created" && ownCreated.delete(c.keyId)) own.add(c.keyId);
+        else keyIds.add(c.keyId);
+      }
+      for (const id of keyIds) own.delete(id);
       for (let i = 0; i < rows.length; ) {
         const id = rows[i]![IX.keyId] as string;
         let j = i + 1;
         while (j < rows.length && rows[j]![IX.keyId] === id) j++;
         keyIds.delete(id);
+        if (own.has(id)) {
+          // a store may send a skipped key's rows all the same (PostgreSQL's one statement)
+          i = j;
+          continue;
+        }
         // bounded: refresh what is held; a key not held is read through at its next use, and
         // none of its digests may stay NOT_FOUND
         if (!bounded || keys.has(id)) {
@@ -780,6 +803,7 @@ export function createVerifier(opts: VerifierOptions) {
   /** Streams the index from the store, then follows the feed. */
   async function load(): Promise<void> {
     const t0 = performance.now();
+    ownCreated.clear();
     const seq = await store.scanIndex(loadRows);
     scanKey = null;
     lastSeq = seq;
@@ -880,6 +904,22 @@ export function createVerifier(opts: VerifierOptions) {
       await listener?.close();
       if (syncing) await syncing.catch(() => undefined);
       await flush();
+    },
+
+    /**
+     * Indexes keys this node has just created and committed, from the records it wrote (a bulk
+     * import, decision 0031), so that the feed's `key.created` rows of them are not read back. Call
+     * it after the commit and before `sync`. A key the index holds already (a read of the feed got
+     * there first, maybe with a later change) is left as it is. Bounded mode and a verifier still
+     * loading keep nothing here: the feed does what it always does with those keys.
+     */
+    indexCreated(made: ReadonlyArray<{ readonly key: KeyRecord; readonly version: VersionRecord }>): void {
+      if (!started || bounded) return;
+      for (const { key, version } of made) {
+        if (keys.has(key.id)) continue;
+        putKey(indexedKey(key), [version]);
+        ownCreated.add(key.id);
+      }
     },
 
     /**

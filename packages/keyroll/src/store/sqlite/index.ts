@@ -93,6 +93,14 @@ function cachedStatements(conn: SQLite.Database) {
   };
 }
 
+/**
+ * The page size of a new database file (decision 0031). A commit costs about the same for each page
+ * it writes, and an import of 10 000 keys writes a page of the digest index for nearly every key
+ * (digests are random): at a million keys, 16 KiB pages make a third fewer pages a commit than
+ * SQLite's default 4 KiB, and single writes cost the same.
+ */
+const PAGE_SIZE = 16 * 1024;
+
 /** The writer connection's page cache, KiB. */
 const WRITER_CACHE_KIB = 64 * 1024;
 
@@ -121,6 +129,9 @@ export function openSqliteStore(
   const maxBatch = opts.maxBatch ?? 256;
   if (file !== ":memory:" && file !== "") prepareFile(file, opts.warn ?? (() => undefined));
   const conn = new SQLite(file);
+  // before anything is written: a new file gets 16 KiB pages (decision 0031). An existing file keeps
+  // the page size it was made with (SQLite ignores this then).
+  conn.pragma(`page_size = ${PAGE_SIZE}`);
   conn.pragma("journal_mode = WAL");
   // FULL: a commit that was acknowledged survives a crash of the process and of the machine
   conn.pragma("synchronous = FULL");
@@ -377,11 +388,14 @@ export function openSqliteStore(
       return { keys: await f.allKeys(), seq };
     },
     changesSince: f.changesSince,
-    async changesWithIndexRows(seq, limit) {
+    async changesWithIndexRows(seq, limit, opts) {
       // two statements: SQLite has no round trip to save
       const changes = await f.changesSince(seq, limit);
-      const ids = [...new Set(changes.map((c) => c.keyId).filter((k): k is string => k !== null))];
-      return { changes, rows: await indexRowsOf(ids) };
+      const own = opts?.ownCreated;
+      const ids = new Set<string>();
+      for (const c of changes)
+        if (c.keyId !== null && !(c.op === "key.created" && own?.has(c.keyId))) ids.add(c.keyId);
+      return { changes, rows: await indexRowsOf([...ids]) };
     },
     latestSeq: f.latestSeq,
     listAudit: f.listAudit,
