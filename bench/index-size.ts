@@ -3,7 +3,8 @@
 // each loaded from a SQLite file that `bench/scale`'s bulk path built, in rounds of `--duration`.
 // Only 1 000 entries are touched at every size, so a slowdown is the index's size, not the
 // traffic's spread. The databases are kept in `--dir` (and reused by a later run).
-// Run: `npm run bench:index-size [-- --keys 1000000 --rounds 3 --duration 2000 --dir /tmp/kr-index-size]`
+// `--sample 10000` spreads the traffic over more secrets (the 1 000-key base still uses its 1 000).
+// Run: `npm run bench:index-size [-- --keys 1000000 --rounds 3 --duration 2000 --dir /tmp/kr-index-size --sample 1000]`
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     duration: { type: "string", default: "2000" },
     dir: { type: "string", default: "/tmp/kr-index-size" },
+    // distinct secrets verified at every size (at most the smallest size's 1 000 keys)
+    sample: { type: "string", default: "1000" },
   },
 });
 const n = Number(values.keys);
@@ -31,7 +34,10 @@ for (const size of [...new Set([1_000, 100_000, n].filter((s) => s <= n))]) {
     writeFileSync(`${db}.secrets`, b.secrets.join("\n"), { mode: 0o600 });
     process.stdout.write(`built ${size} keys in ${(b.importMs / 1000).toFixed(1)} s\n`);
   }
-  const secrets = sampleSecrets(readFileSync(`${db}.secrets`, "utf8").split("\n"), 1_000);
+  const secrets = sampleSecrets(
+    readFileSync(`${db}.secrets`, "utf8").split("\n"),
+    Math.min(Number(values.sample), size),
+  );
   const store = openSqliteStore(db);
   const m = await memory(store);
   const round: number[] = [];
@@ -42,6 +48,6 @@ for (const size of [...new Set([1_000, 100_000, n].filter((s) => s <= n))]) {
   const best = Math.max(...round);
   rates.set(size, best);
   process.stdout.write(
-    `${size} keys (load ${(m.loadMs / 1000).toFixed(2)} s): ${round.map((x) => Math.round(x)).join(", ")}/s over the same 1 000 secrets; best ${(best / rates.get(1_000)!).toFixed(2)}× the 1 000-key figure\n`,
+    `${size} keys (load ${(m.loadMs / 1000).toFixed(2)} s): ${round.map((x) => Math.round(x)).join(", ")}/s over ${secrets.length} secrets; best ${(best / rates.get(1_000)!).toFixed(2)}× the 1 000-key figure\n`,
   );
 }
