@@ -313,14 +313,16 @@ test("a stopped verifier's sync resolves at once: a write committed during shutd
   await kr.close();
 });
 
-test("an import's keys are indexed from the node's own write, not read back, and later changes from another node still apply", async () => {
+test("an import's keys are indexed from the node's own write, not read back, and a change another node makes before this one reads the feed still applies", async () => {
   const file = newFile();
   const store = openSqliteStore(file);
-  // the rows of each key the node reads back from the feed
+  // the rows of each key the node reads back from the feed; while `gate` is set, its feed reads wait
   const readBack = new Map<string, number>();
+  let gate: Promise<void> | null = null;
   const counting: Store = {
     ...store,
     changesWithIndexRows: async (seq, limit, opts) => {
+      while (gate) await gate;
       const out = await store.changesWithIndexRows(seq, limit, opts);
       for (const r of out.rows) {
         const id = r[IX.keyId] as string;
@@ -329,27 +331,56 @@ test("an import's keys are indexed from the node's own write, not read back, and
       return out;
     },
   };
-  const a = await node(file, {}, { store: counting });
+  // no polling: only the import's own catch-up reads the feed (a poll started before the commit
+  // would read the new keys' rows, which is right, but not what this test looks at)
+  const a = await node(
+    file,
+    { KEYROLL_POLL_INTERVAL: "60s", KEYROLL_MAX_STALENESS: "120s" },
+    { store: counting },
+  );
   const b = await node(file);
   try {
+    const con = (await call(a, "POST", "/v1/consumers", { name: "own" })).body.id as string;
+    let release!: () => void;
+    gate = new Promise<void>((r) => {
+      release = () => {
+        gate = null;
+        r();
+      };
+    });
     // 600 rows: more than a chunk of the key pair threads, so the secrets are generated there
-    const { keys } = await importKeys(a, 600, "own");
-    for (const k of keys) {
+    const rows = Array.from({ length: 600 }, (_, j) => ({ externalId: `own-${j}`, consumerId: con }));
+    const importing = call(a, "POST", "/v1/keys/import", { keys: rows });
+    // committed (the other node sees it) while this node's catch-up waits at the gate
+    let first: string | undefined;
+    for (let t = 0; first === undefined && t < 500; t++) {
+      const r = await call(b, "GET", `/v1/keys?consumerId=${con}&limit=3`);
+      first = r.body.data?.[0]?.id;
+      if (first === undefined) await new Promise((r2) => setTimeout(r2, 20));
+    }
+    assert.ok(first, "the import committed");
+    // the other node revokes an imported key before this one has read the import from the feed
+    assert.equal((await call(b, "POST", `/v1/keys/${first}/revoke`, {})).status, 200);
+    release();
+    const r = await importing;
+    assert.equal(r.body.committed, true, JSON.stringify(r.body).slice(0, 300));
+    const keys = r.body.results as Array<{ keyId: string; secret: string }>;
+    assert.equal(keys[0]!.keyId, first, "key ids in row order");
+    const [revoked, rotated, kept] = [keys[0]!, keys[1]!, keys[2]!];
+    assert.equal(a.verifier.verifyCached(revoked.secret)?.code, "REVOKED");
+    assert.ok((readBack.get(revoked.keyId) ?? 0) > 0, "a key with a later change is read from its rows");
+    for (const k of keys.slice(1)) {
       assert.match(k.secret, /^kr_live_[0-9A-Za-z]{38}$/);
       assert.equal(a.verifier.verifyCached(k.secret)?.valid, true);
       assert.equal(readBack.get(k.keyId), undefined, "an imported key was read back from the feed");
     }
-    // what the other node (another connection to the file) does to them reaches this one
-    const [revoked, rotated, kept] = [keys[0]!, keys[1]!, keys[2]!];
-    assert.equal((await call(b, "POST", `/v1/keys/${revoked.keyId}/revoke`, {})).status, 200);
+    // a change after the import's feed rows reaches this node as any change does
     const next = await call(b, "POST", `/v1/keys/${rotated.keyId}/rotate`, { gracePeriod: "1h" });
     assert.equal(next.status, 201);
     await a.verifier.sync();
-    assert.equal(a.verifier.verifyCached(revoked.secret)?.code, "REVOKED");
     assert.equal(a.verifier.verifyCached(next.body.secret)?.valid, true);
     assert.equal(a.verifier.verifyCached(rotated.secret)?.valid, true);
     assert.equal(a.verifier.verifyCached(kept.secret)?.valid, true);
-    assert.ok((readBack.get(revoked.keyId) ?? 0) > 0, "a later change is read from the rows");
     // and a node that starts on the file holds them as the importing node does
     const c = await node(file);
     try {

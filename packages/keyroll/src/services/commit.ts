@@ -62,7 +62,7 @@ export type Commit = <T>(actor: Actor, fn: (w: Write) => Promise<T>) => Promise<
 export function createCommit(
   deps: Pick<
     ServiceDeps,
-    "store" | "clock" | "afterCommit" | "indexCreated" | "eventsCommitted" | "mailEvents"
+    "store" | "clock" | "logger" | "afterCommit" | "indexCreated" | "eventsCommitted" | "mailEvents"
   >,
 ): Commit {
   return async <T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> => {
@@ -128,7 +128,15 @@ export function createCommit(
       recorded = changes.length > 0 || audits.length > 0;
       return result;
     });
-    if (made.length > 0) deps.indexCreated?.(made);
+    if (made.length > 0) {
+      // committed already: a failure here must not fail the write (its answer may hold secrets
+      // shown once); a key left unindexed is not in the verifier's set, so the feed reads it
+      try {
+        deps.indexCreated?.(made);
+      } catch (err) {
+        deps.logger.error({ err: (err as Error).message }, "created keys not indexed from the write");
+      }
+    }
     if (recorded) await deps.afterCommit();
     if (evented) deps.eventsCommitted?.();
     for (const cb of after) cb();

@@ -163,7 +163,7 @@ export function createKeyImportService(deps: ServiceDeps, opts: { threads?: numb
       }
       if (dryRun) {
         // a dry run writes nothing and answers no secret: no key pairs, and a generated row gets a
-        // secret only to be checked as the others are
+        // secret only so that its records are built and its row checked as the others are
         for (const i of generatedAt) {
           const f = fresh[i]!;
           f.secret = generateSecret(f.p.row.prefix ?? DEFAULT_PREFIX);
