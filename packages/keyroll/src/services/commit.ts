@@ -1,6 +1,6 @@
 import type { AuditActor, AuditDiff } from "../core/audit.js";
 import { newId } from "../core/ids.js";
-import type { KeyRecord, Millis, VersionRecord } from "../core/model.js";
+import type { KeyRecord, KeyWithVersions, Millis, VersionRecord } from "../core/model.js";
 import type { EventInput } from "../store/kysely/webhooks.js";
 import type { AuditInput, StoreTx } from "../store/types.js";
 import type { Actor, ServiceDeps } from "./deps.js";
@@ -69,7 +69,7 @@ export function createCommit(
     let recorded = false;
     let evented = false;
     let after: Array<() => void> = [];
-    let made: Array<{ key: KeyRecord; version: VersionRecord }> = [];
+    let made: KeyWithVersions[] = [];
     const out = await deps.store.transaction(async (tx) => {
       // reset on every attempt: a store may run the callback again after a conflict
       const now = deps.clock.now();
@@ -109,7 +109,7 @@ export function createCommit(
           });
         },
         created(key, version) {
-          made.push({ key, version });
+          made.push({ key, versions: [version] });
         },
         afterCommit(cb) {
           after.push(cb);

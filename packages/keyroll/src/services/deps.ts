@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import type { KeyRecord, VersionRecord } from "../core/model.js";
+import type { KeyWithVersions } from "../core/model.js";
 
 export type { Logger } from "../core/logger.js";
 
@@ -17,9 +17,7 @@ export interface ServiceDeps {
    * Called after a commit that created keys (a bulk import), before `afterCommit`: the verifier
    * indexes them from these records instead of reading them back (decision 0031).
    */
-  readonly indexCreated?:
-    | ((made: ReadonlyArray<{ readonly key: KeyRecord; readonly version: VersionRecord }>) => void)
-    | undefined;
+  readonly indexCreated?: ((made: readonly KeyWithVersions[]) => void) | undefined;
   /** Called after a commit that put notifications in the outbox, so the leader delivers promptly. */
   readonly eventsCommitted?: (() => void) | undefined;
   /** Event types also mailed to the consumer's contacts (empty or absent: mail is not set up). */

@@ -108,42 +108,41 @@ export function createKeyPairPool(opts: { size?: number } = {}) {
     return out;
   }
 
+  /**
+   * `here` of each item, in order, made on the threads in chunks of `CHUNK` (`message` wraps a
+   * chunk for the thread, which answers with the same function's results); made here for fewer
+   * than a chunk, without threads, or once a thread failed.
+   */
+  async function chunked<I, O>(
+    items: readonly I[],
+    message: (chunk: I[]) => { secrets: string[] } | { generate: string[] },
+    here: (item: I) => O,
+  ): Promise<O[]> {
+    if (closed) throw new Error("the key pair pool is closed");
+    if (size === 0 || broken || items.length < CHUNK) return items.map((x) => here(x));
+    try {
+      start();
+      const parts: Promise<O[]>[] = [];
+      for (let i = 0; i < items.length; i += CHUNK) parts.push(send<O>(message(items.slice(i, i + CHUNK))));
+      return (await Promise.all(parts)).flat();
+    } catch (err) {
+      // a thread that could not start or died: this call, and every later one, runs here
+      if (!broken || closed) throw err;
+      return items.map((x) => here(x));
+    }
+  }
+
   return {
     /** The successor public key (base64url) of each secret, in order. */
-    async publicKeys(secrets: readonly string[]): Promise<string[]> {
-      if (closed) throw new Error("the key pair pool is closed");
-      if (size === 0 || broken || secrets.length < CHUNK) return secrets.map(successorPublicKey);
-      try {
-        start();
-        const parts: Promise<string[]>[] = [];
-        for (let i = 0; i < secrets.length; i += CHUNK)
-          parts.push(send<string>({ secrets: secrets.slice(i, i + CHUNK) }));
-        return (await Promise.all(parts)).flat();
-      } catch (err) {
-        // a thread that could not start or died: this call, and every later one, runs here
-        if (!broken || closed) throw err;
-        return secrets.map(successorPublicKey);
-      }
-    },
+    publicKeys: (secrets: readonly string[]): Promise<string[]> =>
+      chunked(secrets, (c) => ({ secrets: c }), successorPublicKey),
     /**
      * New keys' generated secrets, one a prefix, each with its digest and successor public key, in
      * order (`generateWithKeys` on the threads: the calling thread is the import's bound, decision
-     * 0031). Without threads, or for fewer than a chunk, made here.
+     * 0031).
      */
-    async generated(prefixes: readonly string[]): Promise<GeneratedSecret[]> {
-      if (closed) throw new Error("the key pair pool is closed");
-      if (size === 0 || broken || prefixes.length < CHUNK) return prefixes.map(generateWithKeys);
-      try {
-        start();
-        const parts: Promise<GeneratedSecret[]>[] = [];
-        for (let i = 0; i < prefixes.length; i += CHUNK)
-          parts.push(send<GeneratedSecret>({ generate: prefixes.slice(i, i + CHUNK) }));
-        return (await Promise.all(parts)).flat();
-      } catch (err) {
-        if (!broken || closed) throw err;
-        return prefixes.map(generateWithKeys);
-      }
-    },
+    generated: (prefixes: readonly string[]): Promise<GeneratedSecret[]> =>
+      chunked(prefixes, (c) => ({ generate: c }), generateWithKeys),
     /**
      * The new versions of a bulk rotation's keys (decision 0027), in order: each one's new secret,
      * version record and sealed successor box, made by `makeNewVersion` on the threads, shared out

@@ -4,9 +4,10 @@ import { successorPublicKey } from "../core/successor.js";
 
 // A thread of the successor key pool (services/keypair-pool.ts): derives the public key of each
 // secret it is sent (`secrets`), generates new keys' secrets with their digests and public keys
-// (`generate`: one prefix a key; these secrets go back, the import answers them once), or makes a bulk rotation's new versions (`versions`: the secret
-// made here stays here, only the version record and the sealed box go back), and answers in the
-// same order. Nothing here logs or keeps a secret.
+// (`generate`: one prefix a key; these secrets go back, the import answers them once), or makes a
+// bulk rotation's new versions (`versions`: the secret made here stays here, only the version
+// record and the sealed box go back), and answers in the same order. Nothing here logs or keeps a
+// secret.
 
 parentPort?.on(
   "message",

@@ -913,12 +913,12 @@ export function createVerifier(opts: VerifierOptions) {
      * there first, maybe with a later change) is left as it is. Bounded mode and a verifier still
      * loading keep nothing here: the feed does what it always does with those keys.
      */
-    indexCreated(made: ReadonlyArray<{ readonly key: KeyRecord; readonly version: VersionRecord }>): void {
+    indexCreated(made: readonly KeyWithVersions[]): void {
       if (!started || bounded) return;
-      for (const { key, version } of made) {
-        if (keys.has(key.id)) continue;
-        putKey(indexedKey(key), [version]);
-        ownCreated.add(key.id);
+      for (const k of made) {
+        if (keys.has(k.key.id)) continue;
+        put(k);
+        ownCreated.add(k.key.id);
       }
     },
 
